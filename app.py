@@ -1,0 +1,46 @@
+"""KEK-Klimadashboard: entry point with ``st.navigation``.
+
+Run with ``bash scripts/run.sh`` (see README). Pages live in ``pages/``; they only lay out widgets
+and call ``kek_data`` through the cached helpers in ``ui.data``.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import frame
+
+ROOT = Path(__file__).resolve().parent
+
+st.set_page_config(
+    page_title="KEK-Klimadashboard Dortmund",
+    page_icon="🌍",
+    layout="wide",
+)
+
+PAGES = {
+    "Netzwerk": [
+        st.Page(
+            ROOT / "pages/ueberblick.py", title="Überblick", icon=":material/home:", default=True
+        ),
+        st.Page(ROOT / "pages/mitglied.py", title="Mitglied", icon=":material/apartment:"),
+        st.Page(ROOT / "pages/vergleich.py", title="Vergleich", icon=":material/bar_chart:"),
+        st.Page(ROOT / "pages/pfad.py", title="Pfad & Lücke", icon=":material/flag:"),
+    ],
+    "Daten": [
+        st.Page(ROOT / "pages/daten.py", title="Daten", icon=":material/table_view:"),
+        st.Page(ROOT / "pages/methodik.py", title="Methodik", icon=":material/menu_book:"),
+    ],
+}
+for optional, title, icon in (
+    ("pages/hochladen.py", "Daten hochladen", ":material/upload_file:"),
+    ("pages/export.py", "Export", ":material/download:"),
+):
+    if (ROOT / optional).exists():
+        PAGES["Daten"].insert(1 if optional.endswith("hochladen.py") else 2,
+                              st.Page(ROOT / optional, title=title, icon=icon))  # fmt: skip
+
+navigation = st.navigation(PAGES)
+st.sidebar.markdown("**KEK-Klimadashboard**  \nKonsultationskreis Energieeffizienz und Klimaschutz")
+frame.sidebar()
+navigation.run()

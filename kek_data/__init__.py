@@ -1,0 +1,1 @@
+"""KEK Dortmund climate dashboard: data, calculations and formatting."""

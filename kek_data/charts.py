@@ -1,0 +1,325 @@
+"""Plotly figures of the dashboard, the same for screen and export.
+
+Why: the council committee sees exported images, the network manager the browser; both come from
+these functions (German separators ``,.``, fixed colour per member and carrier from
+colour-blind-safe palettes, title, source line "Quelle: KEK-Klimadashboard, Stand …" and the
+demo notice). Values in [t CO₂e] unless a function says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+#: Paul Tol "muted" (colour-blind safe) plus grey; member colour = palette[sort_order − 1].
+MEMBER_PALETTE = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#6B6B6B",
+)  # fmt: skip
+#: Okabe–Ito (colour-blind safe) for energy carriers.
+CARRIER_COLORS = {
+    "strom": "#0072B2",
+    "erdgas": "#E69F00",
+    "heizoel": "#000000",
+    "fernwaerme": "#D55E00",
+    "diesel": "#56B4E9",
+    "benzin": "#CC79A7",
+    "fluessiggas": "#F0E442",
+    "holz": "#009E73",
+    "sonstige": "#999999",
+}
+PATH_COLOR = "#B2182B"
+MEMBERS_PATH_COLOR = "#2166AC"
+STATUS_COLORS = {"gruen": "#1A9850", "gelb": "#E6AB02", "rot": "#D73027", "ohne Ziel": "#999999"}
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+DEMO_NOTICE = "Demodaten (fiktiv)"
+T_FORMAT = ",.0f"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every figure shows besides its data: the "Stand" and whether the data are demo data."""
+
+    as_of: str  # German date, e.g. "15.03.2026"
+    demo: bool
+
+
+def member_color(sort_order: int) -> str:
+    """Fixed colour of a member, by its position in the network (1-based)."""
+    return MEMBER_PALETTE[(sort_order - 1) % len(MEMBER_PALETTE)]
+
+
+def finish(fig: go.Figure, title: str, ctx: Context, y_title: str = "t CO₂e") -> go.Figure:
+    """Common layout: German separators, title, axis, source line and demo notice."""
+    source = f"Quelle: KEK-Klimadashboard, Stand {ctx.as_of}"
+    if ctx.demo:
+        source += f" · {DEMO_NOTICE}"
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        separators=",.",
+        font={"family": FONT, "size": 14, "color": "#222222"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 90, "r": 30, "t": 80, "b": 80},
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "traceorder": "normal"},
+        hovermode="x unified",
+        yaxis={
+            "title": y_title,
+            "gridcolor": "#E5E5E5",
+            "tickformat": T_FORMAT,
+            "rangemode": "tozero",
+        },
+        xaxis={"gridcolor": "#F2F2F2", "tickformat": "d", "dtick": 1 if _few_years(fig) else None},
+    )
+    fig.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-55,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font={"size": 11, "color": "#555555"},
+    )
+    if ctx.demo:
+        fig.add_annotation(
+            text=DEMO_NOTICE.upper(),
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.06,
+            showarrow=False,
+            xanchor="right",
+            font={"size": 13, "color": "#B2182B"},
+        )
+    return fig
+
+
+def _few_years(fig: go.Figure) -> bool:
+    xs = {x for trace in fig.data if getattr(trace, "x", None) is not None for x in trace.x}
+    return 0 < len(xs) <= 25 and all(isinstance(x, int | float) for x in xs)
+
+
+def _hover(unit: str = "t CO₂e") -> str:
+    return "%{fullData.name}: %{y:,.1f} " + unit + "<extra></extra>"
+
+
+def network_stacked(
+    totals: pd.DataFrame, members: pd.DataFrame, paths: pd.DataFrame, ctx: Context
+) -> go.Figure:
+    """Network total stacked by member against the network path and the sum of member paths.
+
+    ``totals``: wide [t CO₂e] (index year, columns member_id); ``members``: member_id,
+    short_name, sort_order; ``paths``: year, network_path, members_path.
+    """
+    fig = go.Figure()
+    for m in members.itertuples():
+        if m.member_id not in totals:
+            continue
+        fig.add_bar(
+            x=list(totals.index),
+            y=totals[m.member_id].tolist(),
+            name=m.short_name,
+            marker_color=member_color(m.sort_order),
+            hovertemplate=_hover(),
+        )
+    _path_lines(fig, paths)
+    fig.update_layout(barmode="stack")
+    return finish(fig, "Emissionen des Netzwerks nach Mitglied und Zielpfad", ctx)
+
+
+def _path_lines(fig: go.Figure, paths: pd.DataFrame) -> None:
+    if "network_path" in paths:
+        fig.add_scatter(
+            x=paths["year"],
+            y=paths["network_path"],
+            name="Netzwerkpfad (neutral 2035)",
+            mode="lines",
+            line={"color": PATH_COLOR, "width": 3, "dash": "dash"},
+            hovertemplate=_hover(),
+        )
+    if "members_path" in paths:
+        fig.add_scatter(
+            x=paths["year"],
+            y=paths["members_path"],
+            name="Summe der Mitgliederziele",
+            mode="lines",
+            line={"color": MEMBERS_PATH_COLOR, "width": 2, "dash": "dot"},
+            hovertemplate=_hover(),
+        )
+
+
+def member_breakdown(
+    detail: pd.DataFrame,
+    by: str,
+    path: Mapping[int, float],
+    title: str,
+    ctx: Context,
+    carrier_names: Mapping[str, str],
+) -> go.Figure:
+    """One member's emissions stacked by ``by`` ('carrier_id' or 'scope') against its path."""
+    fig = go.Figure()
+    wide = detail.pivot_table(index="year", columns=by, values="t_co2e", aggfunc="sum")
+    for key in wide.columns:
+        if by == "carrier_id":
+            name, color = carrier_names.get(key, key), CARRIER_COLORS.get(key, "#777777")
+        else:
+            name = f"Scope {key}"
+            color = "#0072B2" if int(key) == 2 else "#E69F00"
+        fig.add_bar(
+            x=list(wide.index), y=wide[key].tolist(), name=name, marker_color=color,
+            hovertemplate=_hover(),
+        )  # fmt: skip
+    if path:
+        years = sorted(path)
+        fig.add_scatter(
+            x=years,
+            y=[path[y] for y in years],
+            name="Zielpfad",
+            mode="lines",
+            line={"color": PATH_COLOR, "width": 3, "dash": "dash"},
+            hovertemplate=_hover(),
+        )
+    fig.update_layout(barmode="stack")
+    return finish(fig, title, ctx)
+
+
+def indexed(
+    series: Mapping[str, Mapping[int, float]], members: pd.DataFrame, ctx: Context
+) -> go.Figure:
+    """Each member's emissions indexed to its first year = 100 [Index]."""
+    fig = go.Figure()
+    for m in members.itertuples():
+        values = series.get(m.member_id) or {}
+        if not values:
+            continue
+        first = values[min(values)]
+        years = sorted(values)
+        fig.add_scatter(
+            x=years,
+            y=[values[y] / first * 100 if first else None for y in years],
+            name=m.short_name,
+            mode="lines+markers",
+            line={"color": member_color(m.sort_order), "width": 2},
+            hovertemplate="%{fullData.name}: %{y:,.1f}<extra></extra>",
+        )
+    fig.add_hline(y=100, line={"color": "#999999", "width": 1})
+    finish(fig, "Entwicklung im Vergleich (erstes Jahr = 100)", ctx, y_title="Index")
+    fig.update_yaxes(tickformat=",.0f", rangemode="normal")
+    return fig
+
+
+def rates(table: pd.DataFrame, ctx: Context) -> go.Figure:
+    """Achieved vs required reduction rate [%/a]; columns short_name, achieved, required."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=table["short_name"], y=table["achieved"], name="erreicht (letzte 5 Jahre)",
+        marker_color="#44AA99", hovertemplate="%{x}: %{y:,.1f} %/a<extra>erreicht</extra>",
+    )  # fmt: skip
+    fig.add_bar(
+        x=table["short_name"], y=table["required"], name="nötig bis 2030",
+        marker_color="#CC6677", hovertemplate="%{x}: %{y:,.1f} %/a<extra>nötig</extra>",
+    )  # fmt: skip
+    fig.update_layout(barmode="group")
+    finish(fig, "Minderung pro Jahr: erreicht und nötig", ctx, y_title="% pro Jahr")
+    fig.update_yaxes(tickformat=",.1f", rangemode="normal")
+    fig.update_xaxes(tickformat=None, dtick=None)
+    return fig
+
+
+def shares(values: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
+    """Share of the network total per member in ``year``; columns short_name, t_co2e, sort_order."""
+    fig = go.Figure(
+        go.Pie(
+            labels=values["short_name"],
+            values=values["t_co2e"],
+            marker={"colors": [member_color(s) for s in values["sort_order"]]},
+            sort=False,
+            hole=0.45,
+            texttemplate="%{label}<br>%{percent:.1%}",
+            hovertemplate="%{label}: %{value:,.0f} t CO₂e (%{percent:.1%})<extra></extra>",
+        )
+    )
+    finish(fig, f"Anteile an den Netzwerkemissionen {year}", ctx)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def gaps(table: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
+    """Gap to the own path per member in ``year`` [t CO₂e]; columns short_name, gap, status."""
+    fig = go.Figure(
+        go.Bar(
+            x=table["short_name"],
+            y=table["gap"],
+            marker_color=[STATUS_COLORS.get(s, "#999999") for s in table["status"]],
+            hovertemplate="%{x}: %{y:,.0f} t CO₂e<extra></extra>",
+            name="Lücke",
+        )
+    )
+    fig.add_hline(y=0, line={"color": "#333333", "width": 1})
+    finish(fig, f"Abstand zum eigenen Zielpfad {year} (über Pfad = positiv)", ctx)
+    fig.update_yaxes(rangemode="normal")
+    fig.update_xaxes(tickformat=None, dtick=None)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def budget(used: float, left: float, total: float, ctx: Context, title: str) -> go.Figure:
+    """Carbon budget of the path: used and left [t CO₂e] as one horizontal stacked bar."""
+    fig = go.Figure()
+    for name, value, color in (("verbraucht", used, "#CC6677"), ("übrig", max(left, 0), "#88CCEE")):
+        fig.add_bar(
+            y=["Budget"],
+            x=[value],
+            orientation="h",
+            name=name,
+            marker_color=color,
+            hovertemplate=name + ": %{x:,.0f} t CO₂e<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", height=300)
+    finish(fig, title, ctx)
+    fig.update_layout(
+        xaxis={"title": "t CO₂e", "tickformat": T_FORMAT, "dtick": None},
+        yaxis={"title": "", "tickformat": None},
+        hovermode="closest",
+    )
+    if total:
+        fig.add_vline(x=total, line={"color": PATH_COLOR, "dash": "dash"})
+    return fig
+
+
+def completeness_heatmap(table: pd.DataFrame, names: Sequence[str], ctx: Context) -> go.Figure:
+    """Member × year grid: 2 = vollständig, 1 = teilweise, 0 = fehlt (columns from completeness)."""
+    code = {"vollständig": 2, "teilweise": 1, "fehlt": 0}
+    wide = table.assign(v=table["status"].map(code)).pivot(
+        index="member_id", columns="year", values="v"
+    )
+    text = table.pivot(index="member_id", columns="year", values="status")
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.values,
+            x=[str(y) for y in wide.columns],
+            y=list(names),
+            text=text.values,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            colorscale=[[0, "#D73027"], [0.5, "#FEE08B"], [1, "#1A9850"]],
+            zmin=0,
+            zmax=2,
+            showscale=False,
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        )
+    )
+    finish(fig, "Vollständigkeit der Meldungen", ctx, y_title="")
+    fig.update_layout(
+        yaxis={"autorange": "reversed", "tickformat": None, "title": ""},
+        xaxis={"tickformat": None, "dtick": None},
+        height=max(350, 40 * len(names) + 180),
+        hovermode="closest",
+    )
+    return fig

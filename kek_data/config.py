@@ -1,0 +1,35 @@
+"""Paths, limits and settings, read from the environment once.
+
+Why: the dashboard, the command line, tests and benchmarks must agree on where the database
+lives and which limits apply; a deployment changes them without code (``KEK_DB``,
+``KEK_MAX_UPLOAD_MB``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = DATA_DIR / "kek.duckdb"
+
+#: Network milestone and neutrality years of Dortmund's programme (council decision) [a].
+NEUTRALITY_YEAR = 2035
+MILESTONE_YEAR = 2030
+
+#: Earliest plausible reporting year (BISKO base year of most municipal balances) [a].
+FIRST_YEAR = 1990
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: the explicit argument, else ``KEK_DB``, else ``data/kek.duckdb``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("KEK_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def max_upload_bytes() -> int:
+    """Largest accepted upload [bytes]; default 200 MB admits the 1,000,000-row benchmark file."""
+    return int(float(os.environ.get("KEK_MAX_UPLOAD_MB", "200")) * 1024 * 1024)

@@ -1,0 +1,135 @@
+"""Deterministic demo data: ten KEK members, 2015–2025, flagged as **Demodaten (fiktiv)**.
+
+Why: a new user must see a working dashboard at once, and tests need the same numbers on every
+machine. Profiles (``data/demo_profiles.csv``) give each member's carriers, units, magnitudes and
+trends; a fixed seed adds ±3 % noise and a 2020 dip in fuels. All submissions and targets written
+here have ``is_demo = true``; the pages and exports show the demo notice from that flag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import datetime
+
+import duckdb
+
+from kek_data import db, reference
+
+SEED = 2035
+FIRST_YEAR = 2015
+LAST_YEAR = 2025
+DEMO_USER = "Demo-Generator"
+FUEL_CARRIERS = {"diesel", "benzin"}
+
+
+def demo_rows(
+    first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR, seed: int = SEED
+) -> list[dict[str, object]]:
+    """Activity rows ``{member_id, year, carrier_id, quantity, unit}`` from the profiles [unit]."""
+    rng = random.Random(seed)
+    rows: list[dict[str, object]] = []
+    for p in reference.read_table("demo_profiles.csv"):
+        missing = {int(y) for y in p["missing"].split("|") if y}
+        value = float(p["base_2015"])
+        for year in range(first_year, last_year + 1):
+            if year > first_year:
+                change = float(p["trend_pct"])
+                if p["from_year"] and year >= int(p["from_year"]):
+                    change += float(p["step_pct"])
+                value *= 1 + change / 100
+            noise = 1 + rng.uniform(-0.03, 0.03)
+            dip = 0.9 if year == 2020 and p["carrier_id"] in FUEL_CARRIERS else 1.0
+            if year in missing:
+                continue
+            decimals = 1 if p["unit"] in ("t CO₂e", "MWh") else 0
+            rows.append(
+                {
+                    "member_id": p["member_id"],
+                    "year": year,
+                    "carrier_id": p["carrier_id"],
+                    "quantity": round(value * noise * dip, decimals),
+                    "unit": p["unit"],
+                }
+            )
+    return rows
+
+
+def seed(con: duckdb.DuckDBPyConnection) -> int:
+    """Write demo submissions, activity and targets in one transaction; return rows written.
+
+    Refuses to write into a database that already holds submissions (demo data never mixes with
+    real uploads).
+    """
+    if con.execute("SELECT count(*) FROM submissions").fetchone()[0]:
+        return 0
+    rows = demo_rows()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        by_key: dict[tuple[str, int], list[dict[str, object]]] = {}
+        for r in rows:
+            by_key.setdefault((str(r["member_id"]), int(r["year"])), []).append(r)
+        for (member_id, year), items in sorted(by_key.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            text = "\n".join(f"{r['carrier_id']};{r['quantity']};{r['unit']}" for r in items)
+            (submission_id,) = db.query_rows(
+                con,
+                "insert_submission",
+                member_id=member_id,
+                submitted_by=DEMO_USER,
+                submitted_at=datetime(year + 1, 3, 15, 9, 0),
+                file_name=f"demo_{member_id}_{year}.csv",
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                size_bytes=len(text.encode()),
+                n_rows=len(items),
+                status="imported",
+                is_demo=True,
+                errors=None,
+            )[0]
+            con.executemany(
+                "INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id,"
+                " quantity, unit, site, remark) VALUES (?, ?, ?, ?, ?, ?, ?, '', NULL)",
+                [
+                    (
+                        submission_id,
+                        i + 2,
+                        member_id,
+                        year,
+                        r["carrier_id"],
+                        r["quantity"],
+                        r["unit"],
+                    )
+                    for i, r in enumerate(items)
+                ],
+            )
+        _seed_targets(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+def _seed_targets(con: duckdb.DuckDBPyConnection) -> None:
+    for t in reference.read_table("demo_targets.csv"):
+        (target_id,) = db.query_rows(
+            con,
+            "insert_target",
+            owner=t["member_id"],
+            set_at=datetime(2023, 1, 1),
+            base_year=int(t["base_year"]),
+            base_value_t=None,
+            neutrality_year=int(t["neutrality_year"]) if t["neutrality_year"] else None,
+            residual_pct=float(t["residual_pct"] or 0),
+            basis=t["basis"],
+            source=t["source"],
+            is_demo=True,
+        )[0]
+        for item in filter(None, t["milestones"].split("|")):
+            year, pct = item.split(":")
+            db.execute(
+                con,
+                "insert_milestone",
+                target_id=target_id,
+                year=int(year),
+                reduction_pct=float(pct),
+            )

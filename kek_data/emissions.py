@@ -1,0 +1,91 @@
+"""Emissions derived from activity × conversion × factor, by member, year, carrier and scope.
+
+Why: emissions are never stored; the SQL view ``emissions`` (``sql/migrations``) computes
+kWh [kWh, net calorific value] = quantity × conversion factor and
+t CO₂e = kWh × emission factor [g CO₂e/kWh] / 10⁶ (BISKO, factor valid in the activity year).
+These functions shape the view's rows for pages, exports and the command line; each takes the
+viewer so that member data never reach someone who may not see them.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from kek_data import db
+from kek_data.viewer import Viewer
+
+
+def members(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """Members the viewer may see: member_id, name, short_name, sector, sort_order."""
+    return db.query_df(con, "members", **viewer.params())
+
+
+def detail(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """[kWh] and [t CO₂e] per member_id, year, carrier_id, scope (sites summed)."""
+    df = db.query_df(con, "emissions_detail", **viewer.params())
+    return df.astype({"year": "int64", "scope": "int64"})
+
+
+def member_totals(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """Wide table: one row per year, one column per member id [t CO₂e]."""
+    df = detail(con, viewer)
+    if df.empty:
+        return pd.DataFrame()
+    return df.pivot_table(index="year", columns="member_id", values="t_co2e", aggfunc="sum")
+
+
+def network_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Network total per year [t CO₂e] and members_reporting; aggregate, visible to everyone."""
+    df = db.query_df(con, "network_totals")
+    return df.astype({"year": "int64", "members_reporting": "int64"})
+
+
+def series(df: pd.DataFrame, member_id: str | None = None) -> dict[int, float]:
+    """year → t CO₂e from :func:`detail` rows, for one member or (None) all rows summed."""
+    if member_id is not None:
+        df = df[df["member_id"] == member_id]
+    grouped = df.groupby("year")["t_co2e"].sum()
+    return {int(y): float(v) for y, v in grouped.items()}
+
+
+def completeness(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """Status per member and year: 'vollständig', 'teilweise' or 'fehlt'.
+
+    Expected carriers of a member are those it reported in any year; a year is complete when all
+    of them are present, partial when some are, missing when none are. Columns: member_id, year,
+    status, present, expected, missing_carriers (German names, comma separated).
+    """
+    df = detail(con, viewer)
+    names = dict(con.execute("SELECT carrier_id, name FROM carriers").fetchall())
+    if df.empty:
+        return pd.DataFrame(
+            columns=["member_id", "year", "status", "present", "expected", "missing_carriers"]
+        )
+    years = range(int(df["year"].min()), int(df["year"].max()) + 1)
+    rows = []
+    for member_id, group in df.groupby("member_id", sort=False):
+        expected = set(group["carrier_id"])
+        for year in years:
+            present = set(group.loc[group["year"] == year, "carrier_id"])
+            status = "vollständig" if present == expected else "teilweise" if present else "fehlt"
+            missing = ", ".join(names[c] for c in sorted(expected - present))
+            rows.append((member_id, year, status, len(present), len(expected), missing))
+    return pd.DataFrame(
+        rows, columns=["member_id", "year", "status", "present", "expected", "missing_carriers"]
+    )
+
+
+def activity_table(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """Current activity rows as reported (quantity in the reported unit) with their submission."""
+    return db.query_df(con, "activity_table", **viewer.params())
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection):
+    """Timestamp of the newest submission behind the current data ("Stand"), or None."""
+    return db.query_rows(con, "data_as_of")[0][0]
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any current data or target comes from the demo generator."""
+    return bool(db.query_rows(con, "demo_flags")[0][0])

@@ -1,0 +1,278 @@
+"""Target paths, gaps, required/achieved reduction rates, trend and carbon budget.
+
+Pure layer-1 module: stdlib only, no I/O, no project imports. Every series is a
+``Mapping[int, float]`` from year to emissions in [t CO₂e].
+
+Methodology
+-----------
+* **Target path** – a member's path is a piecewise *linear* line through its anchor points
+  (base year, milestones, neutrality year), like the SBTi "absolute contraction approach",
+  which reduces absolute emissions by the same amount [t CO₂e] every year between targets.
+  After the last anchor the path stays flat.
+* **Rates** – reported two ways: the linear rate [t CO₂e/a] (what the path uses) and the
+  *compound* rate [%/a], i.e. the constant yearly percentage that leads from the start to the
+  end value (``1 − (end/start)^(1/n)``). A compound rate can never reach 0, so it is ``None``
+  for a neutrality target of 0 [t CO₂e]; the linear rate is the meaningful figure there.
+* **Trend** – an ordinary least-squares line through the last ``window`` + 1 years
+  (``L − window … L``, only the years present). It answers "when do we reach zero at the
+  current pace?" and "where are we in year X at the current pace?".
+* **Carbon budget** – the cumulative emissions [t CO₂e] the path allows over a period,
+  compared with the cumulative actual emissions so far.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "Budget",
+    "Rate",
+    "achieved_rate",
+    "carbon_budget",
+    "gap",
+    "required_rate",
+    "status",
+    "target_path",
+    "trend_value",
+    "trend_zero_year",
+]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A yearly reduction rate.
+
+    ``t_per_year`` [t CO₂e/a]: linear reduction per year (positive = reduction, negative =
+    increase). ``pct_per_year`` [%/a]: compound reduction per year (positive = reduction);
+    ``None`` where no finite compound rate exists (start or end value ≤ 0).
+    """
+
+    t_per_year: float
+    pct_per_year: float | None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Carbon budget of a period, all values in [t CO₂e].
+
+    ``budget``: cumulative emissions the path allows; ``used``: cumulative actual emissions so
+    far; ``left``: ``budget − used`` (negative = budget overdrawn); ``years_used``: first and
+    last year that went into ``used`` (``None`` if no actual year lies in the period).
+    """
+
+    budget: float
+    used: float
+    left: float
+    years_used: tuple[int, int] | None
+
+
+def _anchors(
+    base_year: int,
+    base_value: float,
+    milestones: Mapping[int, float],
+    neutrality_year: int | None,
+    residual_pct: float,
+) -> list[tuple[int, float]]:
+    """Anchor points (year, [t CO₂e]) of a path, sorted by year; neutrality beats milestones."""
+    points: dict[int, float] = {base_year: float(base_value)}
+    for year, pct in milestones.items():
+        if year <= base_year:
+            raise ValueError(f"Zwischenziel {year} liegt nicht nach dem Basisjahr {base_year}.")
+        points[year] = base_value * (1.0 - pct / 100.0)
+    if neutrality_year is not None:
+        if neutrality_year <= base_year:
+            raise ValueError(
+                f"Neutralitätsjahr {neutrality_year} liegt nicht nach dem Basisjahr {base_year}."
+            )
+        points[neutrality_year] = base_value * residual_pct / 100.0
+    return sorted(points.items())
+
+
+def target_path(
+    base_year: int,
+    base_value: float,
+    milestones: Mapping[int, float],
+    neutrality_year: int | None,
+    years: Iterable[int],
+    residual_pct: float = 0.0,
+) -> dict[int, float]:
+    """Return the member's target path [t CO₂e] for each requested year ≥ ``base_year``.
+
+    ``milestones`` maps a target year to the reduction [%] versus the base year;
+    ``residual_pct`` [%] is the share of the base value still emitted in the neutrality year.
+    Values are linearly interpolated between anchors and held flat after the last anchor, so
+    the UI can draw the path far beyond the neutrality year. Years before ``base_year`` are
+    omitted because a path has no meaning before its baseline.
+
+    Raises ``ValueError`` if a milestone or the neutrality year is not after ``base_year``.
+    """
+    anchors = _anchors(base_year, base_value, milestones, neutrality_year, residual_pct)
+    result: dict[int, float] = {}
+    for year in sorted(set(years)):
+        if year < base_year:
+            continue
+        result[year] = _interpolate(anchors, year)
+    return result
+
+
+def _interpolate(anchors: list[tuple[int, float]], year: int) -> float:
+    """Linear interpolation [t CO₂e] between sorted anchors; flat after the last one."""
+    if year >= anchors[-1][0]:
+        return anchors[-1][1]
+    for (y0, v0), (y1, v1) in itertools.pairwise(anchors):
+        if y0 <= year <= y1:
+            return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+    return anchors[0][1]  # before the first anchor (not reached: filtered by the caller)
+
+
+def gap(actual: Mapping[int, float], path: Mapping[int, float]) -> dict[int, float]:
+    """Return ``actual − path`` [t CO₂e] for every year in both series.
+
+    Positive means above the path, i.e. behind schedule; the sign is chosen so that a bar chart
+    of the gap shows "too much" as upward bars.
+    """
+    return {year: actual[year] - path[year] for year in sorted(actual.keys() & path.keys())}
+
+
+def required_rate(
+    current_year: int, current_value: float, target_year: int, target_value: float
+) -> Rate:
+    """Average reduction needed to get from the current value to the target value.
+
+    ``t_per_year`` [t CO₂e/a] = (current − target) / (target_year − current_year); negative
+    means the emissions may still rise and the target is met. ``pct_per_year`` [%/a] is the
+    compound rate ``(1 − (target/current)^(1/n)) × 100``; it is ``None`` when the target is
+    ≤ 0 (a neutrality target of 0 can never be reached by a percentage cut, only by the linear
+    rate) or when the current value is ≤ 0.
+
+    If the current value is already ≤ 0 and the target is not lower, nothing remains to be
+    reduced: ``Rate(0.0, None)``. Raises ``ValueError`` if ``target_year <= current_year``,
+    because a rate needs at least one year to act.
+    """
+    n = target_year - current_year
+    if n <= 0:
+        raise ValueError(f"Zieljahr {target_year} liegt nicht nach dem Jahr {current_year}.")
+    if current_value <= 0:
+        if target_value >= current_value:
+            return Rate(0.0, None)
+        return Rate((current_value - target_value) / n, None)
+    t_per_year = (current_value - target_value) / n
+    if target_value <= 0:
+        return Rate(t_per_year, None)
+    return Rate(t_per_year, (1.0 - (target_value / current_value) ** (1.0 / n)) * 100.0)
+
+
+def _window(series: Mapping[int, float], window: int) -> list[tuple[int, float]]:
+    """Points (year, [t CO₂e]) of the years ``L − window … L`` present, sorted by year."""
+    if not series:
+        return []
+    if window < 1:
+        raise ValueError("Das Zeitfenster muss mindestens 1 Jahr umfassen.")
+    last = max(series)
+    return sorted((y, float(v)) for y, v in series.items() if y >= last - window)
+
+
+def achieved_rate(series: Mapping[int, float], window: int = 5) -> Rate | None:
+    """Average reduction actually achieved over the last ``window`` years [a].
+
+    Compares the earliest present year ≥ ``L − window`` with the latest year ``L``, so gaps
+    in the data shorten the period instead of breaking it. ``t_per_year`` [t CO₂e/a] is
+    positive for a reduction; ``pct_per_year`` [%/a] is the compound rate, ``None`` if the
+    first value is ≤ 0 or the last value < 0. Returns ``None`` if the window holds fewer than
+    two years, because a single point has no rate.
+    """
+    points = _window(series, window)
+    if len(points) < 2:
+        return None
+    (first_year, first), (last_year, last) = points[0], points[-1]
+    n = last_year - first_year
+    t_per_year = (first - last) / n
+    if first <= 0 or last < 0:
+        return Rate(t_per_year, None)
+    return Rate(t_per_year, (1.0 - (last / first) ** (1.0 / n)) * 100.0)
+
+
+def _fit(points: list[tuple[int, float]]) -> tuple[float, float, float]:
+    """Least-squares line as (mean year [a], mean value [t CO₂e], slope [t CO₂e/a])."""
+    n = len(points)
+    x_mean = sum(y for y, _ in points) / n
+    y_mean = sum(v for _, v in points) / n
+    sxx = sum((y - x_mean) ** 2 for y, _ in points)
+    sxy = sum((y - x_mean) * (v - y_mean) for y, v in points)
+    return x_mean, y_mean, (sxy / sxx if sxx else 0.0)
+
+
+def trend_zero_year(series: Mapping[int, float], window: int = 5) -> int | None:
+    """First whole year in which the current trend reaches ≤ 0 [t CO₂e], or ``None`` ("nie").
+
+    The trend is the least-squares line through the years ``L − window … L`` present. Returns
+    ``L`` if the last value is already ≤ 0. Returns ``None`` if the line does not fall (slope
+    ≥ 0) or fewer than two years are available. A zero crossing before ``L`` (possible with
+    noisy data while the last value is still positive) is reported as ``L``, because a year in
+    the past is no useful answer to "when at the current pace?".
+    """
+    points = _window(series, window)
+    if not points:
+        return None
+    last_year, last_value = points[-1]
+    if last_value <= 0:
+        return last_year
+    if len(points) < 2:
+        return None
+    x_mean, y_mean, slope = _fit(points)
+    if slope >= 0:
+        return None
+    root = x_mean - y_mean / slope
+    return max(math.ceil(round(root, 9)), last_year)
+
+
+def trend_value(series: Mapping[int, float], year: int, window: int = 5) -> float:
+    """Value [t CO₂e] of the current trend line in ``year``, floored at 0.
+
+    Used to project "at the current pace" (e.g. the value in a target year). With a single
+    year in the window the trend is flat at that value. Raises ``ValueError`` for an empty
+    series.
+    """
+    points = _window(series, window)
+    if not points:
+        raise ValueError("Für einen Trend werden Messwerte benötigt.")
+    if len(points) == 1:
+        return max(points[0][1], 0.0)
+    x_mean, y_mean, slope = _fit(points)
+    return max(y_mean + slope * (year - x_mean), 0.0)
+
+
+def carbon_budget(
+    actual: Mapping[int, float], path: Mapping[int, float], start_year: int, end_year: int
+) -> Budget:
+    """Cumulative budget the path allows versus emissions used so far, in [t CO₂e].
+
+    ``budget`` sums the path values for ``start_year … end_year`` (inclusive, years present in
+    the path); ``used`` sums the actual values for ``start_year … min(end_year, latest actual
+    year)``. ``left`` may be negative: then the whole period's budget is already overdrawn.
+    Raises ``ValueError`` if ``end_year < start_year``.
+    """
+    if end_year < start_year:
+        raise ValueError(f"Endjahr {end_year} liegt vor dem Startjahr {start_year}.")
+    budget = sum(v for y, v in path.items() if start_year <= y <= end_year)
+    used_years = sorted(y for y in actual if start_year <= y <= end_year)
+    used = sum(actual[y] for y in used_years)
+    years_used = (used_years[0], used_years[-1]) if used_years else None
+    return Budget(float(budget), float(used), float(budget - used), years_used)
+
+
+def status(actual_value: float, path_value: float, tolerance_pct: float = 5.0) -> str:
+    """Traffic light for one year: ``"gruen"``, ``"gelb"`` or ``"rot"``.
+
+    ``"gruen"`` if the actual value [t CO₂e] is on or below the path, ``"gelb"`` if it is at
+    most ``tolerance_pct`` [%] above, else ``"rot"``. The tolerance is taken of ``|path|`` so
+    that a negative path value (net removals) still gets a band above it.
+    """
+    if actual_value <= path_value:
+        return "gruen"
+    if actual_value <= path_value + abs(path_value) * tolerance_pct / 100.0:
+        return "gelb"
+    return "rot"

@@ -1,0 +1,99 @@
+-- Named queries. Every block starts with "-- name: <name>". Parameters are bound ($name), never
+-- formatted into the text. Member data is always filtered by the viewer:
+--   ($all_members OR member_id = $member_id)
+
+-- name: members
+SELECT member_id, name, short_name, sector, sort_order
+FROM members
+WHERE ($all_members OR member_id = $member_id)
+ORDER BY sort_order;
+
+-- name: all_member_ids
+SELECT member_id FROM members ORDER BY sort_order;
+
+-- name: upsert_member
+INSERT OR REPLACE INTO members VALUES ($member_id, $name, $short_name, $sector, $sort_order);
+
+-- name: emissions_detail
+-- [kWh] and [t CO2e] per member, year, carrier and scope (sites summed).
+SELECT member_id, year, carrier_id, scope,
+       sum(kwh) AS kwh, sum(t_co2e) AS t_co2e,
+       count(*) FILTER (WHERE t_co2e IS NULL) AS rows_without_factor
+FROM emissions
+WHERE ($all_members OR member_id = $member_id)
+GROUP BY ALL
+ORDER BY member_id, year, carrier_id;
+
+-- name: network_totals
+-- [t CO2e] of all members per year, with the number of members that reported (aggregate only).
+SELECT year, sum(t_co2e) AS t_co2e, count(DISTINCT member_id) AS members_reporting
+FROM emissions
+GROUP BY year
+ORDER BY year;
+
+-- name: activity_table
+SELECT a.member_id, m.short_name AS mitglied, a.year, c.name AS energietraeger, a.quantity,
+       a.unit, a.site, a.remark, a.submission_id, s.file_name, s.submitted_at
+FROM current_activity a
+JOIN members m USING (member_id)
+JOIN carriers c USING (carrier_id)
+JOIN submissions s USING (submission_id)
+WHERE ($all_members OR a.member_id = $member_id)
+ORDER BY m.sort_order, a.year, c.sort_order, a.site;
+
+-- name: data_as_of
+-- "Stand": the newest submission behind the current data.
+SELECT max(submitted_at) FROM active_submissions;
+
+-- name: demo_flags
+-- Whether any current data or target comes from the demo generator.
+SELECT
+    coalesce((SELECT bool_or(is_demo) FROM active_submissions), false)
+    OR coalesce((SELECT bool_or(is_demo) FROM targets), false);
+
+-- name: carriers
+SELECT carrier_id, name, scope, kind, sort_order FROM carriers ORDER BY sort_order;
+
+-- name: factors
+SELECT f.carrier_id, c.name, f.valid_from, f.g_co2e_per_kwh, f.status, f.derivation, f.source
+FROM emission_factors f JOIN carriers c USING (carrier_id)
+ORDER BY c.sort_order, f.valid_from;
+
+-- name: conversions
+SELECT u.carrier_id, c.name, u.unit, u.factor, u.target_unit, u.derivation, u.source
+FROM unit_conversions u JOIN carriers c USING (carrier_id)
+ORDER BY c.sort_order, u.factor;
+
+-- name: current_targets
+-- The newest target of every owner (members filtered by viewer; 'netzwerk' always visible).
+SELECT t.*
+FROM targets t
+WHERE t.target_id = (SELECT max(t2.target_id) FROM targets t2 WHERE t2.owner = t.owner)
+  AND (t.owner = 'netzwerk' OR $all_members OR t.owner = $member_id)
+ORDER BY t.owner;
+
+-- name: milestones
+SELECT target_id, year, reduction_pct FROM target_milestones ORDER BY target_id, year;
+
+-- name: insert_target
+INSERT INTO targets (owner, set_at, base_year, base_value_t, neutrality_year, residual_pct,
+                     basis, source, is_demo)
+VALUES ($owner, $set_at, $base_year, $base_value_t, $neutrality_year, $residual_pct,
+        $basis, $source, $is_demo)
+RETURNING target_id;
+
+-- name: insert_milestone
+INSERT INTO target_milestones VALUES ($target_id, $year, $reduction_pct);
+
+-- name: insert_submission
+INSERT INTO submissions (member_id, submitted_by, submitted_at, file_name, sha256, size_bytes,
+                         n_rows, status, is_demo, errors)
+VALUES ($member_id, $submitted_by, $submitted_at, $file_name, $sha256, $size_bytes,
+        $n_rows, $status, $is_demo, $errors)
+RETURNING submission_id;
+
+-- name: meta_get
+SELECT value FROM meta WHERE key = $key;
+
+-- name: meta_set
+INSERT OR REPLACE INTO meta VALUES ($key, $value);

@@ -1,0 +1,141 @@
+"""Tables behind the pages: key figures per member as numbers, and their German display form.
+
+Why: the pages and the exports show the same tables; they are built here from
+:mod:`kek_data.progress` so that a number on screen is two hops from its formula. Numeric tables
+keep [t CO₂e], [%] and [%/a] as floats (for downloads); :func:`german` turns them into text
+for display ("1.234,5").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from kek_data import config
+from kek_data.numbers import format_number, format_pct
+from kek_data.progress import Kpi
+
+STATUS_LABEL = {
+    "gruen": "🟢 auf Kurs",
+    "gelb": "🟡 knapp über Pfad",
+    "rot": "🔴 nicht auf Kurs",
+    "ohne Ziel": "⚪ ohne Ziel",
+}
+
+
+def status_counts(kpis: Mapping[str, Kpi]) -> dict[str, int]:
+    """How many members are green, yellow, red or without a target."""
+    counts = dict.fromkeys(STATUS_LABEL, 0)
+    for k in kpis.values():
+        counts[k.status] = counts.get(k.status, 0) + 1
+    return counts
+
+
+def _rate(rate) -> float | None:
+    return None if rate is None else rate.pct_per_year
+
+
+def member_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
+    """One row per member: latest year and value, change vs base, path, gap, status [t CO₂e, %]."""
+    rows = []
+    for m in members.itertuples():
+        k = kpis.get(m.member_id)
+        if k is None:
+            continue
+        rows.append(
+            {
+                "Mitglied": m.short_name,
+                "Jahr": k.latest_year,
+                "Emissionen [t CO₂e]": k.latest,
+                "Basisjahr": k.base_year,
+                "Veränderung ggü. Basis [%]": k.change_pct,
+                "Zielpfad [t CO₂e]": k.path_latest,
+                "Abstand zum Pfad [t CO₂e]": k.gap_latest,
+                "Status": STATUS_LABEL.get(k.status, k.status),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
+    """Achieved rate (last 5 years) vs required to 2030 and 2035, per member [%/a and t CO₂e/a]."""
+    rows = []
+    for m in members.itertuples():
+        k = kpis.get(m.member_id)
+        if k is None:
+            continue
+        rows.append(
+            {
+                "member_id": m.member_id,
+                "short_name": m.short_name,
+                "achieved": _rate(k.achieved),
+                "required": _rate(k.required_2030),
+                "achieved_t": None if k.achieved is None else k.achieved.t_per_year,
+                "required_2030_t": None if k.required_2030 is None else k.required_2030.t_per_year,
+                "required_2035_t": None if k.required_2035 is None else k.required_2035.t_per_year,
+                "zero_year": k.zero_year,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def gap_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
+    """Gap to the own path in the latest year per member [t CO₂e] with status."""
+    rows = [
+        {"short_name": m.short_name, "gap": kpis[m.member_id].gap_latest,
+         "status": kpis[m.member_id].status}
+        for m in members.itertuples()
+        if m.member_id in kpis and kpis[m.member_id].gap_latest is not None
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["short_name", "gap", "status"])
+
+
+def share_table(totals: pd.DataFrame, members: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each member's emissions in ``year`` [t CO₂e] with short_name and sort_order."""
+    if totals.empty or year not in totals.index:
+        return pd.DataFrame(columns=["short_name", "t_co2e", "sort_order"])
+    row = totals.loc[year]
+    out = members[["member_id", "short_name", "sort_order"]].copy()
+    out["t_co2e"] = [float(row.get(m, 0.0) or 0.0) for m in out["member_id"]]
+    return out[out["t_co2e"] > 0]
+
+
+def path_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
+    """What it takes, per member: still to reduce to 2030/2035, required rates, trend, budget."""
+    rows = []
+    m30, n35 = config.MILESTONE_YEAR, config.NEUTRALITY_YEAR
+    for m in members.itertuples():
+        k = kpis.get(m.member_id)
+        if k is None:
+            continue
+        rows.append(
+            {
+                "Mitglied": m.short_name,
+                f"Noch zu mindern bis {m30} [t CO₂e]": k.to_go_2030,
+                f"Nötig bis {m30} [%/a]": _rate(k.required_2030),
+                f"Nötig bis {n35} [t CO₂e/a]": None if k.required_2035 is None
+                else k.required_2035.t_per_year,
+                "Erreicht, letzte 5 Jahre [%/a]": _rate(k.achieved),
+                "Null erreicht im Trend": k.zero_year,
+                "Budget übrig [t CO₂e]": None if k.budget is None else k.budget.left,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def german(df: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
+    """Display copy: floats as German text ("1.234"), [%] columns with one decimal, years plain."""
+    out = df.copy()
+    for col in out.columns:
+        if col in ("Jahr", "Basisjahr") or "im Trend" in col:
+            out[col] = [
+                "nie" if "im Trend" in col and (v is None or v != v) else
+                ("–" if v is None or v != v else str(int(v)))
+                for v in out[col]
+            ]  # fmt: skip
+        elif "[%" in col:
+            out[col] = [format_pct(v, 1, signed="Veränderung" in col) for v in out[col]]
+        elif out[col].dtype.kind == "f" or "[t" in col:
+            out[col] = [format_number(v, decimals) for v in out[col]]
+    return out

@@ -1,0 +1,85 @@
+"""Daten: filterable activity data and derived emissions, completeness heatmap member × year."""
+
+import streamlit as st
+
+from kek_data import charts
+from kek_data.numbers import format_number
+from ui import data, frame
+
+path = data.db_file()
+viewer = data.current_viewer()
+ctx = data.context(path)
+members = data.members(viewer, path)
+
+frame.header("Daten", "Gemeldete Verbrauchsdaten und die daraus berechneten Emissionen.")
+if members.empty:
+    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
+    st.stop()
+
+names = dict(zip(members["member_id"], members["short_name"], strict=True))
+carrier_names = data.carrier_names(path)
+detail = data.detail(viewer, path)
+years = sorted(detail["year"].unique().tolist()) or [2015]
+
+f1, f2, f3 = st.columns([2, 2, 2])
+chosen = f1.multiselect("Mitglieder", list(names), format_func=names.get, placeholder="alle")
+carriers = f2.multiselect(
+    "Energieträger", list(carrier_names), format_func=carrier_names.get, placeholder="alle"
+)
+year_range = f3.select_slider("Jahre", options=years, value=(years[0], years[-1]))
+
+sel = detail[detail["year"].between(*year_range)]
+if chosen:
+    sel = sel[sel["member_id"].isin(chosen)]
+if carriers:
+    sel = sel[sel["carrier_id"].isin(carriers)]
+
+st.subheader("Emissionen je Mitglied, Jahr und Energieträger")
+st.dataframe(
+    sel.assign(
+        Mitglied=sel["member_id"].map(names),
+        Jahr=sel["year"].astype(str),
+        Energieträger=sel["carrier_id"].map(carrier_names),
+        Scope=sel["scope"],
+        **{
+            "Endenergie [kWh]": [format_number(v, 0) for v in sel["kwh"]],
+            "Emissionen [t CO₂e]": [format_number(v, 1) for v in sel["t_co2e"]],
+        },
+    )[["Mitglied", "Jahr", "Energieträger", "Scope", "Endenergie [kWh]", "Emissionen [t CO₂e]"]],
+    hide_index=True,
+    width="stretch",
+)
+st.caption(
+    f"{len(sel)} Zeilen, Summe {format_number(sel['t_co2e'].sum(), 1)} t CO₂e. Berechnung: "
+    "Menge × Umrechnung (kWh Heizwert) × Emissionsfaktor; Sicht `emissions` in "
+    "kek_data/sql/migrations/001_init.sql."
+)
+
+st.subheader("Gemeldete Mengen (wie hochgeladen)")
+act = data.activity_table(viewer, path)
+act = act[act["year"].between(*year_range)]
+if chosen:
+    act = act[act["member_id"].isin(chosen)]
+st.dataframe(
+    act.assign(
+        Jahr=act["year"].astype(str),
+        Menge=[format_number(v, 1) for v in act["quantity"]],
+        Eingang=act["submitted_at"].dt.strftime("%d.%m.%Y"),
+    ).rename(
+        columns={"mitglied": "Mitglied", "energietraeger": "Energieträger", "unit": "Einheit",
+                 "site": "Standort", "file_name": "Datei"}
+    )[["Mitglied", "Jahr", "Energieträger", "Menge", "Einheit", "Standort", "Datei", "Eingang"]],
+    hide_index=True,
+    width="stretch",
+)  # fmt: skip
+
+st.subheader("Vollständigkeit")
+comp = data.completeness(viewer, path)
+frame.chart(
+    charts.completeness_heatmap(comp, [names[m] for m in comp["member_id"].unique()], ctx),
+    "vollstaendigkeit",
+)
+st.caption(
+    "vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet hat; "
+    "teilweise = einige davon; fehlt = keine Meldung."
+)

@@ -1,0 +1,72 @@
+"""Pfad & Lücke: what it takes — required rates to 2030/2035, gaps, carbon budget, year at pace."""
+
+import streamlit as st
+
+from kek_data import charts, views
+from kek_data.numbers import format_number, format_pct, format_t
+from ui import data, frame
+
+path = data.db_file()
+viewer = data.current_viewer()
+ctx = data.context(path)
+kpi = data.network_kpi(path)
+
+frame.header("Pfad & Lücke", "Was es braucht, um 2030 und 2035 zu erreichen.")
+if kpi.latest_year is None:
+    st.info("Noch keine Daten vorhanden.")
+    st.stop()
+
+
+def rate_text(rate) -> str:
+    """German text of a required/achieved rate: t/a and, where defined, %/a."""
+    if rate is None:
+        return "–"
+    pct = "" if rate.pct_per_year is None else f" ({format_pct(rate.pct_per_year)}/a)"
+    return f"{format_number(rate.t_per_year, 0)} t/a{pct}"
+
+
+st.subheader(f"Netzwerk: Tempo ab {kpi.latest_year}")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Nötig bis 2030", rate_text(kpi.required_2030))
+c2.metric(
+    "Nötig bis 2035",
+    rate_text(kpi.required_2035),
+    help="Ziel 0 t: eine geometrische Rate gibt es dafür nicht, daher nur linear (t/a).",
+)
+c3.metric("Erreicht (letzte 5 Jahre)", rate_text(kpi.achieved))
+c4.metric(
+    "Null erreicht beim jetzigen Tempo",
+    "nie" if kpi.zero_year is None else str(kpi.zero_year),
+    help="Lineare Trendfortschreibung (kleinste Quadrate) der letzten fünf Jahre.",
+)
+st.markdown(
+    f"Beim jetzigen Tempo lägen die Emissionen 2030 bei **{format_t(kpi.projected_2030, 0)}**, "
+    f"der Pfad verlangt **{format_t(kpi.path_2030, 0)}**."
+)
+
+if kpi.budget is not None:
+    b = kpi.budget
+    frame.chart(
+        charts.budget(
+            b.used, b.left, b.budget, ctx,
+            f"CO₂-Budget des Netzwerkpfads {kpi.base_year}–2035: "
+            f"{format_number(b.used / b.budget * 100, 0)} % verbraucht",
+        ),
+        "budget",
+    )  # fmt: skip
+    st.caption(
+        f"Budget = Summe der Pfadwerte {kpi.base_year}–2035 ({format_t(b.budget, 0)}); verbraucht "
+        f"= Summe der Ist-Emissionen bis {kpi.latest_year} ({format_t(b.used, 0)}); übrig "
+        f"{format_t(b.left, 0)}."
+    )
+
+if viewer.sees_member_data:
+    members = data.members(viewer, path)
+    kpis = data.member_kpis(viewer, path)
+    frame.chart(charts.gaps(views.gap_table(kpis, members), ctx, kpi.latest_year), "luecke")
+    st.subheader("Je Mitglied")
+    st.dataframe(views.german(views.path_table(kpis, members)), hide_index=True, width="stretch")
+    st.caption(
+        "Formeln: kek_data/paths.py (required_rate, achieved_rate, trend_zero_year, "
+        "carbon_budget); Zusammenstellung: kek_data/progress.py."
+    )

@@ -1,0 +1,50 @@
+"""Vergleich: members side by side — indexed to the first year, achieved vs required, shares."""
+
+import streamlit as st
+
+from kek_data import charts, emissions, views
+from kek_data.numbers import format_number
+from ui import data, frame
+
+path = data.db_file()
+viewer = data.current_viewer()
+ctx = data.context(path)
+members = data.members(viewer, path)
+
+frame.header("Vergleich", "Die Mitglieder nebeneinander: Entwicklung, Tempo und Anteile.")
+if members.empty:
+    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
+    st.stop()
+
+detail = data.detail(viewer, path)
+kpis = data.member_kpis(viewer, path)
+chosen = st.multiselect(
+    "Mitglieder",
+    list(members["member_id"]),
+    default=list(members["member_id"]),
+    format_func=dict(zip(members["member_id"], members["short_name"], strict=True)).get,
+)
+shown = members[members["member_id"].isin(chosen)]
+series = {m: emissions.series(detail, m) for m in chosen}
+
+frame.chart(charts.indexed(series, shown, ctx), "vergleich-index")
+rates = views.rates_table(kpis, shown)
+frame.chart(charts.rates(rates, ctx), "vergleich-raten")
+st.caption(
+    "Erreicht: mittlere jährliche Minderung (geometrisch) der letzten fünf Jahre. Nötig: mittlere "
+    "jährliche Minderung vom letzten Berichtsjahr bis zum eigenen Pfadwert 2030 "
+    "(kek_data/paths.py: achieved_rate, required_rate)."
+)
+
+totals = data.member_totals(viewer, path)
+year = int(totals.index.max())
+frame.chart(charts.shares(views.share_table(totals, shown, year), ctx, year), "anteile")
+share = views.share_table(totals, shown, year)
+total = float(totals.loc[year].sum())
+st.dataframe(
+    share.assign(
+        Anteil=[format_number(v / total * 100, 1) + " %" for v in share["t_co2e"]],
+        Emissionen=[format_number(v, 0) + " t CO₂e" for v in share["t_co2e"]],
+    ).rename(columns={"short_name": "Mitglied"})[["Mitglied", "Emissionen", "Anteil"]],
+    hide_index=True,
+)

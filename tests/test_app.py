@@ -1,0 +1,93 @@
+"""Every page renders through app.py (as in a browser) with the key numbers and the demo notice."""
+
+from __future__ import annotations
+
+import pytest
+
+from kek_data import db, progress
+from kek_data.numbers import format_number, format_pct
+from kek_data.viewer import NETWORK_MANAGER
+
+PAGES = [
+    "pages/ueberblick.py",
+    "pages/mitglied.py",
+    "pages/vergleich.py",
+    "pages/pfad.py",
+    "pages/daten.py",
+    "pages/methodik.py",
+]
+
+
+def _text(at) -> str:
+    parts = []
+    kinds = ("markdown", "caption", "title", "subheader", "warning", "error", "info", "success")
+    for kind in kinds:
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def _run(app_test, page: str | None = None):
+    at = app_test()
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_inside_app_frame(app_test, page):
+    at = _run(app_test, page)
+    text = _text(at)
+    # app.py's frame: the sidebar line and the demo notice in the sidebar.
+    assert "KEK-Klimadashboard" in text
+    assert any("Demodaten (fiktiv)" in str(e.value) for e in at.sidebar.error)
+    # the page's own demo notice
+    assert "Demodaten (fiktiv)" in text
+
+
+def test_frame_missing_would_fail(app_test, monkeypatch):
+    """Without the browser-like fix AppTest runs the page alone and app.py's sidebar is missing."""
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    monkeypatch.setattr(app_test_module, "PagesManager", pages_manager.PagesManager)
+    at = app_test()
+    at.run()
+    at.switch_page("pages/methodik.py").run()
+    assert not any("KEK-Klimadashboard" in str(e.value) for e in at.sidebar.markdown)
+
+
+def test_overview_shows_network_kpis(app_test, seeded_db):
+    con = db.connect(seeded_db)
+    kpi = progress.network_kpi(con)
+    con.close()
+    at = _run(app_test)
+    text = _text(at)
+    assert format_number(kpi.latest, 0) in text
+    assert format_pct(kpi.change_pct, 1, signed=True) in text
+    assert format_number(kpi.gap_latest, 0) in text
+    assert f"letztes Berichtsjahr **{kpi.latest_year}**" in text
+
+
+def test_member_page_switches_member(app_test, seeded_db):
+    con = db.connect(seeded_db)
+    kpis = progress.member_kpis(con, NETWORK_MANAGER)
+    con.close()
+    at = _run(app_test, "pages/mitglied.py")
+    at.selectbox(key="member").set_value("fhdo").run()
+    assert not at.exception
+    text = _text(at)
+    assert "Fachhochschule Dortmund" in text
+    assert format_number(kpis["fhdo"].latest, 0) in text
+
+
+def test_pfad_page_shows_rates(app_test, seeded_db):
+    con = db.connect(seeded_db)
+    kpi = progress.network_kpi(con)
+    con.close()
+    at = _run(app_test, "pages/pfad.py")
+    text = _text(at)
+    assert "Nötig bis 2030" in text
+    assert str(kpi.zero_year) in text

@@ -1,0 +1,54 @@
+"""One real browser run: Debian's Chromium opens every page of a running dashboard.
+
+Screenshots go to tests/artifacts/screenshots/ (look at them after a change of a page).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_until_idle
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+PAGES = {
+    "ueberblick": ("", "Überblick"),
+    "mitglied": ("mitglied", "Mitglied"),
+    "vergleich": ("vergleich", "Vergleich"),
+    "pfad": ("pfad", "Pfad & Lücke"),
+    "daten": ("daten", "Daten"),
+    "methodik": ("methodik", "Methodik"),
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} fehlt: bash scripts/setup.sh --dev installiert Debians Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_every_page_in_chromium(browser, seeded_db):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with streamlit_server(seeded_db) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for name, (path, title) in PAGES.items():
+            page.goto(f"{url}/{path}")
+            wait_until_idle(page)
+            assert page.locator("h1").first.inner_text().strip() == title
+            body = page.locator("[data-testid='stMain']").inner_text()
+            assert "Demodaten (fiktiv)" in body
+            assert "Traceback" not in body and "Error" not in body.split("Demodaten")[0]
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert not errors, errors

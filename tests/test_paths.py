@@ -1,0 +1,334 @@
+"""Tests for kek_data.paths – every expected value is computed by hand in the comments."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from kek_data.paths import (
+    Budget,
+    Rate,
+    achieved_rate,
+    carbon_budget,
+    gap,
+    required_rate,
+    status,
+    target_path,
+    trend_value,
+    trend_zero_year,
+)
+
+# Reference member: base 1000 t in 2015, 2030 −50 %, neutral 2035 (residual 0 %).
+# Anchors: (2015, 1000), (2030, 500), (2035, 0).
+# 2015–2030: −500/15 = −33.33… t/a; 2030–2035: −500/5 = −100 t/a.
+MEMBER = {"base_year": 2015, "base_value": 1000.0, "milestones": {2030: 50.0}}
+
+
+def member_path(years, **kwargs):
+    args = {**MEMBER, "neutrality_year": 2035, **kwargs}
+    return target_path(years=years, **args)
+
+
+# ---------------------------------------------------------------- target_path
+
+
+def test_target_path_reference_member():
+    path = member_path(range(2015, 2041))
+    assert path[2015] == pytest.approx(1000.0)
+    # 2020 = 1000 − 5 × (500/15) = 1000 − 166.66… = 833.33…
+    assert path[2020] == pytest.approx(833.3333333)
+    # 2025 = 1000 − 10 × (500/15) = 666.66…
+    assert path[2025] == pytest.approx(666.6666667)
+    assert path[2030] == pytest.approx(500.0)
+    # 2032 = 500 − 2 × 100 = 300
+    assert path[2032] == pytest.approx(300.0)
+    assert path[2035] == pytest.approx(0.0)
+    # after the last anchor the path stays flat at 0
+    assert path[2040] == pytest.approx(0.0)
+    assert list(path) == list(range(2015, 2041))
+
+
+def test_target_path_omits_years_before_base_and_keeps_requested_years_only():
+    path = member_path([2010, 2014, 2015, 2031, 2031])
+    # 2031 = 500 − 1 × 100 = 400
+    assert path == pytest.approx({2015: 1000.0, 2031: 400.0})
+
+
+def test_target_path_residual_pct():
+    # residual 10 % of 1000 → (2035, 100); 2033 = 500 − 3 × (400/5) = 500 − 240 = 260
+    path = member_path([2033, 2035, 2050], residual_pct=10.0)
+    assert path == pytest.approx({2033: 260.0, 2035: 100.0, 2050: 100.0})
+
+
+def test_target_path_without_neutrality_stays_at_last_milestone():
+    # anchors (2015, 1000), (2030, 500); 2045 flat at 500
+    path = target_path(years=[2030, 2045], neutrality_year=None, **MEMBER)
+    assert path == pytest.approx({2030: 500.0, 2045: 500.0})
+
+
+def test_target_path_only_base_year_is_flat():
+    path = target_path(2020, 800.0, {}, None, [2019, 2020, 2030])
+    assert path == pytest.approx({2020: 800.0, 2030: 800.0})
+
+
+def test_target_path_neutrality_beats_milestone_in_same_year():
+    # milestone 2035 −80 % would be 200, but neutrality in 2035 → 0
+    # 2025 = 1000 − 5 × (1000/15) = 666.66…
+    path = target_path(2020, 1000.0, {2035: 80.0}, 2035, [2025, 2035])
+    assert path == pytest.approx({2025: 666.6666667, 2035: 0.0})
+
+
+def test_target_path_unsorted_milestones():
+    # anchors (2020, 1000), (2025, 900 [−10 %]), (2030, 600 [−40 %]), (2040, 0)
+    # 2027 = 900 − 2 × (300/5) = 780; 2035 = 600 − 5 × 60 = 300
+    path = target_path(2020, 1000.0, {2030: 40.0, 2025: 10.0}, 2040, [2027, 2035])
+    assert path == pytest.approx({2027: 780.0, 2035: 300.0})
+
+
+@pytest.mark.parametrize(
+    ("milestones", "neutrality_year"), [({2015: 10.0}, 2035), ({2030: 50.0}, 2015)]
+)
+def test_target_path_rejects_anchor_not_after_base(milestones, neutrality_year):
+    with pytest.raises(ValueError):
+        target_path(2015, 1000.0, milestones, neutrality_year, [2020])
+
+
+# ---------------------------------------------------------------- gap
+
+
+def test_gap_only_common_years_and_sign():
+    actual = {2019: 950.0, 2020: 900.0, 2022: 700.0}
+    path = {2020: 833.0, 2021: 800.0, 2022: 766.0}
+    # 2020: 900 − 833 = 67 (behind); 2022: 700 − 766 = −66 (ahead)
+    assert gap(actual, path) == pytest.approx({2020: 67.0, 2022: -66.0})
+
+
+# ---------------------------------------------------------------- required_rate
+
+
+def test_required_rate_to_milestone():
+    # 800 t in 2024 → 500 t in 2030: (800 − 500)/6 = 50 t/a
+    # compound: 1 − (500/800)^(1/6) = 1 − 0.625^(1/6); ln 0.625 = −0.470004, /6 = −0.078334,
+    # e^−0.078334 = 0.924656 → 7.5344 %
+    rate = required_rate(2024, 800.0, 2030, 500.0)
+    assert rate.t_per_year == pytest.approx(50.0)
+    assert rate.pct_per_year == pytest.approx(7.5344, abs=1e-4)
+
+
+def test_required_rate_halving_in_one_year():
+    # 1000 → 500 in 1 year: 500 t/a and exactly 50 %/a
+    assert required_rate(2024, 1000.0, 2025, 500.0) == Rate(500.0, 50.0)
+
+
+def test_required_rate_to_zero_has_no_compound_rate():
+    # 600 t in 2024 → 0 in 2035: 600/11 = 54.54… t/a; no finite compound rate
+    rate = required_rate(2024, 600.0, 2035, 0.0)
+    assert rate.t_per_year == pytest.approx(54.5454545)
+    assert rate.pct_per_year is None
+
+
+def test_required_rate_target_above_current_is_negative():
+    # already below target: 400 → 500 in 5 years = −100/5 = −20 t/a
+    # compound: 1 − 1.25^(1/5) = 1 − 1.045640 = −4.5640 %
+    rate = required_rate(2025, 400.0, 2030, 500.0)
+    assert rate.t_per_year == pytest.approx(-20.0)
+    assert rate.pct_per_year == pytest.approx(-4.5640, abs=1e-4)
+
+
+def test_required_rate_current_zero_or_negative():
+    assert required_rate(2025, 0.0, 2030, 0.0) == Rate(0.0, None)
+    assert required_rate(2025, -10.0, 2030, 50.0) == Rate(0.0, None)
+    # net-negative target: −10 → −60 in 5 years = 50/5 = 10 t/a, no compound rate
+    assert required_rate(2025, -10.0, 2030, -60.0) == Rate(10.0, None)
+
+
+@pytest.mark.parametrize("target_year", [2024, 2023])
+def test_required_rate_rejects_target_not_in_future(target_year):
+    with pytest.raises(ValueError):
+        required_rate(2024, 800.0, target_year, 500.0)
+
+
+def test_rate_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Rate(1.0, None).t_per_year = 2.0  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- achieved_rate
+
+
+def test_achieved_rate_full_window():
+    # 2019: 1000 … 2024: 800; window 5 → first 2019, last 2024, n = 5
+    # t = (1000 − 800)/5 = 40 t/a; compound 1 − 0.8^(1/5) = 1 − 0.956352… = 4.3648 %
+    series = {2018: 2000.0, 2019: 1000.0, 2020: 950.0, 2022: 900.0, 2024: 800.0}
+    rate = achieved_rate(series)
+    assert rate is not None
+    assert rate.t_per_year == pytest.approx(40.0)
+    assert rate.pct_per_year == pytest.approx(4.3648, abs=1e-4)
+
+
+def test_achieved_rate_missing_years_shorten_window():
+    # 2019 missing → first present ≥ 2019 is 2021 (900), last 2024 (729), n = 3
+    # t = 171/3 = 57 t/a; compound: 729/900 = 0.81 = 0.9^2 … 0.81^(1/3) = 0.932170 → 6.7830 %
+    series = {2015: 1200.0, 2021: 900.0, 2024: 729.0}
+    rate = achieved_rate(series)
+    assert rate is not None
+    assert rate.t_per_year == pytest.approx(57.0)
+    assert rate.pct_per_year == pytest.approx(6.7830, abs=1e-4)
+
+
+def test_achieved_rate_custom_window_and_compound_exact():
+    # window 2: 2022 1000 → 2024 810, n = 2; 0.81^(1/2) = 0.9 → 10 %/a; t = 190/2 = 95
+    rate = achieved_rate({2020: 5.0, 2022: 1000.0, 2023: 900.0, 2024: 810.0}, window=2)
+    assert rate is not None
+    assert rate.t_per_year == pytest.approx(95.0)
+    assert rate.pct_per_year == pytest.approx(10.0)
+
+
+def test_achieved_rate_rising_emissions_are_negative():
+    # 100 → 121 over 2 years: t = −21/2 = −10.5; compound 1 − 1.1 = −10 %
+    rate = achieved_rate({2022: 100.0, 2024: 121.0})
+    assert rate is not None
+    assert rate.t_per_year == pytest.approx(-10.5)
+    assert rate.pct_per_year == pytest.approx(-10.0)
+
+
+def test_achieved_rate_undefined_compound():
+    # first value 0 → no compound rate; t = (0 − 10)/1 = −10
+    assert achieved_rate({2023: 0.0, 2024: 10.0}) == Rate(-10.0, None)
+    # last value negative → no compound rate; t = (10 − (−5))/1 = 15
+    assert achieved_rate({2023: 10.0, 2024: -5.0}) == Rate(15.0, None)
+    # last value exactly 0 → 100 %/a
+    assert achieved_rate({2023: 10.0, 2024: 0.0}) == Rate(10.0, 100.0)
+
+
+@pytest.mark.parametrize("series", [{}, {2024: 5.0}, {2010: 9.0, 2024: 5.0}])
+def test_achieved_rate_needs_two_years_in_window(series):
+    assert achieved_rate(series) is None
+
+
+# ---------------------------------------------------------------- trend
+
+
+def test_trend_exact_line():
+    # 2020..2024: 1000, 900, 800, 700, 600 → slope −100 t/a, zero at 2024 + 600/100 = 2030
+    series = {2020 + i: 1000.0 - 100.0 * i for i in range(5)}
+    assert trend_zero_year(series) == 2030
+    # value in 2027 = 600 − 3 × 100 = 300; in 2035 below zero → floored at 0
+    assert trend_value(series, 2027) == pytest.approx(300.0)
+    assert trend_value(series, 2035) == 0.0
+
+
+def test_trend_least_squares_with_noise():
+    # years 0..2 (2022..2024) with 100, 50, 40: x̄ = 1, ȳ = 190/3 = 63.33…
+    # Sxy = (−1)(36.67) + 0 + (1)(−23.33) = −60; Sxx = 2 → slope −30
+    # root = 1 + 63.33/30 = 3.11 → year 2022 + 3.11 = 2025.11 → first whole year 2026
+    series = {2022: 100.0, 2023: 50.0, 2024: 40.0}
+    assert trend_zero_year(series) == 2026
+    # value 2025: 63.33 − 30 × (3 − 1) = 3.33…
+    assert trend_value(series, 2025) == pytest.approx(3.3333333)
+
+
+def test_trend_uses_only_window_and_tolerates_missing_years():
+    # window 5 from L = 2024 → 2019..2024; 2010 ignored; present 2019, 2021, 2024
+    # values 500, 400, 250: x (rel. 2019) 0, 2, 5; x̄ = 7/3, ȳ = 1150/3
+    # dx = −7/3, −1/3, 8/3; dy = 350/3, 50/3, −400/3
+    # Sxy = (−2450 − 50 − 3200)/9 = −5700/9; Sxx = (49 + 1 + 64)/9 = 114/9 → slope −50
+    # root = 7/3 + (1150/3)/50 = 7/3 + 23/3 = 10 → 2029
+    series = {2010: 99999.0, 2019: 500.0, 2021: 400.0, 2024: 250.0}
+    assert trend_zero_year(series) == 2029
+    # 2026: ȳ + slope × (7 − 7/3) = 383.33 − 233.33 = 150
+    assert trend_value(series, 2026) == pytest.approx(150.0)
+
+
+def test_trend_rising_or_flat_is_never():
+    assert trend_zero_year({2022: 100.0, 2023: 110.0, 2024: 120.0}) is None
+    assert trend_zero_year({2022: 100.0, 2023: 100.0, 2024: 100.0}) is None
+    # rising: slope +10, 2030 = 110 + 10 × (2030 − 2023) = 180
+    assert trend_value({2022: 100.0, 2023: 110.0, 2024: 120.0}, 2030) == pytest.approx(180.0)
+
+
+def test_trend_last_value_already_zero():
+    assert trend_zero_year({2022: 100.0, 2023: 50.0, 2024: 0.0}) == 2024
+    assert trend_zero_year({2024: -3.0}) == 2024
+
+
+def test_trend_crossing_in_past_is_reported_as_latest_year():
+    # 2019: 200, 2020..2024: 0.1 → x̄ = 2.5, ȳ = 200.5/6 = 33.4167
+    # Sxy = −2.5 × 166.58 + … = −500 (exactly: Σ dx·y = −2.5·200 + 0.1·Σdx(1..5) = −500 + 0.25)
+    # Sxy = −499.75, Sxx = 17.5 → slope −28.557; root = 2.5 + 33.4167/28.557 = 3.67 → 2023
+    # but 2023 < L = 2024 → 2024
+    series = {2019: 200.0, **{y: 0.1 for y in range(2020, 2025)}}
+    assert trend_zero_year(series) == 2024
+
+
+def test_trend_single_or_no_point():
+    assert trend_zero_year({}) is None
+    assert trend_zero_year({2024: 50.0}) is None
+    assert trend_value({2024: 50.0}, 2030) == 50.0
+    with pytest.raises(ValueError):
+        trend_value({}, 2030)
+
+
+def test_trend_root_exact_integer_not_pushed_by_float_error():
+    # 0.3, 0.2, 0.1 in 2022..2024: slope −0.1 (float noise), zero exactly in 2025
+    assert trend_zero_year({2022: 0.3, 2023: 0.2, 2024: 0.1}) == 2025
+
+
+# ---------------------------------------------------------------- carbon_budget
+
+
+def test_carbon_budget_reference_member():
+    path = member_path(range(2015, 2036))
+    # 2015..2030: 16 points of a line from 1000 to 500 → mean 750 × 16 = 12 000
+    # 2031..2035: 400 + 300 + 200 + 100 + 0 = 1000 → budget 13 000
+    actual = {2014: 5000.0, 2015: 1000.0, 2016: 990.0, 2017: 980.0}
+    budget = carbon_budget(actual, path, 2015, 2035)
+    assert budget.budget == pytest.approx(13000.0)
+    # used 2015..2017 = 1000 + 990 + 980 = 2970; left = 13 000 − 2970 = 10 030
+    assert budget.used == pytest.approx(2970.0)
+    assert budget.left == pytest.approx(10030.0)
+    assert budget.years_used == (2015, 2017)
+
+
+def test_carbon_budget_overdrawn_and_missing_actual_years():
+    # budget 2020..2022 = 100 + 90 + 80 = 270; actual stops after end year and misses 2021
+    path = {2019: 110.0, 2020: 100.0, 2021: 90.0, 2022: 80.0, 2023: 70.0}
+    actual = {2020: 150.0, 2022: 140.0, 2023: 130.0}
+    budget = carbon_budget(actual, path, 2020, 2022)
+    # used = 150 + 140 = 290 (2023 is after end_year) → left = 270 − 290 = −20
+    assert budget == Budget(270.0, 290.0, -20.0, (2020, 2022))
+
+
+def test_carbon_budget_without_actuals_and_invalid_range():
+    budget = carbon_budget({2010: 5.0}, {2020: 10.0, 2021: 10.0}, 2020, 2021)
+    assert budget == Budget(20.0, 0.0, 20.0, None)
+    with pytest.raises(ValueError):
+        carbon_budget({}, {}, 2030, 2020)
+
+
+# ---------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize(
+    ("actual", "path", "expected"),
+    [
+        (90.0, 100.0, "gruen"),
+        (100.0, 100.0, "gruen"),
+        (104.0, 100.0, "gelb"),
+        (105.0, 100.0, "gelb"),  # exactly 100 × 1.05
+        (105.1, 100.0, "rot"),
+        (0.0, 0.0, "gruen"),
+        (0.1, 0.0, "rot"),  # no tolerance band around a path of 0
+        (-9.6, -10.0, "gelb"),  # band of |−10| × 5 % = 0.5 above −10 → −9.5
+        (-9.4, -10.0, "rot"),
+    ],
+)
+def test_status(actual, path, expected):
+    assert status(actual, path) == expected
+
+
+def test_status_custom_tolerance():
+    # 10 % above 200 = 220
+    assert status(220.0, 200.0, tolerance_pct=10.0) == "gelb"
+    assert status(221.0, 200.0, tolerance_pct=10.0) == "rot"

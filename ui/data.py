@@ -1,0 +1,158 @@
+"""Cached access to ``kek_data`` for the pages.
+
+One DuckDB connection per process (``st.cache_resource``) and a cursor per call, so sessions in
+different threads never share a cursor. Query results are cached with ``st.cache_data``; every
+function that returns member data takes the viewer as an argument, because the cache is shared by
+all users. :func:`data_changed` clears the caches after an import or rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from kek_data import charts, config, db, demo, emissions, progress, reference
+from kek_data.numbers import format_date
+from kek_data.viewer import NETWORK_MANAGER, Viewer
+
+
+@st.cache_resource(show_spinner="Datenbank wird geöffnet …")
+def connection(path: str) -> duckdb.DuckDBPyConnection:
+    """The process-wide connection; a new file is created and seeded with demo data."""
+    is_new = not config.db_path(path).exists()
+    con = db.connect(path)
+    if is_new:
+        demo.seed(con)
+    return con
+
+
+def db_file() -> str:
+    """The database file of this process (``KEK_DB`` or ``data/kek.duckdb``)."""
+    return str(config.db_path())
+
+
+@contextmanager
+def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the shared connection for one call (thread-safe use of DuckDB)."""
+    cur = connection(db_file()).cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def current_viewer() -> Viewer:
+    """Who is looking. Until login arrives, always the network manager."""
+    return NETWORK_MANAGER
+
+
+def data_changed() -> None:
+    """Drop every cached query result after data changed (import, rollback, targets)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def context(path: str) -> charts.Context:
+    """ "Stand" and demo flag for captions and chart source lines."""
+    with cursor() as cur:
+        as_of = emissions.data_as_of(cur)
+        return charts.Context(
+            as_of=format_date(as_of.date()) if as_of else "–", demo=emissions.is_demo(cur)
+        )
+
+
+@st.cache_data(show_spinner=False)
+def members(viewer: Viewer, path: str) -> pd.DataFrame:
+    """Members the viewer may see (member_id, name, short_name, sector, sort_order)."""
+    with cursor() as cur:
+        return emissions.members(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def detail(viewer: Viewer, path: str) -> pd.DataFrame:
+    """[kWh] and [t CO₂e] per member, year, carrier and scope (see ``emissions.detail``)."""
+    with cursor() as cur:
+        return emissions.detail(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def member_totals(viewer: Viewer, path: str) -> pd.DataFrame:
+    """Wide [t CO₂e]: index year, one column per member."""
+    with cursor() as cur:
+        return emissions.member_totals(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def network_totals(path: str) -> pd.DataFrame:
+    """Network total per year [t CO₂e] and members reporting (aggregate)."""
+    with cursor() as cur:
+        return emissions.network_totals(cur)
+
+
+@st.cache_data(show_spinner=False)
+def network_kpi(path: str) -> progress.Kpi:
+    """Key figures of the network (see ``progress.network_kpi``)."""
+    with cursor() as cur:
+        return progress.network_kpi(cur)
+
+
+@st.cache_data(show_spinner=False)
+def network_paths(path: str) -> pd.DataFrame:
+    """Actual total, network path and sum of member paths per year [t CO₂e]."""
+    with cursor() as cur:
+        return progress.network_paths(cur)
+
+
+@st.cache_data(show_spinner=False)
+def member_kpis(viewer: Viewer, path: str) -> dict[str, progress.Kpi]:
+    """Key figures of each member the viewer may see (see ``progress.member_kpis``)."""
+    with cursor() as cur:
+        return progress.member_kpis(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def targets(viewer: Viewer, path: str) -> dict[str, progress.Target]:
+    """Current targets by owner (see ``progress.targets``)."""
+    with cursor() as cur:
+        return progress.targets(cur, viewer, emissions.detail(cur, viewer))
+
+
+@st.cache_data(show_spinner=False)
+def completeness(viewer: Viewer, path: str) -> pd.DataFrame:
+    """Status member × year (see ``emissions.completeness``)."""
+    with cursor() as cur:
+        return emissions.completeness(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def activity_table(viewer: Viewer, path: str) -> pd.DataFrame:
+    """Current activity rows with their submission (see ``emissions.activity_table``)."""
+    with cursor() as cur:
+        return emissions.activity_table(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def reference_tables(path: str) -> dict[str, pd.DataFrame]:
+    """Factors and conversions with sources, for the Methodik page."""
+    with cursor() as cur:
+        return {
+            "factors": db.query_df(cur, "factors"),
+            "conversions": db.query_df(cur, "conversions"),
+        }
+
+
+@st.cache_data(show_spinner=False)
+def carrier_names(path: str) -> dict[str, str]:
+    """carrier_id → German name."""
+    with cursor() as cur:
+        return reference.carrier_names(cur)
+
+
+@st.cache_data(show_spinner=False)
+def city_balance() -> list[dict[str, str]]:
+    """Dortmund's territorial balance [kt CO₂e] with vintage and source (``data/``)."""
+    return reference.read_table("city_balance.csv")

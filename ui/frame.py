@@ -1,0 +1,49 @@
+"""The frame of every page: title, "Stand", the demo notice and chart display.
+
+Why: every page and every screenshot must show the data's date and, for demo data, the notice
+**Demodaten (fiktiv)**. app.py calls :func:`sidebar`; each page calls :func:`header`.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from kek_data.charts import DEMO_NOTICE
+from ui import data
+
+DEMO_TEXT = (
+    f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
+    "sind erfunden und dienen nur der Vorführung. Nicht in Gremien verwenden."
+)
+
+
+def sidebar() -> None:
+    """Sidebar of app.py: who is looking, the data's date, the demo flag."""
+    ctx = data.context(data.db_file())
+    viewer = data.current_viewer()
+    with st.sidebar:
+        st.caption(f"Ansicht: {viewer.label}")
+        st.caption(f"Stand der Daten: {ctx.as_of}")
+        if ctx.demo:
+            st.error(DEMO_NOTICE, icon="⚠️")
+
+
+def header(title: str, intro: str | None = None) -> None:
+    """Page title, the demo notice (when demo data are shown) and an optional intro line."""
+    ctx = data.context(data.db_file())
+    st.title(title)
+    if ctx.demo:
+        st.warning(DEMO_TEXT, icon="⚠️")
+    if intro:
+        st.caption(intro)
+
+
+def chart(fig: go.Figure, name: str) -> None:
+    """Show a figure exactly as exported (``theme=None``) plus its download buttons."""
+    st.plotly_chart(fig, theme=None, width="stretch", key=f"chart-{name}")
+    try:
+        from ui import exports  # added with the export feature
+    except ImportError:
+        return
+    exports.chart_downloads(fig, name)
