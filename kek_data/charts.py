@@ -37,6 +37,9 @@ STATUS_COLORS = {"gruen": "#1A9850", "gelb": "#E6AB02", "rot": "#D73027", "ohne 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 DEMO_NOTICE = "Demodaten (fiktiv)"
 T_FORMAT = ",.0f"
+#: Above this many members, stacked and pie charts show the largest ones and "Weitere (n)".
+MAX_SERIES = 12
+OTHERS_COLOR = "#BBBBBB"
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,9 @@ def network_stacked(
     short_name, sort_order; ``paths``: year, network_path, members_path.
     """
     fig = go.Figure()
-    for m in members.itertuples():
-        if m.member_id not in totals:
-            continue
+    members = members[members["member_id"].isin(totals.columns)]
+    shown, others = _largest(members, totals)
+    for m in shown.itertuples():
         fig.add_bar(
             x=list(totals.index),
             y=totals[m.member_id].tolist(),
@@ -128,9 +131,29 @@ def network_stacked(
             marker_color=member_color(m.sort_order),
             hovertemplate=_hover(),
         )
+    if len(others):
+        fig.add_bar(
+            x=list(totals.index),
+            y=totals[list(others["member_id"])].sum(axis=1).tolist(),
+            name=f"Weitere ({len(others)} Mitglieder)",
+            marker_color=OTHERS_COLOR,
+            hovertemplate=_hover(),
+        )
     _path_lines(fig, paths)
     fig.update_layout(barmode="stack")
     return finish(fig, "Emissionen des Netzwerks nach Mitglied und Zielpfad", ctx)
+
+
+def _largest(members: pd.DataFrame, totals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split members into the largest (latest year) to show and the rest, above MAX_SERIES."""
+    if len(members) <= MAX_SERIES:
+        return members, members.iloc[0:0]
+    latest = totals.ffill().iloc[-1]
+    ranked = members.assign(v=[latest.get(m, 0.0) for m in members["member_id"]])
+    top = ranked.nlargest(MAX_SERIES - 1, "v")
+    return members[members["member_id"].isin(top["member_id"])], members[
+        ~members["member_id"].isin(top["member_id"])
+    ]
 
 
 def _path_lines(fig: go.Figure, paths: pd.DataFrame) -> None:
@@ -234,11 +257,25 @@ def rates(table: pd.DataFrame, ctx: Context) -> go.Figure:
 
 def shares(values: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
     """Share of the network total per member in ``year``; columns short_name, t_co2e, sort_order."""
+    if len(values) > MAX_SERIES:
+        ranked = values.sort_values("t_co2e", ascending=False)
+        rest = ranked.iloc[MAX_SERIES - 1 :]
+        values = pd.concat(
+            [
+                ranked.iloc[: MAX_SERIES - 1],
+                pd.DataFrame(
+                    {"short_name": [f"Weitere ({len(rest)})"], "t_co2e": [rest["t_co2e"].sum()],
+                     "sort_order": [0]}
+                ),
+            ]
+        )  # fmt: skip
     fig = go.Figure(
         go.Pie(
             labels=values["short_name"],
             values=values["t_co2e"],
-            marker={"colors": [member_color(s) for s in values["sort_order"]]},
+            marker={
+                "colors": [member_color(s) if s else OTHERS_COLOR for s in values["sort_order"]]
+            },
             sort=False,
             hole=0.45,
             texttemplate="%{label}<br>%{percent:.1%}",
@@ -251,7 +288,14 @@ def shares(values: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
 
 
 def gaps(table: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
-    """Gap to the own path per member in ``year`` [t CO₂e]; columns short_name, gap, status."""
+    """Gap to the own path per member in ``year`` [t CO₂e]; columns short_name, gap, status.
+
+    Above 2 × MAX_SERIES members only the largest gaps (both directions) are drawn.
+    """
+    title = f"Abstand zum eigenen Zielpfad {year} (über Pfad = positiv)"
+    if len(table) > 2 * MAX_SERIES:
+        table = table.loc[table["gap"].abs().nlargest(2 * MAX_SERIES).index]
+        title += f", die {2 * MAX_SERIES} größten Abstände"
     fig = go.Figure(
         go.Bar(
             x=table["short_name"],
@@ -262,7 +306,7 @@ def gaps(table: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
         )
     )
     fig.add_hline(y=0, line={"color": "#333333", "width": 1})
-    finish(fig, f"Abstand zum eigenen Zielpfad {year} (über Pfad = positiv)", ctx)
+    finish(fig, title, ctx)
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(tickformat=None, dtick=None)
     fig.update_layout(showlegend=False)
@@ -306,7 +350,7 @@ def completeness_heatmap(table: pd.DataFrame, names: Sequence[str], ctx: Context
             x=[str(y) for y in wide.columns],
             y=list(names),
             text=text.values,
-            texttemplate="%{text}",
+            texttemplate="%{text}" if len(names) <= 2 * MAX_SERIES else "",
             textfont={"size": 10},
             colorscale=[[0, "#D73027"], [0.5, "#FEE08B"], [1, "#1A9850"]],
             zmin=0,

@@ -56,24 +56,16 @@ def completeness(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame
     of them are present, partial when some are, missing when none are. Columns: member_id, year,
     status, present, expected, missing_carriers (German names, comma separated).
     """
-    df = detail(con, viewer)
-    names = dict(con.execute("SELECT carrier_id, name FROM carriers").fetchall())
-    if df.empty:
-        return pd.DataFrame(
-            columns=["member_id", "year", "status", "present", "expected", "missing_carriers"]
-        )
-    years = range(int(df["year"].min()), int(df["year"].max()) + 1)
-    rows = []
-    for member_id, group in df.groupby("member_id", sort=False):
-        expected = set(group["carrier_id"])
-        for year in years:
-            present = set(group.loc[group["year"] == year, "carrier_id"])
-            status = "vollständig" if present == expected else "teilweise" if present else "fehlt"
-            missing = ", ".join(names[c] for c in sorted(expected - present))
-            rows.append((member_id, year, status, len(present), len(expected), missing))
-    return pd.DataFrame(
-        rows, columns=["member_id", "year", "status", "present", "expected", "missing_carriers"]
-    )
+    return db.query_df(con, "completeness", **viewer.params())
+
+
+def all_series(df: pd.DataFrame) -> dict[str, dict[int, float]]:
+    """member_id → (year → t CO₂e) from :func:`detail` rows, grouped once."""
+    grouped = df.groupby(["member_id", "year"])["t_co2e"].sum()
+    result: dict[str, dict[int, float]] = {}
+    for (member_id, year), value in grouped.items():
+        result.setdefault(str(member_id), {})[int(year)] = float(value)
+    return result
 
 
 def activity_table(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+import numpy as np
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 
@@ -222,3 +224,24 @@ def format_date(d: date) -> str:
 def format_month_year(d: date) -> str:
     """Month and year as ``November 2026`` (German month name via babel)."""
     return _babel_format_date(d, "MMMM y", locale=LOCALE)
+
+
+_SWAP = str.maketrans({",": ".", ".": ","})
+
+
+def format_numbers(values: Iterable[float | None], decimals: int = 1) -> list[str]:
+    """Vectorised :func:`format_number` for table columns (100,000s of cells in well under 1 s).
+
+    Rounds half up on the scaled binary value (as :func:`format_number` does on the decimal
+    representation; the two can differ only for values like 1,005 that binary floats cannot hold).
+    """
+    arr = np.asarray(list(values) if not hasattr(values, "__array__") else values, dtype="float64")
+    scale = 10.0**decimals
+    rounded = np.sign(arr) * np.floor(np.abs(arr) * scale + 0.5) / scale
+    out = []
+    for v in rounded.tolist():
+        if v != v:
+            out.append(MISSING)
+        else:
+            out.append(f"{v + 0.0:,.{decimals}f}".translate(_SWAP))
+    return out

@@ -97,22 +97,23 @@ def targets(
     the network's from the network total of its base year.
     """
     rows = db.query_df(con, "current_targets", **viewer.params())
-    ms = db.query_df(con, "milestones")
+    milestones: dict[int, dict[int, float]] = {}
+    for target_id, year, pct in db.query_rows(con, "milestones"):
+        milestones.setdefault(int(target_id), {})[int(year)] = float(pct)
+    by_member = emissions.all_series(detail)
+    network = emissions.series(detail)
     result = {}
     for r in rows.itertuples():
         owner = str(r.owner)
         base = None if pd.isna(r.base_value_t) else float(r.base_value_t)
         if base is None:
-            values = emissions.series(detail, None if owner == NETWORK else owner)
+            values = network if owner == NETWORK else by_member.get(owner, {})
             base = values.get(int(r.base_year))
-        mine = ms[ms["target_id"] == r.target_id]
         result[owner] = Target(
             owner=owner,
             base_year=int(r.base_year),
             base_value=base,
-            milestones={
-                int(y): float(p) for y, p in zip(mine["year"], mine["reduction_pct"], strict=True)
-            },
+            milestones=milestones.get(int(r.target_id), {}),
             neutrality_year=None if pd.isna(r.neutrality_year) else int(r.neutrality_year),
             residual_pct=float(r.residual_pct),
             basis=str(r.basis),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kek_data import config
-from kek_data.numbers import format_number, format_pct
+from kek_data.numbers import format_numbers
 from kek_data.progress import Kpi
 
 STATUS_LABEL = {
@@ -124,6 +124,16 @@ def path_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def default_selection(totals: pd.DataFrame, members: pd.DataFrame, n: int = 10) -> list[str]:
+    """Preselected members for comparisons: all up to ``n``, else the ``n`` largest (latest)."""
+    if len(members) <= n or totals.empty:
+        return list(members["member_id"])
+    latest = totals.ffill().iloc[-1]
+    ranked = sorted(members["member_id"], key=lambda m: -float(latest.get(m, 0.0) or 0.0))
+    chosen = set(ranked[:n])
+    return [m for m in members["member_id"] if m in chosen]
+
+
 def german(df: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
     """Display copy: floats as German text ("1.234"), [%] columns with one decimal, years plain."""
     out = df.copy()
@@ -135,7 +145,12 @@ def german(df: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
                 for v in out[col]
             ]  # fmt: skip
         elif "[%" in col:
-            out[col] = [format_pct(v, 1, signed="Veränderung" in col) for v in out[col]]
+            signed = "Veränderung" in col
+            values = out[col].astype("float64")
+            out[col] = [
+                t if t == "–" else ("+" if signed and t.strip("0,") and v > 0 else "") + t + " %"
+                for v, t in zip(values, format_numbers(values, 1), strict=True)
+            ]
         elif out[col].dtype.kind == "f" or "[t" in col:
-            out[col] = [format_number(v, decimals) for v in out[col]]
+            out[col] = format_numbers(out[col].astype("float64"), decimals)
     return out

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from kek_data import charts
-from kek_data.numbers import format_number
+from kek_data.numbers import format_number, format_numbers
 from ui import data, frame
 
+MAX_ROWS = 5000  # rows shown on screen; downloads carry all
 path = data.db_file()
 viewer = data.current_viewer()
 ctx = data.context(path)
@@ -35,6 +36,14 @@ if carriers:
     sel = sel[sel["carrier_id"].isin(carriers)]
 
 st.subheader("Emissionen je Mitglied, Jahr und Energieträger")
+total_rows, total_t = len(sel), sel["t_co2e"].sum()
+if total_rows > MAX_ROWS:
+    st.info(
+        f"{format_number(total_rows, 0)} Zeilen – angezeigt werden die ersten "
+        f"{format_number(MAX_ROWS, 0)}. Bitte mit den Filtern eingrenzen oder die Tabelle "
+        "herunterladen."
+    )
+    sel = sel.head(MAX_ROWS)
 st.dataframe(
     sel.assign(
         Mitglied=sel["member_id"].map(names),
@@ -42,15 +51,15 @@ st.dataframe(
         Energieträger=sel["carrier_id"].map(carrier_names),
         Scope=sel["scope"],
         **{
-            "Endenergie [kWh]": [format_number(v, 0) for v in sel["kwh"]],
-            "Emissionen [t CO₂e]": [format_number(v, 1) for v in sel["t_co2e"]],
+            "Endenergie [kWh]": format_numbers(sel["kwh"], 0),
+            "Emissionen [t CO₂e]": format_numbers(sel["t_co2e"], 1),
         },
     )[["Mitglied", "Jahr", "Energieträger", "Scope", "Endenergie [kWh]", "Emissionen [t CO₂e]"]],
     hide_index=True,
     width="stretch",
 )
 st.caption(
-    f"{len(sel)} Zeilen, Summe {format_number(sel['t_co2e'].sum(), 1)} t CO₂e. Berechnung: "
+    f"{format_number(total_rows, 0)} Zeilen, Summe {format_number(total_t, 1)} t CO₂e. Berechnung: "
     "Menge × Umrechnung (kWh Heizwert) × Emissionsfaktor; Sicht `emissions` in "
     "kek_data/sql/migrations/001_init.sql."
 )
@@ -60,10 +69,13 @@ act = data.activity_table(viewer, path)
 act = act[act["year"].between(*year_range)]
 if chosen:
     act = act[act["member_id"].isin(chosen)]
+if carriers:
+    act = act[act["carrier_id"].isin(carriers)]
+act = act.head(MAX_ROWS)
 st.dataframe(
     act.assign(
         Jahr=act["year"].astype(str),
-        Menge=[format_number(v, 1) for v in act["quantity"]],
+        Menge=format_numbers(act["quantity"], 1),
         Eingang=act["submitted_at"].dt.strftime("%d.%m.%Y"),
     ).rename(
         columns={"mitglied": "Mitglied", "energietraeger": "Energieträger", "unit": "Einheit",

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kek_data import charts, emissions, views
-from kek_data.numbers import format_number
+from kek_data import charts, views
+from kek_data.numbers import format_numbers
 from ui import data, frame
 
 path = data.db_file()
@@ -18,14 +18,16 @@ if members.empty:
 
 detail = data.detail(viewer, path)
 kpis = data.member_kpis(viewer, path)
+totals = data.member_totals(viewer, path)
 chosen = st.multiselect(
     "Mitglieder",
     list(members["member_id"]),
-    default=list(members["member_id"]),
+    default=views.default_selection(totals, members),
     format_func=dict(zip(members["member_id"], members["short_name"], strict=True)).get,
 )
 shown = members[members["member_id"].isin(chosen)]
-series = {m: emissions.series(detail, m) for m in chosen}
+by_member = data.member_series(viewer, path)
+series = {m: by_member.get(m, {}) for m in chosen}
 
 frame.chart(charts.indexed(series, shown, ctx), "vergleich-index")
 rates = views.rates_table(kpis, shown)
@@ -36,15 +38,14 @@ st.caption(
     "(kek_data/paths.py: achieved_rate, required_rate)."
 )
 
-totals = data.member_totals(viewer, path)
 year = int(totals.index.max())
 frame.chart(charts.shares(views.share_table(totals, shown, year), ctx, year), "anteile")
 share = views.share_table(totals, shown, year)
 total = float(totals.loc[year].sum())
 st.dataframe(
     share.assign(
-        Anteil=[format_number(v / total * 100, 1) + " %" for v in share["t_co2e"]],
-        Emissionen=[format_number(v, 0) + " t CO₂e" for v in share["t_co2e"]],
+        Anteil=[v + " %" for v in format_numbers(share["t_co2e"] / total * 100, 1)],
+        Emissionen=[v + " t CO₂e" for v in format_numbers(share["t_co2e"], 0)],
     ).rename(columns={"short_name": "Mitglied"})[["Mitglied", "Emissionen", "Anteil"]],
     hide_index=True,
 )

@@ -80,6 +80,13 @@ def detail(viewer: Viewer, path: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def member_series(viewer: Viewer, path: str) -> dict[str, dict[int, float]]:
+    """member_id → (year → t CO₂e) (see ``emissions.all_series``)."""
+    with cursor() as cur:
+        return emissions.all_series(emissions.detail(cur, viewer))
+
+
+@st.cache_data(show_spinner=False)
 def member_totals(viewer: Viewer, path: str) -> pd.DataFrame:
     """Wide [t CO₂e]: index year, one column per member."""
     with cursor() as cur:

@@ -32,7 +32,8 @@ GROUP BY year
 ORDER BY year;
 
 -- name: activity_table
-SELECT a.member_id, m.short_name AS mitglied, a.year, c.name AS energietraeger, a.quantity,
+SELECT a.member_id, m.short_name AS mitglied, a.year, a.carrier_id, c.name AS energietraeger,
+       a.quantity,
        a.unit, a.site, a.remark, a.submission_id, s.file_name, s.submitted_at
 FROM current_activity a
 JOIN members m USING (member_id)
@@ -97,3 +98,33 @@ SELECT value FROM meta WHERE key = $key;
 
 -- name: meta_set
 INSERT OR REPLACE INTO meta VALUES ($key, $value);
+
+-- name: completeness
+-- Per member and year: carriers present vs expected (= every carrier the member ever reported).
+WITH present AS (
+    SELECT DISTINCT member_id, year, carrier_id
+    FROM current_activity
+    WHERE ($all_members OR member_id = $member_id)
+),
+expected AS (SELECT DISTINCT member_id, carrier_id FROM present),
+years AS (
+    SELECT range AS year
+    FROM range((SELECT min(year) FROM present), (SELECT max(year) FROM present) + 1)
+),
+grid AS (
+    SELECT e.member_id, y.year, e.carrier_id, p.carrier_id IS NOT NULL AS ok
+    FROM expected e CROSS JOIN years y
+    LEFT JOIN present p USING (member_id, year, carrier_id)
+)
+SELECT g.member_id, g.year::INTEGER AS year,
+       CASE WHEN bool_and(ok) THEN 'vollständig' WHEN bool_or(ok) THEN 'teilweise'
+            ELSE 'fehlt' END AS status,
+       count(*) FILTER (WHERE ok) AS present,
+       count(*) AS expected,
+       coalesce(string_agg(c.name, ', ' ORDER BY c.sort_order) FILTER (WHERE NOT ok), '')
+           AS missing_carriers
+FROM grid g
+JOIN carriers c USING (carrier_id)
+JOIN members m USING (member_id)
+GROUP BY g.member_id, g.year, m.sort_order
+ORDER BY m.sort_order, g.year;
