@@ -33,7 +33,9 @@ def test_migration_from_empty_file(tmp_path):
     path = tmp_path / "neu.duckdb"
     con = db.connect(path)
     assert db.schema_version(con) == db.latest_version()
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
     assert {"members", "submissions", "activity", "targets", "emission_factors"} <= tables
     assert con.execute("SELECT count(*) FROM members").fetchone()[0] == 10
     con.close()
@@ -47,7 +49,9 @@ def test_old_file_is_migrated(tmp_path):
     path = tmp_path / "alt.duckdb"
     duckdb.connect(str(path)).close()
     con = db.connect(path)
-    versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+    versions = [
+        r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+    ]
     assert versions == [v for v, _ in db.migrations()]
 
 
