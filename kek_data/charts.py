@@ -55,8 +55,14 @@ def member_color(sort_order: int) -> str:
     return MEMBER_PALETTE[(sort_order - 1) % len(MEMBER_PALETTE)]
 
 
-def finish(fig: go.Figure, title: str, ctx: Context, y_title: str = "t CO₂e") -> go.Figure:
-    """Common layout: German separators, title, axis, source line and demo notice."""
+def finish(
+    fig: go.Figure, title: str, ctx: Context, y_title: str = "t CO₂e", bottom: int = 80
+) -> go.Figure:
+    """Common layout: German separators, title, axis, source line and demo notice.
+
+    ``bottom`` is the bottom margin [px]; the source line sits at its lower edge, so charts with
+    long (rotated) category labels pass a larger one.
+    """
     source = f"Quelle: KEK-Klimadashboard, Stand {ctx.as_of}"
     if ctx.demo:
         source += f" · {DEMO_NOTICE}"
@@ -66,7 +72,7 @@ def finish(fig: go.Figure, title: str, ctx: Context, y_title: str = "t CO₂e") 
         font={"family": FONT, "size": 14, "color": "#222222"},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 90, "r": 30, "t": 80, "b": 80},
+        margin={"l": 90, "r": 30, "t": 80, "b": bottom},
         legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "traceorder": "normal"},
         hovermode="x unified",
         yaxis={
@@ -83,7 +89,7 @@ def finish(fig: go.Figure, title: str, ctx: Context, y_title: str = "t CO₂e") 
         yref="paper",
         x=0,
         y=0,
-        yshift=-55,
+        yshift=-(bottom - 25),
         showarrow=False,
         xanchor="left",
         yanchor="top",
@@ -238,7 +244,11 @@ def indexed(
 
 
 def rates(table: pd.DataFrame, ctx: Context) -> go.Figure:
-    """Achieved vs required reduction rate [%/a]; columns short_name, achieved, required."""
+    """Achieved vs required reduction per year, both in [% of the latest year's emissions per year].
+
+    Columns short_name, achieved, required. Linear rates are used here because a compound rate
+    to a target of zero does not exist.
+    """
     fig = go.Figure()
     fig.add_bar(
         x=table["short_name"], y=table["achieved"], name="erreicht (letzte 5 Jahre)",
@@ -249,9 +259,9 @@ def rates(table: pd.DataFrame, ctx: Context) -> go.Figure:
         marker_color="#CC6677", hovertemplate="%{x}: %{y:,.1f} %/a<extra>nötig</extra>",
     )  # fmt: skip
     fig.update_layout(barmode="group")
-    finish(fig, "Minderung pro Jahr: erreicht und nötig", ctx, y_title="% pro Jahr")
+    finish(fig, "Minderung pro Jahr: erreicht und nötig", ctx, y_title="% pro Jahr", bottom=150)
     fig.update_yaxes(tickformat=",.1f", rangemode="normal")
-    fig.update_xaxes(tickformat=None, dtick=None)
+    fig.update_xaxes(tickformat=None, dtick=None, tickangle=-30)
     return fig
 
 
@@ -306,9 +316,9 @@ def gaps(table: pd.DataFrame, ctx: Context, year: int) -> go.Figure:
         )
     )
     fig.add_hline(y=0, line={"color": "#333333", "width": 1})
-    finish(fig, title, ctx)
+    finish(fig, title, ctx, bottom=150)
     fig.update_yaxes(rangemode="normal")
-    fig.update_xaxes(tickformat=None, dtick=None)
+    fig.update_xaxes(tickformat=None, dtick=None, tickangle=-30)
     fig.update_layout(showlegend=False)
     return fig
 
@@ -328,7 +338,7 @@ def budget(used: float, left: float, total: float, ctx: Context, title: str) -> 
     fig.update_layout(barmode="stack", height=300)
     finish(fig, title, ctx)
     fig.update_layout(
-        xaxis={"title": "t CO₂e", "tickformat": T_FORMAT, "dtick": None},
+        xaxis={"title": "", "tickformat": T_FORMAT, "dtick": None},
         yaxis={"title": "", "tickformat": None},
         hovermode="closest",
     )

@@ -18,8 +18,8 @@ from kek_data.progress import Kpi
 
 STATUS_LABEL = {
     "gruen": "🟢 auf Kurs",
-    "gelb": "🟡 knapp über Pfad",
-    "rot": "🔴 nicht auf Kurs",
+    "gelb": "🟡 knapp",
+    "rot": "🔴 Rückstand",
     "ohne Ziel": "⚪ ohne Ziel",
 }
 
@@ -58,8 +58,19 @@ def member_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def _linear_pct(rate, latest: float | None) -> float | None:
+    """A rate [t CO₂e/a] as % of the latest year's emissions per year [%/a]."""
+    if rate is None or not latest:
+        return None
+    return rate.t_per_year / latest * 100
+
+
 def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
-    """Achieved rate (last 5 years) vs required to 2030 and 2035, per member [%/a and t CO₂e/a]."""
+    """Achieved (last 5 years) vs required rate to 2030, per member.
+
+    achieved/required: linear, in % of the latest year's emissions per year [%/a] (defined also
+    for targets of zero); *_t in [t CO₂e/a]; *_compound: geometric [%/a] where defined.
+    """
     rows = []
     for m in members.itertuples():
         k = kpis.get(m.member_id)
@@ -69,8 +80,10 @@ def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
             {
                 "member_id": m.member_id,
                 "short_name": m.short_name,
-                "achieved": _rate(k.achieved),
-                "required": _rate(k.required_2030),
+                "achieved": _linear_pct(k.achieved, k.latest),
+                "required": _linear_pct(k.required_2030, k.latest),
+                "achieved_compound": _rate(k.achieved),
+                "required_compound": _rate(k.required_2030),
                 "achieved_t": None if k.achieved is None else k.achieved.t_per_year,
                 "required_2030_t": None if k.required_2030 is None else k.required_2030.t_per_year,
                 "required_2035_t": None if k.required_2035 is None else k.required_2035.t_per_year,

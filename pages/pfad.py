@@ -17,25 +17,29 @@ if kpi.latest_year is None:
     st.stop()
 
 
-def rate_text(rate) -> str:
-    """German text of a required/achieved rate: t/a and, where defined, %/a."""
-    if rate is None:
-        return "–"
-    pct = "" if rate.pct_per_year is None else f" ({format_pct(rate.pct_per_year)}/a)"
-    return f"{format_number(rate.t_per_year, 0)} t/a{pct}"
+def t_rate(rate) -> str:
+    """Rate [t CO₂e/a] as German text."""
+    return "–" if rate is None else f"{format_number(rate.t_per_year, 0)} t/a"
+
+
+def pct_rate(rate) -> str:
+    """Compound rate [%/a] as a label suffix, where defined."""
+    return (
+        "" if rate is None or rate.pct_per_year is None else f" ({format_pct(rate.pct_per_year)}/a)"
+    )
 
 
 st.subheader(f"Netzwerk: Tempo ab {kpi.latest_year}")
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Nötig bis 2030", rate_text(kpi.required_2030))
+c1.metric("Nötig bis 2030" + pct_rate(kpi.required_2030), t_rate(kpi.required_2030))
 c2.metric(
     "Nötig bis 2035",
-    rate_text(kpi.required_2035),
+    t_rate(kpi.required_2035),
     help="Ziel 0 t: eine geometrische Rate gibt es dafür nicht, daher nur linear (t/a).",
 )
-c3.metric("Erreicht (letzte 5 Jahre)", rate_text(kpi.achieved))
+c3.metric("Erreicht, 5 Jahre" + pct_rate(kpi.achieved), t_rate(kpi.achieved))
 c4.metric(
-    "Null erreicht beim jetzigen Tempo",
+    "Null erreicht im Trend",
     "nie" if kpi.zero_year is None else str(kpi.zero_year),
     help="Lineare Trendfortschreibung (kleinste Quadrate) der letzten fünf Jahre.",
 )
@@ -49,7 +53,7 @@ if kpi.budget is not None:
     frame.chart(
         charts.budget(
             b.used, b.left, b.budget, ctx,
-            f"CO₂-Budget des Netzwerkpfads {kpi.base_year}–2035: "
+            f"CO₂-Budget des Netzwerkpfads {kpi.base_year}–2035 [t CO₂e]: "
             f"{format_number(b.used / b.budget * 100, 0)} % verbraucht",
         ),
         "budget",

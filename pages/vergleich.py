@@ -33,9 +33,11 @@ frame.chart(charts.indexed(series, shown, ctx), "vergleich-index")
 rates = views.rates_table(kpis, shown)
 frame.chart(charts.rates(rates, ctx), "vergleich-raten")
 st.caption(
-    "Erreicht: mittlere jährliche Minderung (geometrisch) der letzten fünf Jahre. Nötig: mittlere "
-    "jährliche Minderung vom letzten Berichtsjahr bis zum eigenen Pfadwert 2030 "
-    "(kek_data/paths.py: achieved_rate, required_rate)."
+    "Beide Raten linear in % der Emissionen des letzten Berichtsjahres pro Jahr. Erreicht: "
+    "mittlere "
+    "Minderung pro Jahr der letzten fünf Jahre. Nötig: mittlere Minderung pro Jahr vom letzten "
+    "Berichtsjahr bis zum eigenen Pfadwert 2030 (kek_data/paths.py: achieved_rate, "
+    "required_rate; kek_data/views.py: rates_table)."
 )
 
 year = int(totals.index.max())

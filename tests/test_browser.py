@@ -39,7 +39,7 @@ def browser():
 def test_every_page_in_chromium(browser, seeded_db):
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(seeded_db) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+        page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="de-DE")
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         for name, (path, title) in PAGES.items():
