@@ -8,7 +8,7 @@ demo notice). Values in [t CO₂e] unless a function says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -347,13 +347,20 @@ def budget(used: float, left: float, total: float, ctx: Context, title: str) -> 
     return fig
 
 
-def completeness_heatmap(table: pd.DataFrame, names: Sequence[str], ctx: Context) -> go.Figure:
-    """Member × year grid: 2 = vollständig, 1 = teilweise, 0 = fehlt (columns from completeness)."""
+def completeness_heatmap(table: pd.DataFrame, names: Mapping[str, str], ctx: Context) -> go.Figure:
+    """Member × year grid: 2 = vollständig, 1 = teilweise, 0 = fehlt (rows from completeness).
+
+    ``names``: member_id → label, in the order the rows are drawn (top to bottom).
+    """
     code = {"vollständig": 2, "teilweise": 1, "fehlt": 0}
-    wide = table.assign(v=table["status"].map(code)).pivot(
-        index="member_id", columns="year", values="v"
+    order = [m for m in names if m in set(table["member_id"])]
+    wide = (
+        table.assign(v=table["status"].map(code))
+        .pivot(index="member_id", columns="year", values="v")
+        .reindex(order)
     )
-    text = table.pivot(index="member_id", columns="year", values="status")
+    text = table.pivot(index="member_id", columns="year", values="status").reindex(order)
+    names = [names[m] for m in order]
     fig = go.Figure(
         go.Heatmap(
             z=wide.values,
@@ -371,7 +378,7 @@ def completeness_heatmap(table: pd.DataFrame, names: Sequence[str], ctx: Context
     )
     finish(fig, "Vollständigkeit der Meldungen", ctx, y_title="")
     fig.update_layout(
-        yaxis={"autorange": "reversed", "tickformat": None, "title": ""},
+        yaxis={"autorange": "reversed", "tickformat": None, "title": "", "automargin": True},
         xaxis={"tickformat": None, "dtick": None},
         height=max(350, 40 * len(names) + 180),
         hovermode="closest",

@@ -88,7 +88,7 @@ st.dataframe(
 st.subheader("Vollständigkeit")
 comp = data.completeness(viewer, path)
 frame.chart(
-    charts.completeness_heatmap(comp, [names[m] for m in comp["member_id"].unique()], ctx),
+    charts.completeness_heatmap(comp, names, ctx),
     "vollstaendigkeit",
 )
 st.caption(
