@@ -219,15 +219,24 @@ def member_breakdown(
 
 
 def indexed(
-    series: Mapping[str, Mapping[int, float]], members: pd.DataFrame, ctx: Context
+    series: Mapping[str, Mapping[int, float]],
+    members: pd.DataFrame,
+    ctx: Context,
+    base_years: Mapping[str, int] | None = None,
 ) -> go.Figure:
-    """Each member's emissions indexed to its first year = 100 [Index]."""
+    """Each member's emissions indexed to its base year = 100 [Index].
+
+    ``base_years``: member_id → base year of its target; without one (or without data in that
+    year) the member's first reported year is the base.
+    """
     fig = go.Figure()
+    base_years = base_years or {}
     for m in members.itertuples():
         values = series.get(m.member_id) or {}
         if not values:
             continue
-        first = values[min(values)]
+        base_year = base_years.get(m.member_id)
+        first = values[base_year if base_year in values else min(values)]
         years = sorted(values)
         fig.add_scatter(
             x=years,
@@ -238,7 +247,7 @@ def indexed(
             hovertemplate="%{fullData.name}: %{y:,.1f}<extra></extra>",
         )
     fig.add_hline(y=100, line={"color": "#999999", "width": 1})
-    finish(fig, "Entwicklung im Vergleich (erstes Jahr = 100)", ctx, y_title="Index")
+    finish(fig, "Entwicklung im Vergleich (Basisjahr = 100)", ctx, y_title="Index")
     fig.update_yaxes(tickformat=",.0f", rangemode="normal")
     return fig
 

@@ -77,10 +77,18 @@ class Kpi:
     required_2035: paths.Rate | None
     achieved: paths.Rate | None
     zero_year: int | None  # at the trend of the last five years; None = "nie"
-    projected_2030: float | None  # trend value in 2030
+    projected_2030: float | None  # trend value in 2030 [t CO₂e]
+    projected_2035: float | None  # trend value in 2035 [t CO₂e]
     budget: paths.Budget | None
     series: dict[int, float] = field(default_factory=dict)
     path: dict[int, float] = field(default_factory=dict)
+
+
+def trend_gap(projected: float | None, path_value: float | None) -> float | None:
+    """Gap in a future year at the current trend: projection − path [t CO₂e] (positive = behind)."""
+    if projected is None or path_value is None:
+        return None
+    return projected - path_value
 
 
 def path_years(start: int) -> range:
@@ -162,6 +170,7 @@ def kpi(owner: str, series: dict[int, float], target: Target | None) -> Kpi:
         achieved=paths.achieved_rate(series) if len(series) >= 2 else None,
         zero_year=paths.trend_zero_year(series) if len(series) >= 2 else None,
         projected_2030=paths.trend_value(series, m) if len(series) >= 2 else None,
+        projected_2035=paths.trend_value(series, n) if len(series) >= 2 else None,
         budget=(
             paths.carbon_budget(series, path, target.base_year, n)
             if target is not None and path

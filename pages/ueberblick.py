@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import charts, views
+from kek_data import charts, progress, views
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame
 
@@ -43,17 +43,19 @@ c2.metric(f"Veränderung ggü. {kpi.base_year}", format_pct(kpi.change_pct, 1, s
 c3.metric(
     f"Über dem Pfad {kpi.latest_year}",
     format_number(kpi.gap_latest, 0),
-    help="Ist minus Netzwerkpfad; positiv = über dem Pfad (im Rückstand).",
+    help="Ist minus Netzwerkpfad im letzten Berichtsjahr; positiv = über dem Pfad (im Rückstand).",
 )
 c4.metric(
-    "Bis 2030 zu mindern",
-    format_number(kpi.to_go_2030, 0),
-    help="Ist des letzten Berichtsjahres minus Pfadwert 2030.",
+    "Lücke 2030 im Trend",
+    format_number(progress.trend_gap(kpi.projected_2030, kpi.path_2030), 0),
+    help="Trend der letzten fünf Jahre fortgeschrieben bis 2030, minus Pfadwert 2030. "
+    f"Bis 2030 sind noch {format_number(kpi.to_go_2030, 0)} t CO₂e zu mindern.",
 )
 c5.metric(
-    "Bis 2035 zu mindern",
-    format_number(kpi.to_go_2035, 0),
-    help="Ist des letzten Berichtsjahres minus Pfadwert 2035 (Neutralität).",
+    "Lücke 2035 im Trend",
+    format_number(progress.trend_gap(kpi.projected_2035, kpi.path_2035), 0),
+    help="Trend fortgeschrieben bis 2035 minus Pfadwert 2035 (Neutralität = 0). "
+    f"Bis 2035 sind noch {format_number(kpi.to_go_2035, 0)} t CO₂e zu mindern.",
 )
 
 frame.chart(

@@ -29,7 +29,8 @@ shown = members[members["member_id"].isin(chosen)]
 by_member = data.member_series(viewer, path)
 series = {m: by_member.get(m, {}) for m in chosen}
 
-frame.chart(charts.indexed(series, shown, ctx), "vergleich-index")
+base_years = {m: k.base_year for m, k in kpis.items() if k.base_year is not None}
+frame.chart(charts.indexed(series, shown, ctx, base_years), "vergleich-index")
 rates = views.rates_table(kpis, shown)
 frame.chart(charts.rates(rates, ctx), "vergleich-raten")
 st.caption(
