@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kek_data import db, progress
+from kek_data import db, paths, progress
 from kek_data.numbers import format_number, format_pct
 from kek_data.viewer import NETWORK_MANAGER
 
@@ -69,6 +69,9 @@ def test_overview_shows_network_kpis(app_test, seeded_db):
     assert format_pct(kpi.change_pct, 1, signed=True) in text
     assert format_number(kpi.gap_latest, 0) in text
     assert f"letztes Berichtsjahr **{kpi.latest_year}**" in text
+    gap_2030 = progress.trend_gap(kpi.projected_2030, kpi.path_2030)
+    assert gap_2030 == pytest.approx(paths.trend_value(kpi.series, 2030) - kpi.path_2030)
+    assert f"Lücke 2030 im Trend {format_number(gap_2030, 0)}" in text
 
 
 def test_member_page_switches_member(app_test, seeded_db):
