@@ -114,6 +114,17 @@ def share_table(totals: pd.DataFrame, members: pd.DataFrame, year: int) -> pd.Da
     return out[out["t_co2e"] > 0]
 
 
+def share_display(shares: pd.DataFrame, network_total: float, year: int) -> pd.DataFrame:
+    """:func:`share_table` with German headers: emissions [t CO₂e] and share of the network [%]."""
+    return pd.DataFrame(
+        {
+            "Mitglied": shares["short_name"],
+            f"Emissionen {year} [t CO₂e]": shares["t_co2e"],
+            "Anteil am Netzwerk [%]": shares["t_co2e"] / network_total * 100,
+        }
+    )
+
+
 def path_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
     """What it takes, per member: still to reduce to 2030/2035, required rates, trend, budget."""
     rows = []
@@ -147,8 +158,74 @@ def default_selection(totals: pd.DataFrame, members: pd.DataFrame, n: int = 10) 
     return [m for m in members["member_id"] if m in chosen]
 
 
-def german(df: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
-    """Display copy: floats as German text ("1.234"), [%] columns with one decimal, years plain."""
+def emissions_table(
+    detail: pd.DataFrame, names: Mapping[str, str], carrier_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Derived emissions per member, year, carrier with German headers [kWh, t CO₂e]."""
+    return pd.DataFrame(
+        {
+            "Mitglied": detail["member_id"].map(names),
+            "Jahr": detail["year"],
+            "Energieträger": detail["carrier_id"].map(carrier_names),
+            "Scope": detail["scope"],
+            "Endenergie [kWh]": detail["kwh"].astype("float64"),
+            "Emissionen [t CO₂e]": detail["t_co2e"].astype("float64"),
+        }
+    )
+
+
+def activity_display(act: pd.DataFrame) -> pd.DataFrame:
+    """Reported quantities as uploaded, with German headers (quantity in the reported unit)."""
+    return pd.DataFrame(
+        {
+            "Mitglied": act["mitglied"],
+            "Jahr": act["year"],
+            "Energieträger": act["energietraeger"],
+            "Menge": act["quantity"].astype("float64"),
+            "Einheit": act["unit"],
+            "Standort": act["site"],
+            "Datei": act["file_name"],
+            "Eingang": act["submitted_at"].dt.strftime("%d.%m.%Y"),
+        }
+    )
+
+
+def factors_table(factors: pd.DataFrame) -> pd.DataFrame:
+    """Emission factors with German headers; factor in [g CO₂e/kWh] (query ``factors``)."""
+    return pd.DataFrame(
+        {
+            "Energieträger": factors["name"],
+            "gültig ab": factors["valid_from"].astype(str),
+            "Faktor [g CO₂e/kWh]": factors["g_co2e_per_kwh"].astype("float64"),
+            "Status": factors["status"],
+            "Herleitung": factors["derivation"],
+            "Quelle": factors["source"],
+        }
+    )
+
+
+def conversions_table(conversions: pd.DataFrame) -> pd.DataFrame:
+    """Unit conversions, German headers: quantity [Einheit] × Faktor = [in] (``conversions``)."""
+    return pd.DataFrame(
+        {
+            "Energieträger": conversions["name"],
+            "Einheit": conversions["unit"],
+            "Faktor": conversions["factor"].astype("float64"),
+            "in": conversions["target_unit"],
+            "Herleitung": conversions["derivation"],
+            "Quelle": conversions["source"],
+        }
+    )
+
+
+def german(
+    df: pd.DataFrame, decimals: int = 0, columns: Mapping[str, int] | None = None
+) -> pd.DataFrame:
+    """Display copy: floats as German text ("1.234"), [%] columns with one decimal, years plain.
+
+    ``columns`` overrides the number of decimals per column name.
+    """
+    columns = columns or {}
     out = df.copy()
     for col in out.columns:
         if col in ("Jahr", "Basisjahr") or "im Trend" in col:
@@ -165,5 +242,5 @@ def german(df: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
                 for v, t in zip(values, format_numbers(values, 1), strict=True)
             ]
         elif out[col].dtype.kind == "f" or "[t" in col:
-            out[col] = format_numbers(out[col].astype("float64"), decimals)
+            out[col] = format_numbers(out[col].astype("float64"), columns.get(col, decimals))
     return out

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kek_data import charts
-from kek_data.numbers import format_number, format_numbers
-from ui import data, frame
+from kek_data import charts, views
+from kek_data.numbers import format_number
+from ui import data, exports, frame
 
 MAX_ROWS = 5000  # rows shown on screen; downloads carry all
 path = data.db_file()
@@ -36,31 +36,23 @@ if carriers:
     sel = sel[sel["carrier_id"].isin(carriers)]
 
 st.subheader("Emissionen je Mitglied, Jahr und Energieträger")
-total_rows, total_t = len(sel), sel["t_co2e"].sum()
-if total_rows > MAX_ROWS:
+table = views.emissions_table(sel, names, carrier_names)
+if len(table) > MAX_ROWS:
     st.info(
-        f"{format_number(total_rows, 0)} Zeilen – angezeigt werden die ersten "
+        f"{format_number(len(table), 0)} Zeilen – angezeigt werden die ersten "
         f"{format_number(MAX_ROWS, 0)}. Bitte mit den Filtern eingrenzen oder die Tabelle "
         "herunterladen."
     )
-    sel = sel.head(MAX_ROWS)
 st.dataframe(
-    sel.assign(
-        Mitglied=sel["member_id"].map(names),
-        Jahr=sel["year"].astype(str),
-        Energieträger=sel["carrier_id"].map(carrier_names),
-        Scope=sel["scope"],
-        **{
-            "Endenergie [kWh]": format_numbers(sel["kwh"], 0),
-            "Emissionen [t CO₂e]": format_numbers(sel["t_co2e"], 1),
-        },
-    )[["Mitglied", "Jahr", "Energieträger", "Scope", "Endenergie [kWh]", "Emissionen [t CO₂e]"]],
+    views.german(table.head(MAX_ROWS), columns={"Emissionen [t CO₂e]": 1}),
     hide_index=True,
     width="stretch",
 )
+exports.table_downloads(table, "emissionen")
 st.caption(
-    f"{format_number(total_rows, 0)} Zeilen, Summe {format_number(total_t, 1)} t CO₂e. Berechnung: "
-    "Menge × Umrechnung (kWh Heizwert) × Emissionsfaktor; Sicht `emissions` in "
+    f"{format_number(len(table), 0)} Zeilen, Summe "
+    f"{format_number(table['Emissionen [t CO₂e]'].sum(), 1)} t CO₂e. Berechnung: Menge × "
+    "Umrechnung (kWh Heizwert) × Emissionsfaktor; Sicht `emissions` in "
     "kek_data/sql/migrations/001_init.sql."
 )
 
@@ -71,19 +63,11 @@ if chosen:
     act = act[act["member_id"].isin(chosen)]
 if carriers:
     act = act[act["carrier_id"].isin(carriers)]
-act = act.head(MAX_ROWS)
+reported = views.activity_display(act)
 st.dataframe(
-    act.assign(
-        Jahr=act["year"].astype(str),
-        Menge=format_numbers(act["quantity"], 1),
-        Eingang=act["submitted_at"].dt.strftime("%d.%m.%Y"),
-    ).rename(
-        columns={"mitglied": "Mitglied", "energietraeger": "Energieträger", "unit": "Einheit",
-                 "site": "Standort", "file_name": "Datei"}
-    )[["Mitglied", "Jahr", "Energieträger", "Menge", "Einheit", "Standort", "Datei", "Eingang"]],
-    hide_index=True,
-    width="stretch",
-)  # fmt: skip
+    views.german(reported.head(MAX_ROWS), columns={"Menge": 1}), hide_index=True, width="stretch"
+)
+exports.table_downloads(reported, "gemeldete-mengen")
 
 st.subheader("Vollständigkeit")
 comp = data.completeness(viewer, path)

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from kek_data import views
 from kek_data.numbers import format_number
-from ui import data, frame
+from ui import data, exports, frame
 
 path = data.db_file()
 ctx = data.context(path)
@@ -49,7 +50,7 @@ if ctx.demo:
         "erfunden (Generator kek_data/demo.py, fester Startwert). Ziele mit Grundlage "
         "„veröffentlicht“ lehnen sich an veröffentlichte Ziele an; Basisjahr und Meilensteine "
         "sind trotzdem Annahmen.",
-        icon="⚠️",
+        icon=":material/warning:",
     )
 
 st.subheader("Emissionsfaktoren")
@@ -57,31 +58,16 @@ st.caption(
     "Status „Sekundärquelle“: aus zweiter Hand übernommen, vor Verwendung in Gremien gegen die "
     "amtliche Tabelle prüfen. „abgeleitet“: berechnet (Rechenweg in der Spalte Herleitung)."
 )
-factors = ref["factors"]
+factors = views.factors_table(ref["factors"])
 st.dataframe(
-    factors.assign(
-        Faktor=[format_number(v, 1) + " g/kWh" for v in factors["g_co2e_per_kwh"]],
-        **{"gültig ab": factors["valid_from"].astype(str)},
-    ).rename(
-        columns={"name": "Energieträger", "status": "Status", "derivation": "Herleitung",
-                 "source": "Quelle"}
-    )[["Energieträger", "gültig ab", "Faktor", "Status", "Herleitung", "Quelle"]],
-    hide_index=True,
-    width="stretch",
-)  # fmt: skip
+    views.german(factors, columns={"Faktor [g CO₂e/kWh]": 1}), hide_index=True, width="stretch"
+)
+exports.table_downloads(factors, "emissionsfaktoren")
 
 st.subheader("Umrechnungen in kWh (Heizwert)")
-conv = ref["conversions"]
-st.dataframe(
-    conv.assign(
-        Faktor=[format_number(v, 4) for v in conv["factor"]],
-    ).rename(
-        columns={"name": "Energieträger", "unit": "Einheit", "target_unit": "in",
-                 "derivation": "Herleitung", "source": "Quelle"}
-    )[["Energieträger", "Einheit", "Faktor", "in", "Herleitung", "Quelle"]],
-    hide_index=True,
-    width="stretch",
-)  # fmt: skip
+conversions = views.conversions_table(ref["conversions"])
+st.dataframe(views.german(conversions, columns={"Faktor": 4}), hide_index=True, width="stretch")
+exports.table_downloads(conversions, "umrechnungen")
 
 st.subheader("Zur Einordnung: Territoriale Bilanz der Stadt Dortmund")
 city = data.city_balance()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import charts, views
 from kek_data.numbers import format_number, format_pct, format_t
-from ui import data, frame
+from ui import data, exports, frame
 
 path = data.db_file()
 viewer = data.current_viewer()
@@ -69,7 +69,9 @@ if viewer.sees_member_data:
     kpis = data.member_kpis(viewer, path)
     frame.chart(charts.gaps(views.gap_table(kpis, members), ctx, kpi.latest_year), "luecke")
     st.subheader("Je Mitglied")
-    st.dataframe(views.german(views.path_table(kpis, members)), hide_index=True, width="stretch")
+    table = views.path_table(kpis, members)
+    st.dataframe(views.german(table), hide_index=True, width="stretch")
+    exports.table_downloads(table, "pfad-je-mitglied")
     st.caption(
         "Formeln: kek_data/paths.py (required_rate, achieved_rate, trend_zero_year, "
         "carbon_budget); Zusammenstellung: kek_data/progress.py."

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import charts, progress, views
 from kek_data.numbers import format_number, format_pct
-from ui import data, frame
+from ui import data, exports, frame
 
 path = data.db_file()
 viewer = data.current_viewer()
@@ -75,11 +75,9 @@ if viewer.sees_member_data:
     st.markdown(
         " · ".join(f"{label}: **{counts[key]}**" for key, label in views.STATUS_LABEL.items())
     )
-    st.dataframe(
-        views.german(views.member_table(kpis, data.members(viewer, path))),
-        hide_index=True,
-        width="stretch",
-    )
+    table = views.member_table(kpis, data.members(viewer, path))
+    st.dataframe(views.german(table), hide_index=True, width="stretch")
+    exports.table_downloads(table, "ampel")
     st.caption(
         "Ampel: grün = auf oder unter dem eigenen Pfad, gelb = bis 5 % darüber, rot = mehr als 5 % "
         "darüber. Berechnung: kek_data/progress.py (Kennzahlen), kek_data/paths.py (Formeln)."

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from kek_data import charts, views
-from kek_data.numbers import format_numbers
-from ui import data, frame
+from ui import data, exports, frame
 
 path = data.db_file()
 viewer = data.current_viewer()
@@ -42,13 +41,8 @@ st.caption(
 )
 
 year = int(totals.index.max())
-frame.chart(charts.shares(views.share_table(totals, shown, year), ctx, year), "anteile")
-share = views.share_table(totals, shown, year)
-total = float(totals.loc[year].sum())
-st.dataframe(
-    share.assign(
-        Anteil=[v + " %" for v in format_numbers(share["t_co2e"] / total * 100, 1)],
-        Emissionen=[v + " t CO₂e" for v in format_numbers(share["t_co2e"], 0)],
-    ).rename(columns={"short_name": "Mitglied"})[["Mitglied", "Emissionen", "Anteil"]],
-    hide_index=True,
-)
+shares = views.share_table(totals, shown, year)
+frame.chart(charts.shares(shares, ctx, year), "anteile")
+share = views.share_display(shares, float(totals.loc[year].sum()), year)
+st.dataframe(views.german(share), hide_index=True)
+exports.table_downloads(share, "anteile")

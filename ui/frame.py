@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kek_data.charts import DEMO_NOTICE
-from ui import data
+from ui import data, exports
 
 DEMO_TEXT = (
     f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
@@ -26,7 +26,7 @@ def sidebar() -> None:
         st.caption(f"Ansicht: {viewer.label}")
         st.caption(f"Stand der Daten: {ctx.as_of}")
         if ctx.demo:
-            st.error(DEMO_NOTICE, icon="⚠️")
+            st.error(DEMO_NOTICE, icon=":material/warning:")
 
 
 def header(title: str, intro: str | None = None) -> None:
@@ -34,7 +34,7 @@ def header(title: str, intro: str | None = None) -> None:
     ctx = data.context(data.db_file())
     st.title(title)
     if ctx.demo:
-        st.warning(DEMO_TEXT, icon="⚠️")
+        st.warning(DEMO_TEXT, icon=":material/warning:")
     if intro:
         st.caption(intro)
 
@@ -42,8 +42,4 @@ def header(title: str, intro: str | None = None) -> None:
 def chart(fig: go.Figure, name: str) -> None:
     """Show a figure exactly as exported (``theme=None``) plus its download buttons."""
     st.plotly_chart(fig, theme=None, width="stretch", key=f"chart-{name}")
-    try:
-        from ui import exports  # added with the export feature
-    except ImportError:
-        return
     exports.chart_downloads(fig, name)

@@ -1,0 +1,396 @@
+"""The meeting deck ("Sitzungsfoliensatz"): a 16:9 PPTX with the figures of one reporting year.
+
+Why: the network manager reports to network meetings and the council's committees; one click must
+give a sober, editable deck in German with the numbers of the moment. Slides: title, network
+overview (key figures), network path, one slide per chosen member (chart, key figures, traffic
+light), comparison (table, rates chart, gaps chart), "Pfad & Lücke" (what it takes, carbon budget),
+methodology, sources (emission factors of the year from the database). Charts are high-resolution
+PNGs of the figures the dashboard shows (:mod:`kek_data.export.figures`); all text is real text
+boxes and tables. With demo data every slide carries the red demo badge.
+Values in [t CO₂e], rates in [%/a] or [t CO₂e/a].
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from kek_data import config, db
+from kek_data.export import figures, images, slides
+from kek_data.export import wording as wd
+from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
+from kek_data.numbers import format_date, format_number
+from kek_data.viewer import Viewer
+
+Progress = Callable[[float, str], None]
+Box = tuple[float, float, float, float]  # x, y, width, height [in]
+TITLE = "Sitzungsfoliensatz"
+#: Layout pixels per inch of slide: 14 px chart text ≈ 11.5 pt on the slide.
+PX_PER_INCH = 88
+SCALE = 2  # raster pixels per layout pixel (≈ 180 dpi on the slide)
+FULL: Box = (slides.LEFT, 1.3, slides.RIGHT - slides.LEFT, 5.6)
+SIDE: Box = (slides.LEFT, 1.62, 8.0, 5.3)
+BUDGET: Box = (6.55, 1.45, slides.RIGHT - 6.55, 4.0)
+M30, N35 = config.MILESTONE_YEAR, config.NEUTRALITY_YEAR
+
+
+def size_of(box: Box) -> images.Size:
+    """Render size of a chart for a picture box (same aspect ratio)."""
+    return images.Size(round(box[2] * PX_PER_INCH), round(box[3] * PX_PER_INCH), SCALE)
+
+
+def choose_members(snap: figures.Snapshot, members: Sequence[str] | None) -> list[str]:
+    """Chosen member ids in the network's order (None = all the viewer sees); checks each id."""
+    if members is None:
+        return list(snap.members["member_id"])
+    wanted = {str(m).strip() for m in members if str(m).strip()}
+    for member_id in sorted(wanted):
+        snap.member(member_id)  # raises UnknownMember / AccessDenied
+    return [m for m in snap.members["member_id"] if m in wanted]
+
+
+def plan(snap: figures.Snapshot, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str]]:
+    """key → (figure, picture box, label) of every chart in the deck."""
+    result = {"netzwerk": (figures.build_from(snap, "netzwerk"), FULL, "Netzwerk")}
+    for member_id in chosen:
+        if snap.kpis[member_id].latest_year is not None:
+            label = str(snap.member(member_id)["short_name"])
+            result[member_id] = (figures.build_from(snap, "mitglied", member_id), SIDE, label)
+    if chosen:
+        result["raten"] = (figures.build_from(snap, "vergleich-raten"), FULL, "Vergleich")
+        if not figures.gap_table(snap).empty:
+            result["luecke"] = (figures.build_from(snap, "luecke"), FULL, "Abstand zum Pfad")
+    if snap.network.budget is not None:
+        result["budget"] = (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
+    return result
+
+
+def build_deck(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    *,
+    year: int | None = None,
+    members: Sequence[str] | None = None,
+    meeting_date: date | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The PPTX bytes of the deck for ``viewer``; ``progress(fraction, text)`` reports each step.
+
+    ``year`` defaults to the newest year with data, ``members`` to every member the viewer may
+    see (``[]``: no member slides), ``meeting_date`` to today.
+    """
+    report = progress or (lambda fraction, text: None)
+    report(0.0, "Daten werden geladen …")
+    snap = figures.load(con, viewer, year)
+    chosen = choose_members(snap, members)
+    charts = plan(snap, chosen)
+    pngs: dict[str, bytes] = {}
+    for done, (key, (fig, box, label)) in enumerate(charts.items()):
+        text = f"Diagramm {done + 1} von {len(charts)}: {label}"
+        report(0.05 + 0.8 * done / len(charts), text)
+        pngs[key] = images.render(fig, "png", size_of(box))
+    report(0.88, "Folien werden gesetzt …")
+    deck = _Deck(snap, meeting_date or date.today(), charts, pngs)
+    deck.title_slide(len(chosen))
+    deck.overview()
+    deck.chart_slide("Netzwerk: Emissionen und Zielpfad", "netzwerk")
+    for member_id in chosen:
+        deck.member_slide(member_id)
+    if chosen:
+        deck.comparison(chosen)
+        deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", RATES_NOTE)
+        deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
+    deck.path_and_gap()
+    deck.methodology()
+    deck.sources(db.query_df(con, "factors"))
+    slides.number_pages(deck.prs)
+    buffer = io.BytesIO()
+    deck.prs.save(buffer)
+    report(1.0, f"Fertig: {len(deck.prs.slides)} Folien.")
+    return buffer.getvalue()
+
+
+RATES_NOTE = (
+    "Erreicht: durchschnittliche Minderung pro Jahr der letzten fünf Jahre. Nötig: Minderung pro "
+    f"Jahr vom Berichtsjahr bis zum eigenen Pfadwert {M30}. Beide in % der Emissionen des "
+    "Berichtsjahres (linear, daher auch für ein Ziel von 0 t CO₂e definiert)."
+)
+
+
+class _Deck:
+    """The slides of one deck, in order."""
+
+    def __init__(self, snap: figures.Snapshot, meeting: date, charts: dict, pngs: dict) -> None:
+        self.snap, self.meeting, self.charts, self.pngs = snap, meeting, charts, pngs
+        self.prs = slides.new_presentation()
+        self.demo = snap.ctx.demo
+        self.footer = (
+            f"KEK-Klimadashboard Dortmund · {TITLE} · Berichtsjahr {snap.year} · "
+            f"Datenstand {snap.ctx.as_of}"
+        )
+        props = self.prs.core_properties
+        props.title = f"KEK-Netzwerk: {TITLE} Berichtsjahr {snap.year}"
+        props.author = "KEK-Klimadashboard"
+        props.subject = f"Netzwerktreffen am {format_date(meeting)}"
+        props.keywords = "Demodaten (fiktiv)" if self.demo else "KEK Dortmund"
+
+    def slide(self, title: str, subtitle: str = ""):
+        return slides.frame_slide(self.prs, title, self.footer, self.demo, subtitle)
+
+    def picture(self, s, key: str, box: Box | None = None) -> bool:
+        """Place chart ``key`` (False if the deck has none, e.g. no data)."""
+        if key not in self.pngs:
+            return False
+        fig, planned, _ = self.charts[key]
+        alt = fig.layout.title.text or key
+        slides.picture(s, self.pngs[key], *(box or planned), alt=alt)
+        return True
+
+    def title_slide(self, n_members: int) -> None:
+        snap, s = self.snap, self.prs.slides.add_slide(self.prs.slide_layouts[0])
+        slides.rect(s, 0.5, 1.6, 0.12, 3.6, slides.ACCENT)
+        kek = "Konsultationskreis Energieeffizienz und Klimaschutz (KEK) Dortmund"
+        slides.text_box(s, 0.85, 1.5, 11.5, 0.5, [kek], 18, color=GREY)
+        head, sub = s.shapes.title, s.placeholders[1]
+        for shape, y, h in ((head, 2.05, 1.4), (sub, 3.55, 1.7)):
+            shape.left, shape.top, shape.width, shape.height = slides.box(0.85, y, 11.5, h)
+        head_text = f"Klimaschutz im KEK-Netzwerk: Stand {snap.year}"
+        slides.fill_text(head.text_frame, [head_text], 40, bold=True)
+        detail = f"{n_members} Mitglieder im Detail" if n_members else "Netzwerk gesamt"
+        lines = [
+            f"{TITLE} für das Netzwerktreffen am {format_date(self.meeting)}",
+            f"Berichtsjahr {snap.year} · Datenstand {snap.ctx.as_of} · {detail}",
+        ]
+        slides.fill_text(sub.text_frame, lines, 20, color=GREY, space_after=6)
+        if self.demo:
+            box = slides.rect(s, 0.85, 5.55, 11.5, 0.95, slides.DEMO_RED)
+            text = [
+                Run("DEMODATEN (FIKTIV) – ", bold=True),
+                Run("alle Werte und Ziele sind erfunden und dienen nur der Vorführung. "),
+                Run("Nicht für Beschlüsse verwenden."),
+            ]
+            slides.fill_text(box.text_frame, [text], 18, color=slides.WHITE, margin=0.2,
+                             anchor=slides.MIDDLE)  # fmt: skip
+            box.name = "Demohinweis"
+        slides.text_box(s, 0.85, 6.9, 11.5, 0.35, ["Quelle: KEK-Klimadashboard"], 11, color=GREY)
+
+    def overview(self) -> None:
+        snap, k = self.snap, self.snap.network
+        s = self.slide(f"Netzwerk im Überblick {snap.year}")
+        n = len(snap.members) if snap.viewer.sees_member_data else snap.reporting
+        y0, h, gap = 1.45, 2.4, 0.3
+        w = (slides.RIGHT - slides.LEFT - 2 * gap) / 3
+        spots = [(slides.LEFT + (i % 3) * (w + gap), y0 + (i // 3) * (h + gap)) for i in range(6)]
+        tiles = [
+            (f"Emissionen {k.latest_year}", wd.t(k.latest),
+             f"{snap.reporting} von {n} Mitgliedern haben für {snap.year} gemeldet"),
+            (f"Veränderung seit {k.base_year}", wd.change(k.change_pct),
+             f"Basisjahr {k.base_year}: {wd.t(k.base)}"),
+            (f"Abstand zum Netzwerkpfad {k.latest_year}", wd.signed_t(k.gap_latest),
+             f"Pfad {k.latest_year}: {wd.t(k.path_latest)} · Ampel: {wd.STATUS_WORD[k.status]}"),
+            (f"Nötige Minderung bis {M30}", wd.rate(k.required_2030, k.latest),
+             f"= {wd.t_rate(k.required_2030)} bis zum Pfadwert "
+             f"{wd.t(k.path_2030)}"),
+            ("Erreicht (Ø der letzten 5 Jahre)", wd.rate(k.achieved, k.latest),
+             f"= {wd.t_rate(k.achieved)}" if k.achieved else "weniger als zwei Jahre Daten"),
+        ]  # fmt: skip
+        for i, (label, value, note) in enumerate(tiles):
+            bar = STATUS_RGB[k.status] if i == 2 else slides.ACCENT
+            slides.kpi_tile(s, *spots[i], w, h, label, value, note, bar)
+        x, y = spots[5]
+        if snap.viewer.sees_member_data and snap.kpis:
+            slides.kpi_tile(s, x, y, w, h, f"Ampel der Mitglieder {snap.year}", "", "", GREY)
+            self._status_circles(s, x + 0.35, y + 0.62)
+        else:
+            note = f"Trendwert {M30}: {wd.t(k.projected_2030)} (Pfad: {wd.t(k.path_2030)})"
+            label = "Null erreicht beim jetzigen Tempo"
+            slides.kpi_tile(s, x, y, w, h, label, wd.zero_year(k.zero_year), note)
+
+    def _status_circles(self, s, x: float, y: float) -> None:
+        counts: dict[str, int] = {}
+        for k in self.snap.kpis.values():
+            if k.latest_year == self.snap.year:
+                counts[k.status] = counts.get(k.status, 0) + 1
+        keys = [key for key in ("gruen", "gelb", "rot", "ohne Ziel") if counts.get(key)]
+        keys = keys or ["gruen", "gelb", "rot"]
+        step = 1.1 if len(keys) <= 3 else 0.85
+        for i, key in enumerate(keys):
+            word = wd.STATUS_WORD[key]
+            slides.count_circle(s, x + i * step, y, 0.8, counts.get(key, 0), key, word)
+        note = "Mitglieder mit Meldung im Berichtsjahr, gemessen am eigenen Zielpfad"
+        slides.text_box(s, x - 0.05, y + 1.2, 3.4, 0.5, [note], 12, color=GREY)
+
+    def chart_slide(self, title: str, key: str, note: str = "") -> None:
+        s = self.slide(title)
+        if not self.picture(s, key):
+            text = ["Für diese Auswahl liegen keine Daten vor."]
+            slides.text_box(s, slides.LEFT, 1.5, 12.3, 1, text, 18)
+        if note:
+            slides.notes(s, note)
+
+    def member_slide(self, member_id: str) -> None:
+        snap = self.snap
+        row, k = snap.member(member_id), snap.kpis[member_id]
+        target = snap.targets.get(member_id)
+        goal = f"Ziel: {target.describe()}" if target else "Ziel: noch nicht vereinbart"
+        s = self.slide(str(row["name"]), f"{row['sector']} · {goal}")
+        if not self.picture(s, member_id):
+            text = [f"Für {row['short_name']} liegen bis {snap.year} keine Daten vor."]
+            slides.text_box(s, slides.LEFT, 1.7, 12.3, 1, text, 18)
+            return
+        x = SIDE[0] + SIDE[2] + 0.3
+        w = slides.RIGHT - x
+        slides.traffic_light(s, x, 1.75, k.status)
+        light = [
+            [Run(f"Ampel {k.latest_year}: "),
+             Run(wd.STATUS_WORD[k.status].upper(), bold=True, color=STATUS_INK[k.status])],
+            [Run(wd.STATUS_TEXT[k.status], size=13, color=GREY)],
+        ]  # fmt: skip
+        slides.text_box(s, x + 0.75, 1.72, w - 0.75, 1.3, light, 20, space_after=4)
+        rows = [
+            [f"Emissionen {k.latest_year}", wd.t(k.latest)],
+            [f"Veränderung seit {k.base_year}", wd.change(k.change_pct)],
+            [f"Zielpfad {k.latest_year}", wd.t(k.path_latest)],
+            ["Abstand zum Pfad", wd.signed_t(k.gap_latest)],
+            [f"Nötig bis {M30}", wd.rate(k.required_2030, k.latest)],
+            ["Erreicht (Ø 5 Jahre)", wd.rate(k.achieved, k.latest)],
+            ["Null im Trend", wd.zero_year(k.zero_year)],
+        ]
+        slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=0.4,
+                     header=False, right=(1,))  # fmt: skip
+        foot = [
+            f"Nötig: {wd.t_rate(k.required_2030)}, erreicht: {wd.t_rate(k.achieved)}; "
+            f"Prozent = Anteil an den Emissionen "
+            f"{k.latest_year}."
+        ]
+        if target:
+            foot.append(f"Quelle des Ziels: {target.source}")
+        if foot:
+            slides.text_box(s, x, 6.1, w, 0.85, foot, 10, color=GREY)
+        comp = snap.completeness
+        mine = comp[(comp["member_id"] == member_id) & (comp["year"] == snap.year)]
+        state = mine["status"].iloc[0] if not mine.empty else "fehlt"
+        missing = mine["missing_carriers"].iloc[0] if not mine.empty else ""
+        text = f"Meldung {snap.year}: {state}" + (f" (es fehlen: {missing})" if missing else "")
+        slides.notes(s, f"{text}. {goal}." + (f" Quelle: {target.source}" if target else ""))
+
+    def comparison(self, chosen: list[str]) -> None:
+        snap = self.snap
+        head = ["Mitglied", f"Emissionen {snap.year}", "Veränderung seit Basisjahr",
+                "Abstand zum Pfad", "Ampel", "Erreicht pro Jahr", f"Nötig bis {M30}"]  # fmt: skip
+        body = [(m, snap.kpis[m], str(snap.member(m)["short_name"])) for m in chosen]
+        body.append(("netzwerk", snap.network, "Netzwerk gesamt"))
+        chunks = [body[i : i + 12] for i in range(0, len(body), 12)]
+        for n, chunk in enumerate(chunks, start=1):
+            more = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
+            s = self.slide(f"Mitglieder im Vergleich {snap.year}{more}")
+            rows, fills, bold = [head], {}, []
+            for i, (owner, k, name) in enumerate(chunk, start=1):
+                latest = wd.t(k.latest)
+                if k.latest_year is not None and k.latest_year != snap.year:
+                    latest += f" ({k.latest_year})"
+                rows.append([name, latest, wd.change(k.change_pct), wd.signed_t(k.gap_latest),
+                             wd.STATUS_WORD[k.status], wd.rate_cell(k.achieved, k.latest),
+                             wd.rate_cell(k.required_2030, k.latest)])  # fmt: skip
+                fills[(i, 4)] = (STATUS_RGB[k.status], STATUS_TEXT_RGB[k.status])
+                if owner == "netzwerk":
+                    bold.append(i)
+            slides.table(s, slides.LEFT, 1.35, [2.4, 2.0, 1.85, 1.95, 1.05, 1.55, 1.53], rows,
+                         size=13, row_height=0.38, right=(1, 2, 3, 5, 6), fills=fills,
+                         bold_rows=bold)  # fmt: skip
+            note = (
+                "Emissionen und Abstand in t CO₂e; Veränderung gegenüber dem eigenen Basisjahr. "
+                f"Ampel: Grün = {wd.STATUS_TEXT['gruen']}, Gelb = {wd.STATUS_TEXT['gelb']}, "
+                f"Rot = {wd.STATUS_TEXT['rot']}. Erreicht (Ø der letzten fünf Jahre) und nötig "
+                f"(bis zum eigenen Pfadwert {M30}): Minderung pro Jahr in % der Emissionen "
+                f"{snap.year}."
+            )
+            slides.text_box(s, slides.LEFT, 6.25, 12.3, 0.7, [note], 11, color=GREY)
+
+    def path_and_gap(self) -> None:
+        snap, k = self.snap, self.snap.network
+        s = self.slide(f"Pfad & Lücke {snap.year}")
+        p = snap.paths.set_index("year")
+        pledged, needed = p["members_path"].get(N35), p["network_path"].get(N35)
+        bullets = [
+            [Run("Netzwerk: ", bold=True), Run(f"{wd.signed_t(k.gap_latest)} gegenüber dem "
+             f"Netzwerkpfad (Ampel: {wd.STATUS_WORD[k.status]}).")],
+            [Run(f"Bis {M30} nötig: ", bold=True), Run(f"{wd.t_rate(k.required_2030)} "
+             f"({wd.rate(k.required_2030, k.latest)}); erreicht zuletzt "
+             f"{wd.t_rate(k.achieved)} ({wd.rate(k.achieved, k.latest)}).")],
+            [Run("Beim jetzigen Tempo: ", bold=True), Run(f"{M30} noch "
+             f"{wd.t(k.projected_2030)} (Pfad: {wd.t(k.path_2030)}); null erst "
+             f"{wd.zero_year(k.zero_year)}.")],
+        ]  # fmt: skip
+        if pd.notna(pledged) and pd.notna(needed):
+            bullets.append([Run(f"Lücke der Zusagen {N35}: ", bold=True), Run(
+                f"Die Ziele der Mitglieder ergeben {N35} zusammen {wd.t(pledged)}, der "
+                f"Netzwerkpfad verlangt {wd.t(needed)}.")])  # fmt: skip
+        b = k.budget
+        if b is not None and b.budget:
+            bullets.append([Run(f"CO₂-Budget {k.base_year}–{N35}: ", bold=True), Run(
+                f"{format_number(b.used / b.budget * 100, 0)} % verbraucht ({wd.t(b.used)} "
+                f"von {wd.t(b.budget)}), übrig {wd.t(b.left)}.")])  # fmt: skip
+        width = (BUDGET[0] - 0.35 if "budget" in self.pngs else slides.RIGHT) - slides.LEFT
+        slides.text_box(s, slides.LEFT, 1.45, width, 5.4, bullets, 16, space_after=12)
+        self.picture(s, "budget")
+
+    def methodology(self) -> None:
+        snap = self.snap
+        s = self.slide("Methodik")
+        net = snap.network_target
+        comp = snap.completeness[snap.completeness["year"] == snap.year]
+        complete = int((comp["status"] == "vollständig").sum())
+        left = [
+            [Run("Bilanz nach BISKO", bold=True)],
+            "Emissionen = Endenergie (kWh, Heizwert) × Emissionsfaktor des Jahres "
+            "(g CO₂e/kWh, mit Vorkette).",
+            "Scope 1: Brenn- und Kraftstoffe; Scope 2: Strom und Fernwärme.",
+            "Gemeldete Mengen (m³, l, MWh …) werden mit Umrechnungsfaktoren in kWh umgerechnet.",
+            f"Meldungen {snap.year}: {snap.reporting} Mitglieder, davon {complete} vollständig; "
+            f"Datenstand {snap.ctx.as_of}.",
+        ]
+        right = [
+            [Run("Ziele und Kennzahlen", bold=True)],
+            "Zielpfad: linear zwischen Basisjahr, Zwischenzielen und Neutralitätsjahr.",
+            f"Netzwerkpfad: {net.describe()}." if net else "Netzwerkpfad: nicht hinterlegt.",
+            f"Ampel: Grün = {wd.STATUS_TEXT['gruen']}, Gelb = {wd.STATUS_TEXT['gelb']}, "
+            f"Rot = {wd.STATUS_TEXT['rot']}.",
+            f"Nötig: Minderung pro Jahr bis zum Pfadwert {M30}; erreicht: Durchschnitt der "
+            "letzten fünf Jahre; beide in % der Emissionen des Berichtsjahres.",
+            "Trend: Ausgleichsgerade der letzten fünf Jahre; „null im Trend“ = Jahr, in dem sie "
+            f"0 erreicht. CO₂-Budget: Summe der Pfadwerte bis {N35}.",
+        ]
+        for x, paras in ((slides.LEFT, left), (6.85, right)):
+            slides.text_box(s, x, 1.4, 5.95, 5.5, paras, 17, space_after=10)
+
+    def sources(self, factors: pd.DataFrame) -> None:
+        snap = self.snap
+        s = self.slide(f"Quellen: Emissionsfaktoren {snap.year}")
+        rows = [["Energieträger", "g CO₂e/kWh", "gültig ab", "Status", "Quelle"]]
+        for f in factors_for_year(factors, snap.year):
+            rows.append([f["name"], format_number(f["g_co2e_per_kwh"], 1), str(f["valid_from"]),
+                         f["status"], f["source"]])  # fmt: skip
+        slides.table(s, slides.LEFT, 1.35, [1.75, 1.35, 1.05, 2.2, 5.98], rows, size=12,
+                     row_height=0.4, right=(1, 2))  # fmt: skip
+        lines = [
+            "Alle Faktoren mit Zeitreihe und Herleitung: Datenpaket (Seite Export) und Seite "
+            "Methodik des Dashboards."
+        ]
+        if snap.network_target:
+            lines.insert(0, f"Netzwerkziel: {snap.network_target.source}")
+        slides.text_box(s, slides.LEFT, 6.2, 12.3, 0.75, lines, 11, color=GREY)
+
+
+def factors_for_year(factors: pd.DataFrame, year: int) -> list[dict]:
+    """Per carrier the factor valid in ``year`` (newest ``valid_from`` ≤ year), carrier order."""
+    chosen: dict[str, dict] = {}
+    for f in factors.to_dict("records"):
+        if int(f["valid_from"]) <= year:
+            chosen[f["carrier_id"]] = f  # rows come sorted by carrier, then valid_from
+    return list(chosen.values())

@@ -1,0 +1,383 @@
+"""Plotly figures → PNG, SVG or PDF bytes through one persistent headless Chromium (kaleido 1.5).
+
+Why: the council committee sees exported images, the network manager the browser; both must come
+from the same figure (:mod:`kek_data.charts`). Starting a browser per image costs 1.4–2.5 s, so
+one browser is started once per process with ``kaleido.start_sync_server()`` and reused. That
+server is **not thread-safe** (kaleido issue #444: with four threads 25 of 32 images went to the
+wrong caller) and Streamlit runs every session and every deferred download in its own thread, so
+every call is serialised by the module-level :data:`_LOCK`. Nothing else in the process may call
+``fig.to_image`` or ``kaleido.*_sync`` while the server runs.
+
+Sizes are CSS pixels of the Plotly layout; ``scale`` multiplies the pixels of raster output.
+The presentation default is 16:9 at 2× scale: a layout of 1280 × 720 px (about the chart's size
+on screen, so text keeps its proportion and stays legible on a projector; a 1920 × 1080 layout
+shrinks 14 px labels to 7 pt on a full-width slide) rendered as a 2560 × 1440 px PNG, sharper than
+a 1920 × 1080 projector. ``Size(1280, 720, 3)`` gives 3840 × 2160 px (4K). SVG and PDF are vector
+formats of the same 16:9 layout.
+
+Export-only tweaks (:func:`prepare`) keep the look of the screen: the charts place the legend and
+the source line below the plot in *paper* units designed for the on-screen height (450 px); at a
+different export height they would drift into the plot or off the canvas, so their pixel
+distance from the plot is kept instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+
+from kek_data.errors import KekError
+
+_log = logging.getLogger(__name__)
+
+Format = Literal["png", "svg", "pdf"]
+FORMATS: tuple[Format, ...] = ("png", "svg", "pdf")
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+CHROMIUM = Path("/usr/bin/chromium")
+#: Height [px] Plotly uses when a layout sets none – the height the charts are designed for.
+SCREEN_HEIGHT = 450
+#: Plotly's default top and bottom margins [px].
+_DEFAULT_MARGIN = {"t": 100, "b": 80}
+#: One render may take at most this long inside Chromium [s] (kaleido's own timeout) …
+RENDER_TIMEOUT = 30.0
+#: … and a whole call, including a cold browser start, at most this long [s].
+CALL_TIMEOUT = 90.0
+
+
+class ImageExportError(KekError):
+    """A figure could not be rendered (no browser, browser crashed, invalid size or format)."""
+
+
+@dataclass(frozen=True)
+class Size:
+    """Export size: layout ``width`` × ``height`` [CSS px] and ``scale`` [raster px per CSS px]."""
+
+    width: int
+    height: int
+    scale: float = 1.0
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """Size of a raster image [px]: (width × scale, height × scale)."""
+        return round(self.width * self.scale), round(self.height * self.scale)
+
+
+#: 16:9 for slides and projectors: 2560 × 1440 px PNG.
+PRESENTATION = Size(1280, 720, 2)
+
+_LOCK = threading.Lock()
+_server_broken: str | None = None
+
+
+def browser_path() -> Path:
+    """Chromium: ``BROWSER_PATH``, else Debian's headless shell, else ``/usr/bin/chromium``."""
+    env = os.environ.get("BROWSER_PATH")
+    if env:
+        return Path(env)
+    return HEADLESS_SHELL if HEADLESS_SHELL.exists() else CHROMIUM
+
+
+def reload_every() -> int:
+    """Renders per browser tab between two page reloads (``KEK_KALEIDO_RELOAD_EVERY``, ≥ 1).
+
+    kaleido reloads its page (4.8 MB of plotly.js) after *every* image, which costs 0.13–0.18 s –
+    more than the rendering itself. ``Plotly.toImage`` builds and purges a fresh plot each time,
+    so reusing the page is safe; it is still reloaded now and then to release memory.
+    ``1`` restores kaleido's own behaviour.
+    """
+    try:
+        return max(1, int(os.environ.get("KEK_KALEIDO_RELOAD_EVERY", "25")))
+    except ValueError:
+        return 25
+
+
+def _patch_tab_reuse(kaleido_module: Any) -> None:
+    """Reload kaleido's tab only every :func:`reload_every` renders (kaleido 1.5 internals)."""
+    cls = kaleido_module.Kaleido
+    original = getattr(cls, "_return_kaleido_tab", None)
+    if original is None or getattr(original, "_kek_patched", False):
+        return
+
+    async def _return_kaleido_tab(self: Any, tab: Any) -> None:
+        count = getattr(tab, "_kek_renders", 0) + 1
+        if count >= reload_every():
+            await tab.reload()
+            count = 0
+        tab._kek_renders = count
+        await self.tabs_ready.put(tab)
+
+    _return_kaleido_tab._kek_patched = True  # type: ignore[attr-defined]
+    cls._return_kaleido_tab = _return_kaleido_tab
+
+
+def _server_thread() -> threading.Thread | None:
+    import kaleido
+
+    return getattr(kaleido._global_server, "_thread", None)
+
+
+def _ensure_server() -> None:
+    """Start the one browser of this process (or restart it after it died); call under the lock."""
+    import kaleido
+
+    global _server_broken
+    if _server_broken:
+        raise ImageExportError(_server_broken)
+    server = kaleido._global_server
+    if server.is_running():
+        thread = _server_thread()
+        if thread is None or thread.is_alive():
+            return
+        _log.warning("Kaleido-Server war beendet; starte Chromium neu.")
+        kaleido.stop_sync_server(silence_warnings=True)
+    path = browser_path()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise ImageExportError(
+            f"Für den Bildexport wird Chromium benötigt, aber {path} fehlt oder ist nicht "
+            "ausführbar. Bitte das Debian-Paket chromium-headless-shell installieren oder "
+            "BROWSER_PATH auf ein Chromium setzen."
+        )
+    _patch_tab_reuse(kaleido)
+    kaleido.start_sync_server(
+        n=1, timeout=RENDER_TIMEOUT, path=str(path), mathjax=False, silence_warnings=True
+    )
+
+
+def _call(spec: dict[str, Any], opts: dict[str, Any]) -> bytes:
+    """One render on the server, watched so that a dead or hung browser cannot block forever."""
+    import kaleido
+
+    global _server_broken
+    result: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            result["data"] = kaleido.calc_fig_sync(spec, opts=opts)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            result["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="kek-bildexport", daemon=True).start()
+    deadline = time.monotonic() + CALL_TIMEOUT
+    while not done.wait(0.25):
+        server = _server_thread()
+        if not done.is_set() and (server is None or not server.is_alive()):
+            raise ImageExportError(  # the next call starts a new browser (_ensure_server)
+                "Chromium für den Bildexport ist nicht gestartet oder abgestürzt. Bitte noch "
+                "einmal versuchen; bleibt der Fehler, BROWSER_PATH prüfen."
+            )
+        if time.monotonic() > deadline:  # a hung browser cannot be stopped: restart needed
+            _server_broken = (
+                f"Der Bildexport antwortet seit {CALL_TIMEOUT:.0f} s nicht. Bitte das Dashboard "
+                "neu starten."
+            )
+            raise ImageExportError(_server_broken)
+    if "error" in result:
+        raise ImageExportError(f"Das Bild ließ sich nicht erzeugen: {result['error']}")
+    return result["data"]
+
+
+def _move_outside(y: float, factor: float) -> float:
+    """Keep the pixel distance of a paper coordinate outside [0, 1] when the plot height changes."""
+    if y < 0:
+        return y * factor
+    if y > 1:
+        return 1 + (y - 1) * factor
+    return y
+
+
+def prepare(fig: go.Figure | Mapping[str, Any], width: int, height: int) -> dict[str, Any]:
+    """A copy of the figure as a dict, sized ``width`` × ``height`` [CSS px] for export.
+
+    Legend and annotations placed outside the plot area in paper units keep their pixel distance
+    from the plot they have on screen (height ``layout.height`` or :data:`SCREEN_HEIGHT`).
+    """
+    spec: dict[str, Any] = fig.to_dict() if isinstance(fig, go.Figure) else _deep_copy(fig)
+    layout = spec.setdefault("layout", {})
+    margin = {**_DEFAULT_MARGIN, **(layout.get("margin") or {})}
+    screen_plot = (layout.get("height") or SCREEN_HEIGHT) - margin["t"] - margin["b"]
+    export_plot = height - margin["t"] - margin["b"]
+    if export_plot < 50:
+        raise ImageExportError(
+            f"Die Höhe {height} px ist für dieses Diagramm zu klein (mindestens "
+            f"{margin['t'] + margin['b'] + 50} px)."
+        )
+    factor = screen_plot / export_plot if screen_plot > 0 else 1.0
+    for ann in layout.get("annotations") or []:
+        if ann.get("yref", "paper") == "paper" and isinstance(ann.get("y"), int | float):
+            ann["y"] = _move_outside(float(ann["y"]), factor)
+    legend = layout.get("legend") or {}
+    if legend.get("yref", "paper") == "paper" and isinstance(legend.get("y"), int | float):
+        legend["y"] = _move_outside(float(legend["y"]), factor)
+    _fit_title(layout, width)
+    _fit_x_labels(spec, width)
+    layout["width"], layout["height"] = width, height
+    return spec
+
+
+def _fit_title(layout: dict[str, Any], width: int) -> None:
+    """Wrap a title wider than the export onto more lines (0.6 em per character) and make room."""
+    title = layout.get("title")
+    if not isinstance(title, dict) or not title.get("text") or "<br>" in title["text"]:
+        return
+    size = float(
+        (title.get("font") or {}).get("size") or (layout.get("font") or {}).get("size", 12) * 1.4
+    )
+    per_line = max(int(width * 0.96 / (0.6 * size)), 10)
+    lines: list[str] = []
+    for word in str(title["text"]).split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 1:
+        title["text"] = "<br>".join(lines)
+        margin = {"t": _DEFAULT_MARGIN["t"], **(layout.get("margin") or {})}
+        margin["t"] += round(size * 1.2 * (len(lines) - 1))
+        layout["margin"] = margin
+
+
+def _fit_x_labels(spec: dict[str, Any], width: int) -> None:
+    """Keep x labels readable in a narrow export (estimates with a 0.6 em character width).
+
+    Year axes with a tick every year (``dtick`` 1) get a tick every 2 or 5 years when the
+    labels would not fit side by side (Plotly would turn them by 90°). Category labels that do
+    not fit are turned by 30° (as Plotly does) and the bottom margin and the source line below
+    the plot move down by the height the turned labels need, so they never overlap.
+    """
+    layout = spec["layout"]
+    xaxis = layout.get("xaxis") or {}
+    font = float((layout.get("font") or {}).get("size", 12))
+    char = 0.6 * font
+    margin = {"l": 80, "r": 80, **_DEFAULT_MARGIN, **(layout.get("margin") or {})}
+    legend = layout.get("legend") or {}
+    plot = width - margin["l"] - margin["r"]
+    shown = [tr for tr in spec.get("data", []) if tr.get("showlegend", True) is not False]
+    vertical = legend.get("orientation", "v") == "v" and layout.get("showlegend") is not False
+    if vertical and (len(shown) > 1 or layout.get("showlegend")):
+        plot -= 40 + char * max((len(str(tr.get("name", ""))) for tr in shown), default=0)
+    xs = [x for tr in spec.get("data", []) if tr.get("type", "scatter") != "pie"
+          for x in _values(tr.get("x"))]  # fmt: skip
+    if not xs or plot <= 0:
+        return
+    if all(isinstance(x, numbers.Real) for x in xs) and xaxis.get("dtick") == 1:
+        count = int(max(xs) - min(xs)) + 1
+        for step in (1, 2, 5, 10):
+            if -(-count // step) * (4 * char + font) <= plot:
+                break
+        if step > 1:
+            xaxis["dtick"], xaxis["tick0"] = step, min(xs)
+    elif all(isinstance(x, str) for x in xs) and "tickangle" not in xaxis:
+        labels = list(dict.fromkeys(xs))
+        longest = max(len(s) for s in labels) * char
+        if longest + font <= plot / len(labels):
+            return
+        extra = round(longest * 0.5 + font * 0.87 - font * 1.2) + 4  # turned by 30°
+        xaxis["tickangle"] = 30
+        margin["b"] += extra
+        layout["margin"] = margin
+        for ann in layout.get("annotations") or []:
+            if ann.get("yref", "paper") == "paper" and ann.get("y", 1) <= 0:
+                ann["yshift"] = (ann.get("yshift") or 0) - extra
+    layout["xaxis"] = xaxis
+
+
+def _values(x: Any) -> list[Any]:
+    """The x values of a trace (list, tuple, numpy array or None) as a list."""
+    if x is None:
+        return []
+    return x.tolist() if hasattr(x, "tolist") else list(x)
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+def render(
+    fig: go.Figure | Mapping[str, Any],
+    fmt: Format = "png",
+    size: Size = PRESENTATION,
+) -> bytes:
+    """The figure as ``fmt`` bytes at ``size`` (default 2560 × 1440 px PNG, 16:9).
+
+    Thread-safe: calls are serialised. The first call of a process starts Chromium (≈ 1–3 s);
+    later calls take ≈ 0.1 s. Raises :class:`ImageExportError` with a German message.
+    """
+    if fmt not in FORMATS:
+        raise ImageExportError(f"Unbekanntes Bildformat „{fmt}“ (möglich: png, svg, pdf).")
+    if not (100 <= size.width <= 8000 and 100 <= size.height <= 8000 and 0 < size.scale <= 6):
+        raise ImageExportError(
+            f"Ungültige Bildgröße {size.width} × {size.height} px bei Faktor {size.scale}."
+        )
+    spec = prepare(fig, size.width, size.height)
+    opts = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
+    with _LOCK:
+        _ensure_server()
+        data = _call(spec, opts)
+    if not data:
+        raise ImageExportError("Der Bildexport lieferte eine leere Datei.")
+    return data
+
+
+def render_many(
+    figures: Mapping[str, go.Figure | Mapping[str, Any]],
+    size: Size,
+    progress: Callable[[int, str], None] | None = None,
+) -> dict[str, bytes]:
+    """PNG bytes of several figures at one ``size``; ``progress(done, key)`` after each one."""
+    images: dict[str, bytes] = {}
+    for done, (key, fig) in enumerate(figures.items(), start=1):
+        images[key] = render(fig, "png", size)
+        if progress:
+            progress(done, key)
+    return images
+
+
+def warm_up(background: bool = True) -> None:
+    """Start the browser ahead of the first export (in a background thread by default)."""
+
+    def run() -> None:
+        try:
+            render(go.Figure(), "svg", Size(200, 200, 1))
+        except ImageExportError as exc:
+            _log.warning("Bildexport nicht verfügbar: %s", exc)
+
+    if background:
+        threading.Thread(target=run, name="kek-bildexport-start", daemon=True).start()
+    else:
+        run()
+
+
+def is_running() -> bool:
+    """Whether the browser of this process is up."""
+    import kaleido
+
+    thread = _server_thread()
+    return bool(kaleido._global_server.is_running() and thread is not None and thread.is_alive())
+
+
+def stop() -> None:
+    """Close the browser (tests and benchmarks; it restarts on the next :func:`render`)."""
+    import kaleido
+
+    global _server_broken
+    with _LOCK:
+        kaleido.stop_sync_server(silence_warnings=True)
+        _server_broken = None

@@ -1,0 +1,368 @@
+"""The data package: every table of the dashboard as CSV and XLSX, with a German README, in a ZIP.
+
+Why: members, the council's staff and journalists ask for "the numbers behind the charts". The
+package holds them as the viewer may see them (aggregates only for the public), with units and
+the meaning of every column, so nobody has to guess what "Abstand" or "%/a" means.
+Values: [t CO₂e], energy [kWh] (net calorific value), factors [g CO₂e/kWh], rates [%/a].
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from kek_data import db, emissions
+from kek_data.export import figures, tables, wording
+from kek_data.export.tables import Column
+from kek_data.numbers import format_date
+from kek_data.viewer import Viewer
+
+T = "t CO₂e"
+STATUS_WORD = {"gruen": "grün", "gelb": "gelb", "rot": "rot", "ohne Ziel": "ohne Ziel"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the package: file ``name`` (ASCII), sheet ``title``, meaning, data, columns."""
+
+    name: str
+    title: str
+    description: str
+    frame: pd.DataFrame
+    columns: Sequence[Column]
+
+
+def _c(key: str, header: str, kind: str = "text", unit: str = "", text: str = "", fmt=None):
+    label = f"{header} [{unit}]" if unit else header
+    return Column(key, label, kind, fmt, unit, text)  # type: ignore[arg-type]
+
+
+MEMBER = _c("member_id", "Kennung", text="Kurzkennung des Mitglieds im Dashboard")
+SHORT = _c("short_name", "Mitglied", text="Kurzname des Mitglieds")
+YEAR = _c("year", "Jahr", "year", text="Berichtsjahr (Kalenderjahr des Verbrauchs)")
+
+
+def _members(snap: figures.Snapshot) -> Table:
+    cols = [
+        MEMBER,
+        _c("name", "Name", text="vollständiger Name der Organisation"),
+        SHORT,
+        _c("sector", "Sektor", text="Tätigkeitsbereich"),
+    ]
+    return Table("mitglieder", "Mitglieder", "Die Mitglieder des Netzwerks.", snap.members, cols)
+
+
+def _emissions(snap: figures.Snapshot) -> Table:
+    short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
+    df = snap.detail.assign(
+        short_name=snap.detail["member_id"].map(short),
+        carrier=snap.detail["carrier_id"].map(lambda c: snap.carrier_names.get(c, c)),
+    )
+    cols = [
+        MEMBER,
+        SHORT,
+        YEAR,
+        _c("carrier", "Energieträger", text="Energieträger nach BISKO (z. B. Strom, Erdgas)"),
+        _c("scope", "Scope", "int", text="1 = direkte Emissionen (Brennstoffe, Kraftstoffe), "
+           "2 = Strom und Fernwärme"),  # fmt: skip
+        _c("kwh", "Endenergie", "number", "kWh", "Verbrauch in kWh (Heizwert), alle Standorte",
+           fmt="#,##0"),  # fmt: skip
+        _c("t_co2e", "Emissionen", "number", T, "Endenergie × Emissionsfaktor des Jahres / 10⁶"),
+        _c("rows_without_factor", "Zeilen ohne Faktor", "int",
+           text="Meldezeilen, für die kein Emissionsfaktor vorliegt (nicht eingerechnet)"),
+    ]  # fmt: skip
+    return Table(
+        "emissionen",
+        "Emissionen",
+        "Emissionen je Mitglied, Jahr, Energieträger und Scope (Standorte summiert).",
+        df,
+        cols,
+    )
+
+
+def _per_year(snap: figures.Snapshot) -> Table:
+    wide = figures.member_totals(snap)
+    df = pd.DataFrame({"year": [y for y in snap.years if y <= snap.year]})
+    cols = [YEAR]
+    for m in snap.members.itertuples():
+        if m.member_id in wide:
+            df[m.member_id] = [wide[m.member_id].get(y) for y in df["year"]]
+            cols.append(_c(m.member_id, m.short_name, "number", T, f"Emissionen von {m.name}"))
+    df["network"] = [snap.network.series.get(y) for y in df["year"]]
+    cols.append(_c("network", "Netzwerk gesamt", "number", T, "Summe aller Mitglieder"))
+    return Table(
+        "emissionen_je_jahr",
+        "Emissionen je Jahr",
+        "Emissionen je Jahr: eine Spalte je Mitglied und die Netzwerksumme.",
+        df,
+        cols,
+    )
+
+
+def _paths(snap: figures.Snapshot) -> Table:
+    cols = [
+        YEAR,
+        _c("actual", "Ist", "number", T, "Emissionen des Netzwerks (leer = noch kein Wert)"),
+        _c("network_path", "Netzwerkpfad", "number", T,
+           "Referenzpfad des Netzwerks: linear zwischen Basisjahr, Meilenstein und 2035"),
+        _c("members_path", "Summe der Mitgliederziele", "number", T,
+           "Summe der Zielpfade der einzelnen Mitglieder"),
+    ]  # fmt: skip
+    return Table(
+        "pfade",
+        "Pfade",
+        "Ist-Emissionen, Netzwerkpfad und Summe der Zielpfade der Mitglieder bis 2035.",
+        snap.paths,
+        cols,
+    )
+
+
+def _kpi_row(owner: str, name: str, k, target) -> dict:
+    def rate(r, attr):
+        return None if r is None else getattr(r, attr)
+
+    b = k.budget
+    return {
+        "owner": owner, "name": name, "latest_year": k.latest_year, "latest": k.latest,
+        "base_year": k.base_year, "base": k.base, "change_pct": k.change_pct,
+        "path_latest": k.path_latest, "gap_latest": k.gap_latest,
+        "status": STATUS_WORD.get(k.status, k.status), "path_2030": k.path_2030,
+        "to_go_2030": k.to_go_2030,
+        "req30_t": rate(k.required_2030, "t_per_year"),
+        "req30_pct": wording.rate_pct(k.required_2030, k.latest),
+        "req30_compound": rate(k.required_2030, "pct_per_year"),
+        "req35_t": rate(k.required_2035, "t_per_year"),
+        "ach_t": rate(k.achieved, "t_per_year"), "ach_pct": wording.rate_pct(k.achieved, k.latest),
+        "ach_compound": rate(k.achieved, "pct_per_year"),
+        "projected_2030": k.projected_2030, "zero_year": k.zero_year,
+        "budget": None if b is None else b.budget, "used": None if b is None else b.used,
+        "left": None if b is None else b.left,
+        "target": target.describe() if target else "", "source": target.source if target else "",
+    }  # fmt: skip
+
+
+KPI_COLUMNS = [
+    _c("owner", "Kennung", text="Kennung des Mitglieds oder „netzwerk“"),
+    _c("name", "Name"),
+    _c("latest_year", "Berichtsjahr", "year", text="letztes Jahr mit Daten bis zum Berichtsjahr"),
+    _c("latest", "Emissionen", "number", T, "Emissionen im Berichtsjahr"),
+    _c("base_year", "Basisjahr", "year", text="Basisjahr des Ziels"),
+    _c("base", "Basiswert", "number", T, "Emissionen im Basisjahr"),
+    _c("change_pct", "Veränderung ggü. Basisjahr", "number", "%", "negativ = Minderung"),
+    _c("path_latest", "Zielpfad im Berichtsjahr", "number", T, "Wert des eigenen Zielpfads"),
+    _c("gap_latest", "Abstand zum Pfad", "number", T, "Ist − Pfad; positiv = über dem Pfad"),
+    _c("status", "Ampel", text="grün = auf/unter dem Pfad, gelb = bis 5 % darüber, "
+       "rot = mehr als 5 % darüber"),
+    _c("path_2030", "Zielpfad 2030", "number", T, "Pfadwert im Meilensteinjahr 2030"),
+    _c("to_go_2030", "Bis 2030 zu mindern", "number", T, "Emissionen im Berichtsjahr − Pfad 2030"),
+    _c("req30_t", "Nötige Minderung bis 2030", "number", "t CO₂e/a",
+       "gleiche Menge pro Jahr bis zum Pfadwert 2030"),
+    _c("req30_pct", "Nötige Minderung bis 2030 (Prozent)", "number", "%/a",
+       "nötige Minderung pro Jahr in % der Emissionen im Berichtsjahr (wie im Diagramm)"),
+    _c("req30_compound", "Nötige Minderung bis 2030 (geometrisch)", "number", "%/a",
+       "gleichbleibender Prozentsatz pro Jahr; leer, wenn der Pfadwert 0 t ist"),
+    _c("req35_t", "Nötige Minderung bis 2035", "number", "t CO₂e/a",
+       "gleiche Menge pro Jahr bis zum Pfadwert 2035"),
+    _c("ach_t", "Erreichte Minderung", "number", "t CO₂e/a", "Durchschnitt der letzten 5 Jahre"),
+    _c("ach_pct", "Erreichte Minderung (Prozent)", "number", "%/a",
+       "erreichte Minderung pro Jahr in % der Emissionen im Berichtsjahr; negativ = Zunahme"),
+    _c("ach_compound", "Erreichte Minderung (geometrisch)", "number", "%/a",
+       "gleichbleibender Prozentsatz der letzten 5 Jahre; negativ = Zunahme"),
+    _c("projected_2030", "Trendwert 2030", "number", T,
+       "Wert 2030 beim linearen Trend der letzten 5 Jahre (nicht unter 0)"),
+    _c("zero_year", "Null im Trend", "year",
+       text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht)"),
+    _c("budget", "CO₂-Budget bis 2035", "number", T, "Summe der Pfadwerte Basisjahr–2035"),
+    _c("used", "Budget verbraucht", "number", T, "Summe der Ist-Emissionen bis zum Berichtsjahr"),
+    _c("left", "Budget übrig", "number", T, "Budget − verbraucht; negativ = überzogen"),
+    _c("target", "Ziel", text="Ziel in Worten (Minderung gegenüber dem Basisjahr)"),
+    _c("source", "Quelle des Ziels"),
+]  # fmt: skip
+
+
+def _kpis(snap: figures.Snapshot) -> Table:
+    rows = [_kpi_row("netzwerk", "Netzwerk gesamt", snap.network, snap.network_target)]
+    for m in snap.members.itertuples():
+        rows.append(
+            _kpi_row(m.member_id, m.name, snap.kpis[m.member_id], snap.targets.get(m.member_id))
+        )
+    return Table(
+        "kennzahlen",
+        "Kennzahlen",
+        f"Kennzahlen des Netzwerks und jedes Mitglieds für das Berichtsjahr {snap.year}.",
+        pd.DataFrame(rows, columns=[c.key for c in KPI_COLUMNS]),
+        KPI_COLUMNS,
+    )
+
+
+def _completeness(snap: figures.Snapshot) -> Table:
+    cols = [
+        MEMBER,
+        YEAR,
+        _c("status", "Status", text="vollständig, teilweise oder fehlt"),
+        _c("present", "Gemeldete Energieträger", "int"),
+        _c("expected", "Erwartete Energieträger", "int",
+           text="Energieträger, die das Mitglied in irgendeinem Jahr gemeldet hat"),
+        _c("missing_carriers", "Es fehlen", text="fehlende Energieträger"),
+    ]  # fmt: skip
+    return Table(
+        "vollstaendigkeit",
+        "Vollständigkeit",
+        "Vollständigkeit der Meldungen je Mitglied und Jahr.",
+        snap.completeness,
+        cols,
+    )
+
+
+def _activity(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Table:
+    cols = [
+        MEMBER,
+        _c("mitglied", "Mitglied"),
+        YEAR,
+        _c("energietraeger", "Energieträger"),
+        _c("quantity", "Menge", "number", text="gemeldete Menge in der Einheit der Spalte Einheit",
+           fmt="#,##0.###"),
+        _c("unit", "Einheit", text="Einheit wie gemeldet (z. B. kWh, MWh, m³, l)"),
+        _c("site", "Standort"),
+        _c("remark", "Bemerkung"),
+        _c("submission_id", "Meldung Nr.", "int", fmt="0"),
+        _c("file_name", "Datei", text="Name der hochgeladenen Datei"),
+        _c("submitted_at", "Eingang", "datetime", text="Zeitpunkt des Uploads"),
+    ]  # fmt: skip
+    return Table(
+        "aktivitaetsdaten",
+        "Aktivitätsdaten",
+        "Die gültigen Verbrauchsmeldungen, wie eingereicht (Menge in der gemeldeten Einheit).",
+        emissions.activity_table(con, viewer),
+        cols,
+    )
+
+
+def _factors(con: duckdb.DuckDBPyConnection) -> Table:
+    cols = [
+        _c("carrier_id", "Kennung Energieträger"),
+        _c("name", "Energieträger"),
+        _c("valid_from", "Gültig ab", "year", text="gilt ab diesem Jahr bis zum nächsten Eintrag"),
+        _c("g_co2e_per_kwh", "Emissionsfaktor", "number", "g CO₂e/kWh",
+           "je kWh Endenergie (Heizwert), mit Vorkette (BISKO)"),
+        _c("status", "Status", text="Sekundärquelle, abgeleitet, vorläufig, Schätzung, Annahme"),
+        _c("derivation", "Herleitung"),
+        _c("source", "Quelle"),
+    ]  # fmt: skip
+    return Table(
+        "emissionsfaktoren",
+        "Emissionsfaktoren",
+        "Emissionsfaktoren mit Quelle und Herleitung.",
+        db.query_df(con, "factors"),
+        cols,
+    )
+
+
+def _conversions(con: duckdb.DuckDBPyConnection) -> Table:
+    cols = [
+        _c("carrier_id", "Kennung Energieträger"),
+        _c("name", "Energieträger"),
+        _c("unit", "Einheit", text="gemeldete Einheit"),
+        _c("factor", "Faktor", "number", text="Menge [Einheit] × Faktor = Menge [Zieleinheit]",
+           fmt="#,##0.0###"),
+        _c("target_unit", "Zieleinheit", text="kWh (Heizwert) oder t CO₂e"),
+        _c("derivation", "Herleitung"),
+        _c("source", "Quelle"),
+    ]  # fmt: skip
+    return Table(
+        "umrechnungen",
+        "Umrechnungen",
+        "Umrechnung gemeldeter Einheiten in kWh (Heizwert) mit Quelle.",
+        db.query_df(con, "conversions"),
+        cols,
+    )
+
+
+def build_tables(snap: figures.Snapshot, con: duckdb.DuckDBPyConnection) -> list[Table]:
+    """Every table the viewer may see (member tables only for viewers who see members)."""
+    result = []
+    if snap.viewer.sees_member_data:
+        result += [_members(snap), _emissions(snap), _per_year(snap)]
+    result += [_paths(snap), _kpis(snap)]
+    if snap.viewer.sees_member_data:
+        result += [_completeness(snap), _activity(con, snap.viewer)]
+    return result + [_factors(con), _conversions(con)]
+
+
+def readme(snap: figures.Snapshot, items: Sequence[Table], workbook: str, now: datetime) -> str:
+    """The German README.txt: contents, formats, units and every column of every table."""
+    wrap = textwrap.TextWrapper(width=96, subsequent_indent="    ")
+    lines = [
+        "KEK-Klimadashboard Dortmund – Datenpaket",
+        "=" * 40,
+        "",
+        f"Stand der Daten: {snap.ctx.as_of} · Berichtsjahr {snap.year} · erstellt am "
+        f"{format_date(now.date())} um {now:%H:%M} Uhr · Ansicht: {snap.viewer.label}",
+        "",
+    ]
+    if snap.ctx.demo:
+        lines += [f"ACHTUNG – {tables.DEMO_LINE} Nicht in Gremien verwenden.", ""]
+    lines += ["Inhalt", "------", f"{workbook}: alle Tabellen als Blätter einer Excel-Datei"]
+    lines += [f"csv/{t.name}.csv: {t.title}" for t in items]
+    lines += ["", "Formate", "-------"]
+    for text in (
+        "CSV: Trennzeichen Semikolon, Dezimalkomma, keine Tausenderpunkte, ungerundet; "
+        "Zeichensatz UTF-8 mit BOM, Zeilenende CRLF – deutsches Excel öffnet die Dateien per "
+        "Doppelklick richtig. Datum TT.MM.JJJJ, leere Zelle = kein Wert."
+        + (
+            " Bei Demodaten steht in Zeile 1 ein Hinweis, die Spaltenköpfe in Zeile 2."
+            if snap.ctx.demo
+            else ""
+        ),  # fmt: skip
+        "XLSX: Zahlen als echte Zahlen mit Zahlenformat, Zeile 1 Quelle und Stand"
+        + (" mit Demohinweis" if snap.ctx.demo else "")
+        + ", Zeile 2 Spaltenköpfe (fixiert, mit Filter).",
+        "Schutz: Text, der mit =, +, -, @, Tabulator oder Zeilenumbruch beginnt, wird nie als "
+        "Formel gespeichert (CSV: vorangestelltes ', XLSX: Textzelle mit Präfix).",
+    ):
+        lines += wrap.wrap(text)
+    lines += ["", "Einheiten", "---------"]
+    for text in (
+        "t CO₂e: Tonnen CO₂-Äquivalente (Scope 1 und 2, Faktoren mit Vorkette nach BISKO)",
+        "kWh: Kilowattstunden Endenergie, bezogen auf den Heizwert",
+        "g CO₂e/kWh: Gramm CO₂-Äquivalente je kWh Endenergie",
+        "%/a: Prozent pro Jahr; t CO₂e/a: Tonnen pro Jahr",
+    ):
+        lines.append(f"- {text}")
+    lines += ["", "Tabellen", "--------"]
+    for t in items:
+        lines += ["", f"{t.title} (csv/{t.name}.csv, Blatt „{t.title}“)"]
+        lines += wrap.wrap(t.description)
+        for c in t.columns:
+            text = f"- {c.header}" + (f": {c.description}" if c.description else "")
+            lines += wrap.wrap(text)
+    lines += [
+        "",
+        "Quelle: KEK-Klimadashboard (Konsultationskreis Energieeffizienz und Klimaschutz).",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def build_package(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> bytes:
+    """ZIP bytes: ``README.txt``, one XLSX with every table and ``csv/<table>.csv``."""
+    snap = figures.load(con, viewer, year)
+    items = build_tables(snap, con)
+    now = datetime.now()
+    demo = snap.ctx.demo
+    source = f"Quelle: KEK-Klimadashboard, Stand {snap.ctx.as_of}"
+    workbook = f"KEK_Daten_{snap.year}.xlsx"
+    sheets = [tables.Sheet(t.title, t.frame, t.columns) for t in items]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("README.txt", "\ufeff" + readme(snap, items, workbook, now))
+        zf.writestr(workbook, tables.to_xlsx(sheets, demo=demo, source=source))
+        for t in items:
+            zf.writestr(f"csv/{t.name}.csv", tables.to_csv(t.frame, t.columns, demo=demo))
+    return buffer.getvalue()

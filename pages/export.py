@@ -1,0 +1,59 @@
+"""Export: the meeting deck, the data package and single charts in presentation quality."""
+
+import streamlit as st
+
+from kek_data.errors import KekError
+from kek_data.export import figures
+from ui import data, exports, frame
+
+path = data.db_file()
+viewer = data.current_viewer()
+members = data.members(viewer, path)
+
+frame.header(
+    "Export",
+    "Material für Netzwerktreffen, Ausschüsse und Öffentlichkeit – mit den Zahlen von jetzt.",
+)
+
+st.subheader("Sitzungsfoliensatz")
+st.caption(
+    "PowerPoint-Datei (16:9, PPTX) mit Titel, Netzwerküberblick, Netzwerkpfad, einer Folie je "
+    "gewähltem Mitglied (Diagramm, Kennzahlen, Ampel), Vergleich, Pfad & Lücke, Methodik und "
+    "Quellen. Alle Texte und Tabellen bleiben in PowerPoint bearbeitbar; die Diagramme sind "
+    "hochaufgelöste Bilder."
+)
+exports.deck_builder()
+
+st.subheader("Datenpaket")
+st.caption(
+    "ZIP-Datei mit allen Tabellen als CSV (für deutsches Excel: Semikolon, Dezimalkomma) und als "
+    "Excel-Arbeitsmappe sowie einer README.txt, die jede Spalte und Einheit erklärt."
+)
+exports.data_package_download()
+
+st.subheader("Einzelnes Diagramm")
+st.caption(
+    "Unter jedem Diagramm des Dashboards stehen Knöpfe für PNG (2560 × 1440 Pixel, 16:9), SVG "
+    "und PDF. Hier lässt sich jedes Diagramm auch direkt wählen."
+)
+allowed = {
+    name: text
+    for name, text in figures.NAMES.items()
+    if viewer.sees_member_data or name in ("netzwerk", "budget")
+}
+left, right = st.columns(2)
+name = left.selectbox("Diagramm", list(allowed), format_func=allowed.get)
+member_id = None
+if name in figures.MEMBER_CHARTS:
+    if members.empty:
+        st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
+        st.stop()
+    names = dict(zip(members["member_id"], members["short_name"], strict=True))
+    member_id = right.selectbox("Mitglied", list(names), format_func=names.get)
+try:
+    with data.cursor() as cur:
+        fig = figures.build(cur, name, viewer, member_id=member_id)
+except KekError as exc:
+    st.info(str(exc))
+    st.stop()
+frame.chart(fig, f"export-{name}" + (f"-{member_id}" if member_id else ""))

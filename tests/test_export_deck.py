@@ -1,0 +1,294 @@
+"""The meeting deck: opened again with python-pptx, its numbers checked against the database."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from kek_data import charts, db, emissions, progress
+from kek_data.errors import AccessDenied, UnknownMember
+from kek_data.export import deck, figures, images
+from kek_data.export import wording as wd
+from kek_data.viewer import NETWORK_MANAGER, PUBLIC
+
+GOLDEN = Path(__file__).parent / "golden"
+MEETING = date(2026, 5, 20)
+pytestmark = pytest.mark.skipif(
+    not images.browser_path().exists(), reason="Chromium für den Bildexport fehlt"
+)
+
+
+def golden(name: str, content: str) -> None:
+    """Compare with tests/golden/<name>; KEK_UPDATE_GOLDEN=1 rewrites the file."""
+    path = GOLDEN / name
+    if os.environ.get("KEK_UPDATE_GOLDEN"):
+        path.write_text(content, encoding="utf-8")
+    assert path.exists(), f"{path} fehlt: einmal mit KEK_UPDATE_GOLDEN=1 laufen lassen"
+    assert content == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def mcon(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("deck") / "kek.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def built(mcon) -> tuple[bytes, list[tuple[float, str]]]:
+    steps: list[tuple[float, str]] = []
+    data = deck.build_deck(
+        mcon, NETWORK_MANAGER, meeting_date=MEETING, progress=lambda f, t: steps.append((f, t))
+    )
+    return data, steps
+
+
+@pytest.fixture(scope="module")
+def prs(built):
+    return Presentation(io.BytesIO(built[0]))
+
+
+def texts(slide) -> list[str]:
+    """Every paragraph of every text box and table cell of a slide."""
+    out = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            out += [p.text for p in shape.text_frame.paragraphs if p.text]
+        if shape.has_table:
+            for row in shape.table.rows:
+                out += [c.text for c in row.cells]
+    return out
+
+
+def table_rows(slide) -> list[list[str]]:
+    shape = next(s for s in slide.shapes if s.has_table)
+    return [[c.text for c in row.cells] for row in shape.table.rows]
+
+
+def titles(prs) -> list[str]:
+    return [s.shapes.title.text for s in prs.slides]
+
+
+def test_slide_count_titles_and_16_9(prs, mcon):
+    members = emissions.members(mcon, NETWORK_MANAGER)
+    assert len(prs.slides) == 9 + len(members) == 19
+    assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, abs=0.001)
+    got = titles(prs)
+    assert got[:3] == [
+        "Klimaschutz im KEK-Netzwerk: Stand 2025",
+        "Netzwerk im Überblick 2025",
+        "Netzwerk: Emissionen und Zielpfad",
+    ]
+    assert got[3:13] == list(members["name"])
+    assert got[13:] == [
+        "Mitglieder im Vergleich 2025",
+        "Vergleich: Minderung pro Jahr",
+        "Abstand der Mitglieder zum eigenen Zielpfad 2025",
+        "Pfad & Lücke 2025",
+        "Methodik",
+        "Quellen: Emissionsfaktoren 2025",
+    ]
+
+
+def test_title_slide_has_date_and_demo_notice(prs):
+    text = "\n".join(texts(prs.slides[0]))
+    assert "Netzwerktreffen am 20.05.2026" in text
+    assert "Datenstand 15.03.2026" in text and "Berichtsjahr 2025" in text
+    assert "DEMODATEN (FIKTIV)" in text
+
+
+def test_demo_badge_and_page_number_on_every_slide(prs):
+    for n, slide in enumerate(prs.slides, start=1):
+        assert any(s.name == "Demohinweis" for s in slide.shapes), n
+        if n > 1:
+            assert f"Folie {n} von 19" in texts(slide)
+
+
+def test_overview_numbers_come_from_the_database(prs, mcon):
+    k = progress.network_kpi(mcon)
+    text = texts(prs.slides[1])
+    for expected in (
+        wd.t(k.latest),
+        wd.change(k.change_pct),
+        wd.signed_t(k.gap_latest),
+        wd.rate(k.required_2030, k.latest),
+        wd.rate(k.achieved, k.latest),
+        f"Basisjahr {k.base_year}: {wd.t(k.base)}",
+    ):
+        assert expected in text, expected
+    assert "216.416 t CO₂e" in text  # German format, by hand from the demo data
+    counts = {}
+    for kpi in progress.member_kpis(mcon, NETWORK_MANAGER).values():
+        counts[kpi.status] = counts.get(kpi.status, 0) + 1
+    circles = {s.name: s.text_frame.text for s in prs.slides[1].shapes if s.has_text_frame}
+    assert [t for t in texts(prs.slides[1]) if t in ("Grün", "Gelb", "Rot")] == [
+        "Grün",
+        "Gelb",
+        "Rot",
+    ]
+    assert sorted(int(t) for t in circles.values() if t.isdigit()) == sorted(counts.values())
+
+
+def test_member_slides_kpis_traffic_light_and_chart(prs, mcon):
+    kpis = progress.member_kpis(mcon, NETWORK_MANAGER)
+    members = emissions.members(mcon, NETWORK_MANAGER)
+    for slide, m in zip(list(prs.slides)[3:13], members.itertuples(), strict=True):
+        k = kpis[m.member_id]
+        rows = dict(table_rows(slide))
+        assert rows[f"Emissionen {k.latest_year}"] == wd.t(k.latest)
+        assert rows[f"Veränderung seit {k.base_year}"] == wd.change(k.change_pct)
+        assert rows[f"Zielpfad {k.latest_year}"] == wd.t(k.path_latest)
+        assert rows["Abstand zum Pfad"] == wd.signed_t(k.gap_latest)
+        assert rows["Nötig bis 2030"] == wd.rate(k.required_2030, k.latest)
+        assert rows["Erreicht (Ø 5 Jahre)"] == wd.rate(k.achieved, k.latest)
+        assert rows["Null im Trend"] == wd.zero_year(k.zero_year)
+        names = [s.name for s in slide.shapes]
+        assert f"Ampel {k.status}" in names and f"Lampe {k.status} an" in names
+        lamp = next(s for s in slide.shapes if s.name == f"Lampe {k.status} an")
+        assert str(lamp.fill.fore_color.rgb) == charts.STATUS_COLORS[k.status].lstrip("#").upper()
+        assert any(wd.STATUS_WORD[k.status].upper() in t for t in texts(slide))
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        pic = pictures[0]
+        assert pic.image.content_type == "image/png"
+        width, height = Image.open(io.BytesIO(pic.image.blob)).size
+        assert width >= 1400 and width / height == pytest.approx(pic.width / pic.height, rel=0.01)
+        assert pic._element.nvPicPr.cNvPr.get("descr").startswith(m.short_name)
+        assert slide.has_notes_slide and "Meldung 2025" in slide.notes_slide.notes_text_frame.text
+
+
+def test_comparison_table_matches_kpis(prs, mcon):
+    kpis = progress.member_kpis(mcon, NETWORK_MANAGER)
+    network = progress.network_kpi(mcon)
+    rows = table_rows(prs.slides[13])
+    assert rows[0][0] == "Mitglied" and len(rows) == 12
+    for row, k in zip(rows[1:], [*kpis.values(), network], strict=True):
+        assert row[1:] == [
+            wd.t(k.latest), wd.change(k.change_pct), wd.signed_t(k.gap_latest),
+            wd.STATUS_WORD[k.status], wd.rate_cell(k.achieved, k.latest),
+            wd.rate_cell(k.required_2030, k.latest),
+        ]  # fmt: skip
+    assert rows[-1][0] == "Netzwerk gesamt"
+
+
+def test_deck_rates_agree_with_the_rates_chart(prs, mcon):
+    """The table's percentages are the bars of the chart on the next slide."""
+    snap = figures.load(mcon, NETWORK_MANAGER)
+    fig = figures.build_from(snap, "vergleich-raten")
+    achieved = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
+    rows = table_rows(prs.slides[13])[1:-1]
+    for row in rows:
+        assert row[5] == wd.format_pct(achieved[row[0]], 1)
+
+
+def test_path_gap_methodology_and_sources(prs, mcon):
+    k = progress.network_kpi(mcon)
+    path_text = " ".join(texts(prs.slides[16]))
+    assert f"{wd.t_rate(k.required_2030)} ({wd.rate(k.required_2030, k.latest)})" in path_text
+    assert "14.575 t CO₂e pro Jahr (6,7 % pro Jahr)" in path_text
+    assert f"null erst {k.zero_year}" in path_text
+    assert wd.t(k.budget.budget) in path_text
+    assert "Netzwerkpfad: −55 % bis 2030, neutral 2035 (Basis 2015)." in texts(prs.slides[17])
+    rows = table_rows(prs.slides[18])
+    factors = deck.factors_for_year(db.query_df(mcon, "factors"), 2025)
+    assert [r[0] for r in rows[1:]] == [f["name"] for f in factors]
+    strom = next(r for r in rows if r[0] == "Strom")
+    assert strom[1:3] == ["423,4", "2024"] and "UBA" in strom[4]
+
+
+def test_text_is_editable_and_has_umlauts(prs):
+    all_text = " ".join(t for s in prs.slides for t in texts(s))
+    for word in ("Überblick", "Lücke", "Fernwärme", "Heizöl", "CO₂e", "Vorführung"):
+        assert word in all_text
+    pictures = sum(
+        s.shape_type == MSO_SHAPE_TYPE.PICTURE for slide in prs.slides for s in slide.shapes
+    )
+    assert pictures == 14  # only the charts are images
+
+
+def test_progress_reports_from_0_to_1(built):
+    steps = built[1]
+    fractions = [f for f, _ in steps]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    assert steps[-1][1] == "Fertig: 19 Folien."
+    assert any(t == "Diagramm 2 von 14: DSW21" for _, t in steps)
+
+
+def test_chosen_members_and_year(mcon):
+    data = deck.build_deck(mcon, NETWORK_MANAGER, year=2024, members=["stadt", "dsw21"],
+                           meeting_date=MEETING)  # fmt: skip
+    prs = Presentation(io.BytesIO(data))
+    got = titles(prs)
+    assert len(got) == 9 + 2
+    assert got[3:5] == [
+        "Dortmunder Stadtwerke AG (DSW21)",
+        "Stadt Dortmund (Verwaltung und Einrichtungen)",
+    ]
+    detail = emissions.detail(mcon, NETWORK_MANAGER)
+    goals = progress.targets(mcon, NETWORK_MANAGER, detail)
+    series = {y: v for y, v in emissions.series(detail, "dsw21").items() if y <= 2024}
+    k = progress.kpi("dsw21", series, goals["dsw21"])
+    rows = dict(table_rows(prs.slides[3]))
+    assert rows["Emissionen 2024"] == wd.t(k.latest) == wd.t(series[2024])
+    assert rows["Abstand zum Pfad"] == wd.signed_t(k.gap_latest)
+
+
+def test_public_deck_has_no_member_data(mcon):
+    prs = Presentation(io.BytesIO(deck.build_deck(mcon, PUBLIC, meeting_date=MEETING)))
+    assert len(prs.slides) == 6
+    slides = list(prs.slides)[:-1]  # the sources slide quotes reference data, not member data
+    all_text = " ".join(t for s in slides for t in texts(s))
+    for name in emissions.members(mcon, NETWORK_MANAGER)["short_name"]:
+        assert name not in all_text
+    with pytest.raises(AccessDenied):
+        deck.build_deck(mcon, PUBLIC, members=["dsw21"])
+
+
+def test_unknown_member_and_no_member_slides(mcon):
+    with pytest.raises(UnknownMember, match="xyz"):
+        deck.build_deck(mcon, NETWORK_MANAGER, members=["dsw21", "xyz"])
+    prs = Presentation(io.BytesIO(deck.build_deck(mcon, NETWORK_MANAGER, members=[])))
+    assert len(prs.slides) == 6
+
+
+def test_golden_deck_content(prs):
+    content = {
+        "titles": titles(prs),
+        "overview": texts(prs.slides[1]),
+        "dsw21": texts(prs.slides[3]),
+        "comparison": table_rows(prs.slides[13]),
+        "pfad": texts(prs.slides[16]),
+    }
+    golden("export_deck.json", json.dumps(content, ensure_ascii=False, indent=1) + "\n")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice fehlt")
+def test_libreoffice_renders_every_slide(built, tmp_path):
+    """The deck opens in LibreOffice Impress: one PDF page per slide, none blank."""
+    pptx = tmp_path / "deck.pptx"
+    pptx.write_bytes(built[0])
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profil'}"
+    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    subprocess.run([*command, str(pptx)], check=True, capture_output=True, timeout=120)
+    pdf = tmp_path / "deck.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+19$", info.stdout, re.MULTILINE)
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "4", "-l", "4", str(pdf),
+                    str(tmp_path / "s")], check=True, timeout=60)  # fmt: skip
+    page = Image.open(next(tmp_path.glob("s-*.png"))).convert("L")
+    assert page.size[0] / page.size[1] == pytest.approx(16 / 9, abs=0.02)
+    assert len(page.getcolors(maxcolors=10_000)) > 20

@@ -1,0 +1,148 @@
+"""The data package: every table as CSV and XLSX, compared value by value with the queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from kek_data import db, emissions, progress
+from kek_data.export import figures, package, tables
+from kek_data.viewer import NETWORK_MANAGER, PUBLIC
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def mcon(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("paket") / "kek.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def zf(mcon) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(package.build_package(mcon, NETWORK_MANAGER)))
+
+
+@pytest.fixture(scope="module")
+def items(mcon) -> list[package.Table]:
+    return package.build_tables(figures.load(mcon, NETWORK_MANAGER), mcon)
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0] == [tables.DEMO_LINE]
+    return rows[1:]
+
+
+def same(cell: str, value, kind: str) -> bool:
+    """Does a German CSV cell hold exactly this value?"""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return cell == ""
+    if kind == "number":
+        return float(cell.replace(",", ".")) == float(value)
+    if kind in ("int", "year"):
+        return int(cell) == int(value)
+    if kind == "datetime":
+        return cell == pd.Timestamp(value).strftime("%d.%m.%Y %H:%M")
+    return cell == tables.neutralise(str(value))
+
+
+def test_zip_contents(zf, items):
+    names = zf.namelist()
+    assert names[:2] == ["README.txt", "KEK_Daten_2025.xlsx"]
+    assert [n for n in names if n.startswith("csv/")] == [f"csv/{t.name}.csv" for t in items]
+    assert [t.name for t in items] == [
+        "mitglieder", "emissionen", "emissionen_je_jahr", "pfade", "kennzahlen",
+        "vollstaendigkeit", "aktivitaetsdaten", "emissionsfaktoren", "umrechnungen",
+    ]  # fmt: skip
+
+
+def test_every_csv_value_equals_the_query(zf, items):
+    for t in items:
+        rows = read_csv(zf.read(f"csv/{t.name}.csv"))
+        assert rows[0] == [c.header for c in t.columns], t.name
+        assert len(rows) - 1 == len(t.frame), t.name
+        for row, rec in zip(rows[1:], t.frame.to_dict("records"), strict=True):
+            for cell, c in zip(row, t.columns, strict=True):
+                assert same(cell, rec[c.key], c.kind), (t.name, c.key, cell, rec[c.key])
+
+
+def test_every_xlsx_sheet_equals_the_query(zf, items):
+    wb = openpyxl.load_workbook(io.BytesIO(zf.read("KEK_Daten_2025.xlsx")))
+    assert wb.sheetnames == [t.title for t in items]
+    for t in items:
+        ws = wb[t.title]
+        assert "Demodaten (fiktiv)" in ws["A1"].value and "Stand 15.03.2026" in ws["A1"].value
+        assert [c.value for c in ws[2]] == [c.header for c in t.columns]
+        assert ws.max_row - 2 == len(t.frame)
+        for i, rec in enumerate(t.frame.to_dict("records"), start=3):
+            for j, c in enumerate(t.columns, start=1):
+                cell, value = ws.cell(i, j), rec[c.key]
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    assert cell.value is None
+                elif c.kind == "number":  # xlsxwriter writes 16 significant digits
+                    assert cell.value == pytest.approx(value, rel=1e-15, abs=1e-12)
+                    assert cell.data_type == "n"
+                elif c.kind == "text":
+                    assert cell.value == tables.clean_text(value) and cell.data_type == "s"
+
+
+def test_key_figures_equal_progress(mcon, items):
+    kpi_table = next(t for t in items if t.name == "kennzahlen").frame.set_index("owner")
+    network = progress.network_kpi(mcon)
+    assert kpi_table.loc["netzwerk", "latest"] == network.latest
+    assert kpi_table.loc["netzwerk", "left"] == network.budget.left
+    for member_id, k in progress.member_kpis(mcon, NETWORK_MANAGER).items():
+        row = kpi_table.loc[member_id]
+        assert row["latest"] == k.latest and row["gap_latest"] == k.gap_latest
+        assert row["req30_t"] == k.required_2030.t_per_year
+        assert row["req30_pct"] == pytest.approx(k.required_2030.t_per_year / k.latest * 100)
+    wide = next(t for t in items if t.name == "emissionen_je_jahr").frame.set_index("year")
+    series = emissions.series(emissions.detail(mcon, NETWORK_MANAGER), "dsw21")
+    assert wide["dsw21"].to_dict() == pytest.approx(series)
+
+
+def test_readme_explains_every_column_and_unit(zf, items):
+    readme = zf.read("README.txt").decode("utf-8-sig")
+    assert "\r\n" in readme
+    assert "Demodaten (fiktiv)" in readme and "Stand der Daten: 15.03.2026" in readme
+    for unit in ("t CO₂e:", "kWh:", "g CO₂e/kWh:", "%/a:"):
+        assert unit in readme
+    flat = re.sub(r"\s+", " ", readme)
+    for t in items:
+        assert f"csv/{t.name}.csv" in readme
+        for c in t.columns:
+            assert f"- {c.header}" in flat, (t.name, c.header)
+
+
+def test_public_package_has_aggregates_only(mcon):
+    zf = zipfile.ZipFile(io.BytesIO(package.build_package(mcon, PUBLIC)))
+    assert [n for n in zf.namelist() if n.startswith("csv/")] == [
+        "csv/pfade.csv", "csv/kennzahlen.csv", "csv/emissionsfaktoren.csv",
+        "csv/umrechnungen.csv",
+    ]  # fmt: skip
+    rows = read_csv(zf.read("csv/kennzahlen.csv"))
+    assert [r[0] for r in rows[1:]] == ["netzwerk"]
+
+
+def test_golden_readme(zf):
+    readme = zf.read("README.txt").decode("utf-8-sig")
+    readme = re.sub(r"erstellt am \S+ um \S+ Uhr", "erstellt am <Datum> um <Zeit> Uhr", readme)
+    path = GOLDEN / "export_readme.txt"
+    if os.environ.get("KEK_UPDATE_GOLDEN"):
+        path.write_bytes(readme.encode("utf-8"))
+    assert readme == path.read_bytes().decode("utf-8")

@@ -1,0 +1,171 @@
+"""Download buttons for charts and tables, the deck builder and the data package (Streamlit).
+
+Why: every chart and table of the dashboard can leave it in presentation quality, and the export
+page builds the meeting deck with a progress bar. Images and files are made only when a user
+clicks (``st.download_button`` with a callable, Streamlit ≥ 1.50): the callable runs in a separate
+thread, which is why :mod:`kek_data.export.images` serialises all renders with a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kek_data.errors import KekError
+from kek_data.export import deck, images, package, tables
+from ui import data
+
+_log = logging.getLogger(__name__)
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                          "ß": "ss", "₂": "2"})  # fmt: skip
+IMAGE_HELP = {
+    "png": "Bild für Folien: 2560 × 1440 Pixel (16:9)",
+    "svg": "Vektorgrafik, beliebig skalierbar",
+    "pdf": "Vektor-PDF für Druck und Berichte",
+}
+
+
+def slug(name: str) -> str:
+    """An ASCII file-name part: "Pfad & Lücke" → "pfad-luecke"."""
+    text = re.sub(r"[^a-z0-9]+", "-", name.translate(_UMLAUTS).lower())
+    return text.strip("-") or "export"
+
+
+def _stamp() -> str:
+    """The data's date for file names, e.g. "2026-03-15"."""
+    as_of = data.context(data.db_file()).as_of
+    parts = as_of.split(".")
+    return "-".join(reversed(parts)) if len(parts) == 3 else date.today().isoformat()
+
+
+@st.cache_resource(show_spinner=False)
+def _browser_started() -> bool:
+    """Start Chromium once per process in the background, so the first download is fast."""
+    images.warm_up(background=True)
+    return True
+
+
+def _render(spec: dict, fmt: images.Format) -> bytes:
+    try:
+        return images.render(spec, fmt)
+    except KekError:
+        _log.exception("Bildexport fehlgeschlagen")
+        raise
+
+
+def chart_downloads(fig: go.Figure, name: str) -> None:
+    """PNG, SVG and PDF buttons under a chart; the image is rendered when the user clicks."""
+    if st.runtime.exists():
+        _browser_started()
+    spec = fig.to_dict()  # a snapshot: the page may change its figure later
+    file = f"kek_{slug(name)}_{_stamp()}"
+    columns = st.columns([1, 1, 1, 6])
+    for column, fmt in zip(columns, images.FORMATS, strict=False):
+        column.download_button(
+            fmt.upper(),
+            data=partial(_render, spec, fmt),
+            file_name=f"{file}.{fmt}",
+            mime=images.MIME[fmt],
+            key=f"dl-{name}-{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
+            help=IMAGE_HELP[fmt],
+        )
+
+
+def table_downloads(
+    df: pd.DataFrame, name: str, columns: Sequence[tables.Column] | None = None
+) -> None:
+    """CSV (German Excel) and XLSX buttons for a table; the file is made when the user clicks."""
+    ctx = data.context(data.db_file())
+    frame = df.copy()
+    file = f"kek_{slug(name)}_{_stamp()}"
+    source = f"Quelle: KEK-Klimadashboard, Stand {ctx.as_of}"
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        "CSV", data=partial(tables.to_csv, frame, columns, demo=ctx.demo),
+        file_name=f"{file}.csv", mime="text/csv", key=f"dl-{name}-csv", on_click="ignore",
+        icon=":material/download:", type="tertiary",
+        help="Für Excel: Semikolon, Dezimalkomma, UTF-8",
+    )  # fmt: skip
+    right.download_button(
+        "Excel", data=partial(tables.table_to_xlsx, frame, columns, demo=ctx.demo, source=source),
+        file_name=f"{file}.xlsx", mime=XLSX, key=f"dl-{name}-xlsx", on_click="ignore",
+        icon=":material/download:", type="tertiary", help="Excel-Datei mit echten Zahlen",
+    )  # fmt: skip
+
+
+def deck_builder() -> None:
+    """Members, reporting year and meeting date, a button, a progress bar, the download."""
+    path, viewer = data.db_file(), data.current_viewer()
+    years = sorted(int(y) for y in data.network_totals(path)["year"])
+    if not years:
+        st.info("Noch keine Daten vorhanden – der Foliensatz braucht mindestens ein Berichtsjahr.")
+        return
+    members = data.members(viewer, path)
+    names = dict(zip(members["member_id"], members["short_name"], strict=True))
+    with st.form("kek-deck"):
+        left, right = st.columns(2)
+        year = left.selectbox("Berichtsjahr", years[::-1])
+        meeting = right.date_input("Sitzungsdatum", value=date.today(), format="DD.MM.YYYY")
+        chosen = st.multiselect(
+            "Mitglieder mit eigener Folie", list(names), default=list(names),
+            format_func=names.get, placeholder="keine (nur Netzwerkfolien)",
+            disabled=not names,
+        )  # fmt: skip
+        go_ = st.form_submit_button(
+            "Foliensatz erstellen", type="primary", icon=":material/slideshow:"
+        )
+    if go_:
+        bar = st.progress(0.0, text="Foliensatz wird erstellt …")
+
+        def report(fraction: float, text: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+        try:
+            with data.cursor() as cur:
+                pptx = deck.build_deck(cur, viewer, year=int(year), members=chosen,
+                                       meeting_date=meeting, progress=report)  # fmt: skip
+        except KekError as exc:
+            bar.empty()
+            st.error(f"Der Foliensatz ließ sich nicht erstellen: {exc}")
+            return
+        file = f"KEK_Sitzungsfoliensatz_{year}_{meeting:%Y-%m-%d}.pptx"
+        st.session_state["kek-deck-file"] = (file, pptx)
+    if "kek-deck-file" in st.session_state:
+        file, pptx = st.session_state["kek-deck-file"]
+        st.download_button(
+            f"{file} herunterladen ({len(pptx) / 1e6:.1f} MB)".replace(".", ",", 1),
+            data=pptx, file_name=file, mime=PPTX, key="dl-deck", on_click="ignore",
+            icon=":material/download:", type="primary",
+        )  # fmt: skip
+
+
+def _package(con, viewer, year: int | None) -> bytes:
+    cur = con.cursor()  # the callable runs in its own thread: its own cursor
+    try:
+        return package.build_package(cur, viewer, year)
+    finally:
+        cur.close()
+
+
+def data_package_download(year: int | None = None) -> None:
+    """One button: the ZIP with every table as CSV and XLSX plus README, made on click."""
+    path, viewer = data.db_file(), data.current_viewer()
+    con = data.connection(path)
+    st.download_button(
+        "Datenpaket (ZIP) herunterladen", data=partial(_package, con, viewer, year),
+        file_name=f"KEK_Datenpaket_{_stamp()}.zip", mime="application/zip", key="dl-package",
+        on_click="ignore", icon=":material/folder_zip:",
+        help="Alle Tabellen als CSV und Excel, mit README zu Spalten und Einheiten",
+    )  # fmt: skip
