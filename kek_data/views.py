@@ -15,6 +15,7 @@ import pandas as pd
 from kek_data import config
 from kek_data.numbers import format_numbers
 from kek_data.progress import Kpi
+from kek_data.wording import rate_pct
 
 STATUS_LABEL = {
     "gruen": "🟢 auf Kurs",
@@ -58,13 +59,6 @@ def member_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def _linear_pct(rate, latest: float | None) -> float | None:
-    """A rate [t CO₂e/a] as % of the latest year's emissions per year [%/a]."""
-    if rate is None or not latest:
-        return None
-    return rate.t_per_year / latest * 100
-
-
 def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
     """Achieved (last 5 years) vs required rate to 2030, per member.
 
@@ -80,8 +74,8 @@ def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
             {
                 "member_id": m.member_id,
                 "short_name": m.short_name,
-                "achieved": _linear_pct(k.achieved, k.latest),
-                "required": _linear_pct(k.required_2030, k.latest),
+                "achieved": rate_pct(k.achieved, k.latest),
+                "required": rate_pct(k.required_2030, k.latest),
                 "achieved_compound": _rate(k.achieved),
                 "required_compound": _rate(k.required_2030),
                 "achieved_t": None if k.achieved is None else k.achieved.t_per_year,
@@ -137,10 +131,11 @@ def path_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
             {
                 "Mitglied": m.short_name,
                 f"Noch zu mindern bis {m30} [t CO₂e]": k.to_go_2030,
-                f"Nötig bis {m30} [%/a]": _rate(k.required_2030),
+                f"Nötig bis {m30} [%/a, linear]": rate_pct(k.required_2030, k.latest),
+                f"Nötig bis {m30} [%/a, geometrisch]": _rate(k.required_2030),
                 f"Nötig bis {n35} [t CO₂e/a]": None if k.required_2035 is None
                 else k.required_2035.t_per_year,
-                "Erreicht, letzte 5 Jahre [%/a]": _rate(k.achieved),
+                "Erreicht, 5 Jahre [%/a, linear]": rate_pct(k.achieved, k.latest),
                 "Null erreicht im Trend": k.zero_year,
                 "Budget übrig [t CO₂e]": None if k.budget is None else k.budget.left,
             }

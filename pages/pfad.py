@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import charts, views
+from kek_data import charts, views, wording
 from kek_data.numbers import format_number, format_pct, format_t
 from ui import data, exports, frame
 
@@ -17,31 +17,29 @@ if kpi.latest_year is None:
     st.stop()
 
 
-def t_rate(rate) -> str:
-    """Rate [t CO₂e/a] as German text."""
-    return "–" if rate is None else f"{format_number(rate.t_per_year, 0)} t/a"
-
-
-def pct_rate(rate) -> str:
-    """Compound rate [%/a] as a label suffix, where defined."""
+def compound(rate) -> str:
+    """Compound rate [%/a] as text, "–" where not defined."""
     return (
-        "" if rate is None or rate.pct_per_year is None else f" ({format_pct(rate.pct_per_year)}/a)"
+        "–" if rate is None or rate.pct_per_year is None else f"{format_pct(rate.pct_per_year)}/a"
     )
 
 
 st.subheader(f"Netzwerk: Tempo ab {kpi.latest_year}")
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Nötig bis 2030" + pct_rate(kpi.required_2030), t_rate(kpi.required_2030))
-c2.metric(
-    "Nötig bis 2035",
-    t_rate(kpi.required_2035),
-    help="Ziel 0 t: eine geometrische Rate gibt es dafür nicht, daher nur linear (t/a).",
-)
-c3.metric("Erreicht, 5 Jahre" + pct_rate(kpi.achieved), t_rate(kpi.achieved))
+c1.metric("Nötig bis 2030", wording.rate(kpi.required_2030, kpi.latest))
+c2.metric("Nötig bis 2035", wording.rate(kpi.required_2035, kpi.latest))
+c3.metric("Erreicht (Ø 5 Jahre)", wording.rate(kpi.achieved, kpi.latest))
 c4.metric(
     "Null erreicht im Trend",
-    "nie" if kpi.zero_year is None else str(kpi.zero_year),
+    wording.zero_year(kpi.zero_year),
     help="Lineare Trendfortschreibung (kleinste Quadrate) der letzten fünf Jahre.",
+)
+st.caption(
+    f"Raten in % der Emissionen {kpi.latest_year} pro Jahr (linear). In Tonnen: nötig bis 2030 "
+    f"{wording.t_rate(kpi.required_2030)}, bis 2035 {wording.t_rate(kpi.required_2035)}, "
+    f"erreicht {wording.t_rate(kpi.achieved)}. Geometrisch (Zinseszins) wären es bis 2030 "
+    f"{compound(kpi.required_2030)} und erreicht {compound(kpi.achieved)}; für ein Ziel von 0 "
+    "gibt es keine geometrische Rate."
 )
 st.markdown(
     f"Beim jetzigen Tempo lägen die Emissionen 2030 bei **{format_t(kpi.projected_2030, 0)}**, "

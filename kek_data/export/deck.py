@@ -21,8 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data import config, db
+from kek_data import wording as wd
 from kek_data.export import figures, images, slides
-from kek_data.export import wording as wd
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
 from kek_data.numbers import format_date, format_number
 from kek_data.viewer import Viewer

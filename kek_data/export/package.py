@@ -18,8 +18,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kek_data import db, emissions
-from kek_data.export import figures, tables, wording
+from kek_data import db, emissions, wording
+from kek_data.export import figures, tables
 from kek_data.export.tables import Column
 from kek_data.numbers import format_date
 from kek_data.viewer import Viewer

@@ -1,4 +1,4 @@
-"""German wording of key figures on slides: tonnes, signed gaps, yearly rates, traffic light.
+"""German wording of key figures (pages and slides): tonnes, signed gaps, yearly rates, lights.
 
 Why: the deck shows the same numbers in tiles, tables and sentences; one place decides how they
 read ("216.416 t CO₂e", "+14.397 t CO₂e", "7,9 % pro Jahr") so tests can find them again.
