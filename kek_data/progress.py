@@ -185,12 +185,11 @@ def member_kpis(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, Kpi
     """Key figures of every member the viewer may see, in the members' order."""
     detail = emissions.detail(con, viewer)
     goals = targets(con, viewer, detail)
-    result = {}
-    for member_id in emissions.members(con, viewer)["member_id"]:
-        result[member_id] = kpi(
-            member_id, emissions.series(detail, member_id), goals.get(member_id)
-        )
-    return result
+    by_member = emissions.all_series(detail)
+    return {
+        member_id: kpi(member_id, by_member.get(member_id, {}), goals.get(member_id))
+        for member_id in emissions.members(con, viewer)["member_id"]
+    }
 
 
 def network_kpi(con: duckdb.DuckDBPyConnection) -> Kpi:
