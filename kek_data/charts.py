@@ -364,7 +364,8 @@ def completeness_heatmap(table: pd.DataFrame, names: Mapping[str, str], ctx: Con
     ``names``: member_id → label, in the order the rows are drawn (top to bottom).
     """
     code = {"vollständig": 2, "teilweise": 1, "fehlt": 0}
-    order = [m for m in names if m in set(table["member_id"])]
+    present = set(table["member_id"])
+    order = [m for m in names if m in present]
     wide = (
         table.assign(v=table["status"].map(code))
         .pivot(index="member_id", columns="year", values="v")

@@ -355,7 +355,7 @@ def warm_up(background: bool = True) -> None:
 
     def run() -> None:
         try:
-            render(go.Figure(), "svg", Size(200, 200, 1))
+            render(go.Figure(), "svg", Size(400, 300, 1))
         except ImageExportError as exc:
             _log.warning("Bildexport nicht verfügbar: %s", exc)
 
