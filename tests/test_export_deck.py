@@ -17,9 +17,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from kek_data import charts, db, emissions, progress
+from kek_data import wording as wd
 from kek_data.errors import AccessDenied, UnknownMember
 from kek_data.export import deck, figures, images
-from kek_data import wording as wd
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -1,0 +1,335 @@
+"""Bytes of an uploaded file → a :class:`Source`: a UTF-8 text file plus its dialect and header.
+
+Why: members send whatever German Excel writes (CSV in UTF-8, UTF-8 with BOM or Windows-1252,
+UTF-16 "Unicode-Text", ``sep=;`` first lines, trailing empty columns and rows, or ``.xlsx``).
+The file is checked for being a table at all (size limit, binary, HTML/XML, PDF, old ``.xls``,
+zip bombs: entry count and unpacked size [bytes] before any parser) and decoded in Python only
+when it is not UTF-8 already (Windows-1252 is one byte per character, decoded in blocks).
+``.xlsx`` files are read with python-calamine (first sheet) and written as a UTF-8 CSV copy, so
+that :mod:`kek_data.ingest.loader` parses every format with DuckDB's ``read_csv``.
+
+Line numbers are those a spreadsheet shows: the header is Zeile 1 (a ``sep=`` line, which Excel
+hides, is not counted); in ``.xlsx`` files they are the sheet's row numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+from kek_data import config
+from kek_data.ingest.errors import UploadError
+from kek_data.numbers import format_number
+
+CHUNK = 8 * 1024 * 1024  #: decode / scan block [bytes]
+MAX_ZIP_ENTRIES = 1000  #: an .xlsx has a few dozen parts
+MAX_UNCOMPRESSED = 512 * 1024 * 1024  #: total unpacked size of an .xlsx [bytes]
+MAX_RATIO = 250  #: unpacked / packed size of one part; real sheets stay below ~30
+DELIMITERS = (";", "\t", ",")
+DELIMITER_NAMES = {";": "Semikolon", "\t": "Tabulator", ",": "Komma"}
+_SEP_LINE = re.compile(rb"^sep=(.)\r?$", re.IGNORECASE)
+
+
+def _c1(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Windows-1252's five unassigned bytes decode to U+0081 … like the WHATWG standard."""
+    return "".join(chr(b) for b in err.object[err.start : err.end]), err.end
+
+
+codecs.register_error("kek-c1", _c1)
+
+
+@dataclass
+class Source:
+    """An uploaded file that is a table: its dialect, header cells and where DuckDB reads it."""
+
+    file_name: str
+    kind: str  # "csv" or "xlsx"
+    encoding: str  # German label, e.g. "UTF-8 mit BOM", "Windows-1252", "Excel (.xlsx)"
+    delimiter: str
+    header: list[str]
+    path: Path | None = None  # UTF-8 text for read_csv
+    skip: int = 0  # lines before the header (a ``sep=`` line)
+    lines: np.ndarray | None = None  # xlsx: sheet row of each data row (CSV: computed on load)
+    header_line: int = 1
+    ncols: int = 0  # fields read per record (set by loader.load)
+    n_records: int = 0  # records DuckDB read (set by loader.load)
+    parallel: bool = True  # DuckDB's parallel CSV reader usable (no quoted line breaks)
+    temp: tempfile.TemporaryDirectory | None = None
+    data: bytes = b""  # the original bytes (kept for a late Windows-1252 conversion)
+
+    def close(self) -> None:
+        """Delete the decoded temp copy, if one was made."""
+        if self.temp is not None:
+            self.temp.cleanup()
+            self.temp = None
+
+
+def mb(n_bytes: int) -> str:
+    """Size in German MB with one decimal, e.g. ``61,2 MB`` (1 MB = 1024² bytes)."""
+    return f"{format_number(n_bytes / 1024 / 1024, 1)} MB"
+
+
+def check_bytes(data: bytes, file_name: str, max_bytes: int | None = None) -> None:
+    """Reject what is no table before parsing: size, empty, binary, HTML/XML, old Excel, PDF."""
+    limit = config.max_upload_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise UploadError(
+            f"{file_name}: Die Datei ist {mb(len(data))} groß; erlaubt sind höchstens {mb(limit)}."
+            " Bitte die Daten auf mehrere Dateien (z. B. je Jahr) aufteilen."
+        )
+    body = data.removeprefix(codecs.BOM_UTF8)
+    if not re.search(rb"[^ \t\r\n;,]", body):
+        raise UploadError(f"{file_name}: Die Datei ist leer.")
+    head = body[:4096]
+    if head.startswith(b"PK\x03\x04"):
+        return  # zip: checked by read_xlsx
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadError(
+            f"{file_name}: Das ist eine alte Excel-Datei (.xls) oder ein anderes Office-Dokument. "
+            "Bitte in Excel als „Excel-Arbeitsmappe (.xlsx)“ oder „CSV UTF-8“ speichern."
+        )
+    if head.startswith(b"%PDF"):
+        raise UploadError(f"{file_name}: Das ist ein PDF, keine Tabelle. Bitte CSV oder XLSX.")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    sample = data[:65536]
+    controls = sum(sample.count(bytes([b])) for b in (*range(0, 9), 11, 14, *range(16, 27)))
+    if b"\x00" in data or controls > len(sample) // 100:
+        raise UploadError(
+            f"{file_name}: Die Datei ist keine Tabelle (Binärdaten). Bitte eine CSV-Datei "
+            "(Semikolon-getrennt) oder eine Excel-Arbeitsmappe (.xlsx) hochladen."
+        )
+    start = head.lstrip().lower()
+    if start.startswith((b"<!doctype", b"<html", b"<table", b"<?xml", b"<head", b"<body", b"<")):
+        raise UploadError(
+            f"{file_name}: Die Datei ist eine HTML- oder XML-Seite, keine Tabelle. In Excel "
+            "bitte „Speichern unter“ → „CSV UTF-8 (durch Trennzeichen getrennt)“ wählen."
+        )
+
+
+def _utf8_start(data: bytes) -> bool:
+    """Whether the first 64 KiB are valid UTF-8 (DuckDB checks the rest while reading)."""
+    sample = data[:65536]
+    if sample.isascii():
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def temp_dir() -> tempfile.TemporaryDirectory:
+    """A private temp folder, in RAM (``/dev/shm``) where available: copies cost ~0 there."""
+    shm = Path("/dev/shm")
+    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return tempfile.TemporaryDirectory(prefix="kek-upload-", dir=base)
+
+
+def _write_converted(data: bytes, encoding: str, target: Path) -> None:
+    """Decode ``encoding`` in blocks and write UTF-8 (cp1252 is one byte per character)."""
+    dec = codecs.getincrementaldecoder(encoding)("kek-c1" if encoding == "cp1252" else "strict")
+    with target.open("wb") as out:
+        for i in range(0, len(data), CHUNK):
+            out.write(dec.decode(data[i : i + CHUNK], final=i + CHUNK >= len(data)).encode())
+
+
+def _header_cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+def detect_delimiter(header: str, first_row: str, known: Callable[[str], bool]) -> str:
+    """``;`` unless tab or comma splits the header into more known column names.
+
+    Ranks by known header names, then by equal field counts in header and first data row,
+    then by number of fields; ``;`` wins ties (German Excel's list separator).
+    """
+
+    def score(d: str) -> tuple[int, int, int, int]:
+        cells = _header_cells(header, d)
+        row = _header_cells(first_row, d) if first_row else cells
+        return (sum(known(c) for c in cells), len(row) == len(cells), len(cells), d == ";")
+
+    return max(DELIMITERS, key=score)
+
+
+def read_csv_source(
+    data: bytes,
+    file_name: str,
+    known: Callable[[str], bool] = lambda c: False,
+    path: Path | None = None,
+) -> Source:
+    """Pick the encoding (BOM → strict UTF-8 → Windows-1252) and sniff the dialect.
+
+    ``path`` is the same bytes on disk (e.g. the stored raw file); DuckDB then reads UTF-8 in
+    place, otherwise a UTF-8 copy goes to a temp folder. A non-UTF-8 byte after the first
+    64 KiB is found by DuckDB while reading; :func:`load` then converts and reads again.
+    """
+    src = Source(file_name=file_name, kind="csv", encoding="UTF-8", delimiter=";", header=[])
+    src.data = data
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        convert(src, "utf-16", "UTF-16")
+    elif data.startswith(codecs.BOM_UTF8):
+        src.encoding = "UTF-8 mit BOM"
+    elif not _utf8_start(data):
+        convert(src, "cp1252", "Windows-1252")
+    if src.path is None:
+        if path is None:
+            src.temp = temp_dir()
+            path = Path(src.temp.name) / "upload.csv"
+            path.write_bytes(data)
+        src.path = path
+    with src.path.open("rb") as fh:
+        top = fh.read(65536).removeprefix(codecs.BOM_UTF8)
+    lines = top.split(b"\n" if b"\n" in top or b"\r" not in top else b"\r", 3)
+    m = _SEP_LINE.match(lines[0])
+    if m:
+        src.skip = 1
+        lines = lines[1:]
+    text = [ln.rstrip(b"\r").decode("utf-8", "replace") for ln in lines[:2]]
+    if not text[0].strip(" \t\ufeff"):
+        raise UploadError(
+            f"{file_name}, Zeile 1, Spalte 1: Die erste Zeile ist leer. Die Kopfzeile "
+            "(Jahr;Energieträger;Menge;Einheit) muss in Zeile 1 stehen."
+        )
+    if m:
+        src.delimiter = m.group(1).decode()
+    else:
+        src.delimiter = detect_delimiter(text[0], text[1] if len(text) > 1 else "", known)
+    src.header = _header_cells(text[0], src.delimiter)
+    return src
+
+
+def convert(src: Source, codec: str, label: str) -> None:
+    """Write the UTF-8 form of ``src.data`` to a temp file and read from there."""
+    if src.temp is None:
+        src.temp = temp_dir()
+    target = Path(src.temp.name) / "upload-utf8.csv"
+    try:
+        _write_converted(src.data, codec, target)
+    except UnicodeDecodeError as exc:
+        raise UploadError(f"{src.file_name}: Die {label}-Datei ist beschädigt.") from exc
+    src.path, src.encoding = target, label
+
+
+def _check_zip(data: bytes, file_name: str) -> zipfile.ZipFile:
+    """Entry count, declared and real unpacked size of every part, before any parser runs."""
+    bomb = (
+        f"{file_name}: Die Excel-Datei ist verdächtig (entpackt viel zu groß oder zu viele "
+        "Teile) und wird aus Sicherheitsgründen nicht geöffnet."
+    )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UploadError(f"{file_name}: Die Datei ist ein beschädigtes ZIP/Excel.") from exc
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        what = "eine OpenDocument-Tabelle (.ods)" if "content.xml" in names else "ein ZIP-Archiv"
+        raise UploadError(
+            f"{file_name}: Die Datei ist {what}, keine Excel-Arbeitsmappe (.xlsx). "
+            "Bitte als .xlsx oder CSV speichern."
+        )
+    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        raise UploadError(bomb)
+    for info in infos:
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+            raise UploadError(bomb)
+    total = 0
+    try:  # the declared sizes may lie: unpack with a running cap (zipfile checks the CRC)
+        for info in infos:
+            with zf.open(info) as part:
+                while block := part.read(1024 * 1024):
+                    total += len(block)
+                    if total > MAX_UNCOMPRESSED:
+                        raise UploadError(bomb)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise UploadError(f"{file_name}: Die Excel-Datei ist beschädigt ({exc}).") from exc
+    return zf
+
+
+def cell_text(value: object) -> str:
+    """An Excel cell as text: numbers exactly in German notation (``1234,5``), years as ``2024``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "WAHR" if value else "FALSCH"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    if hasattr(value, "strftime"):
+        fmt = "%d.%m.%Y %H:%M" if getattr(value, "hour", 0) else "%d.%m.%Y"
+        return value.strftime(fmt)
+    return str(value)
+
+
+def read_xlsx_source(data: bytes, file_name: str) -> Source:
+    """First sheet of an .xlsx (python-calamine) after the zip checks, as a UTF-8 CSV copy.
+
+    Leading empty rows and columns are skipped; line numbers are the sheet's row numbers.
+    """
+    from python_calamine import CalamineWorkbook
+
+    _check_zip(data, file_name)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = wb.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=True)
+        first_row = sheet.start[0] if sheet.start else 0
+    except Exception as exc:  # calamine raises its own error types
+        raise UploadError(f"{file_name}: Die Excel-Datei lässt sich nicht lesen ({exc}).") from exc
+    if not rows or not any(cell_text(v) for v in rows[0]):
+        raise UploadError(
+            f"{file_name}, Zeile {first_row + 1}, Spalte 1: Das erste Tabellenblatt ist leer "
+            "oder beginnt nicht mit der Kopfzeile."
+        )
+    temp = temp_dir()
+    path = Path(temp.name) / "upload.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\n")
+        for row in rows:
+            writer.writerow([cell_text(v) for v in row])
+    return Source(
+        file_name=file_name,
+        kind="xlsx",
+        encoding="Excel (.xlsx)",
+        delimiter=";",
+        header=[cell_text(v) for v in rows[0]],
+        path=path,
+        lines=np.arange(first_row + 2, first_row + 1 + len(rows), dtype=np.int64),
+        header_line=first_row + 1,
+        temp=temp,
+    )
+
+
+def open_source(
+    data: bytes,
+    file_name: str,
+    known: Callable[[str], bool] = lambda c: False,
+    path: Path | None = None,
+    max_bytes: int | None = None,
+) -> Source:
+    """Check the bytes and return the readable :class:`Source` (CSV/TXT or XLSX by content)."""
+    check_bytes(data, file_name, max_bytes)
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx_source(data, file_name)
+    return read_csv_source(data, file_name, known, path)

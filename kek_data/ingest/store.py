@@ -1,0 +1,252 @@
+"""Submissions: the append-only record, the raw-file store and one transaction per import.
+
+Why: nothing a member sends may be lost or half-written. Every upload – imported or rejected –
+is a row in ``submissions`` (member, who, when, file name, SHA-256, size [bytes], rows, status,
+error lines). The original bytes are kept as a file outside the database, content-addressed by
+SHA-256 (``<db file>.files/ab/abcdef…``), written and fsynced *before* the database commit,
+so that even a torn DuckDB write-ahead log leaves the raw upload on disk. The activity rows of a
+file are appended in the same transaction as its submission row: all or none. Replacing a year
+appends a newer submission (the view ``current_activity`` picks the newest); a rollback appends a
+``rolled_back`` event. Nothing is updated or deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kek_data import config, db
+from kek_data.ingest.errors import RollbackError, StoreError
+
+REJECTED = "rejected"
+IMPORTED = "imported"
+ROLLED_BACK = "rolled_back"
+
+
+def files_dir(db_path: str | os.PathLike[str] | None = None) -> Path:
+    """Folder of the raw uploads next to the database file: ``<db file>.files``."""
+    path = config.db_path(db_path)
+    return path.with_name(path.name + ".files")
+
+
+def raw_path(db_path: str | os.PathLike[str] | None, sha256: str) -> Path:
+    """Where the file with this SHA-256 is kept: ``<db>.files/<first 2 hex>/<sha256>``."""
+    return files_dir(db_path) / sha256[:2] / sha256
+
+
+def sha256_of(data: bytes) -> str:
+    """Hex SHA-256 of the raw bytes (the file's identity in the store)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def keep_raw(
+    db_path: str | os.PathLike[str] | None, data: bytes, sha256: str | None = None
+) -> Path:
+    """Write the raw bytes to the store (temp file, fsync, rename, fsync folder); idempotent."""
+    sha256 = sha256 or sha256_of(data)
+    target = raw_path(db_path, sha256)
+    if target.exists() and target.stat().st_size == len(data):
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{sha256}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        raise StoreError(
+            f"Die Originaldatei kann nicht gespeichert werden ({target.parent}: {exc}). "
+            "Es wurde nichts importiert; bitte Speicherplatz und Schreibrechte prüfen."
+        ) from exc
+    return target
+
+
+def has_raw(db_path: str | os.PathLike[str] | None, sha256: str) -> bool:
+    """Whether the store holds the file with this SHA-256."""
+    return raw_path(db_path, sha256).is_file()
+
+
+def read_raw(db_path: str | os.PathLike[str] | None, sha256: str) -> bytes:
+    """The original bytes of a submission, for download."""
+    path = raw_path(db_path, sha256)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"Die Originaldatei {path} fehlt im Dateiablage-Ordner.") from exc
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    member_id: str,
+    submitted_by: str,
+    file_name: str,
+    sha256: str,
+    size_bytes: int,
+    n_rows: int,
+    status: str,
+    errors: list[str] | None = None,
+    submitted_at: datetime | None = None,
+    is_demo: bool = False,
+) -> int:
+    """Append one row to ``submissions`` (call inside or outside a transaction); its id."""
+    return int(
+        db.query_rows(
+            con,
+            "insert_submission",
+            member_id=member_id,
+            submitted_by=submitted_by,
+            submitted_at=submitted_at or datetime.now(),
+            file_name=file_name,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            n_rows=n_rows,
+            status=status,
+            is_demo=is_demo,
+            errors="\n".join(errors) if errors else None,
+        )[0][0]
+    )
+
+
+def record_rejected(con: duckdb.DuckDBPyConnection, **fields: object) -> int:
+    """Append a rejected submission with its error lines (no activity rows)."""
+    return record(con, status=REJECTED, **fields)  # type: ignore[arg-type]
+
+
+def commit_import(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    member_id: str,
+    submitted_by: str,
+    file_name: str,
+    sha256: str,
+    size_bytes: int,
+    n_rows: int,
+    replace: bool,
+    years_check: bool = True,
+) -> tuple[int, list[int]]:
+    """One transaction: the submission row and every row of ``upload_typed`` (INSERT … SELECT).
+
+    Returns ``(submission_id, replaced years)``. With ``replace=False`` and years that already
+    have data, nothing is written and :class:`~kek_data.ingest.errors.YearsHaveData` is raised
+    (checked inside the transaction, so a concurrent import cannot slip in between).
+    """
+    from kek_data.ingest.errors import YearsHaveData
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        existing = [r[0] for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)]
+        if existing and not replace and years_check:
+            raise YearsHaveData(member_id, existing)
+        submission_id = record(
+            con,
+            member_id=member_id,
+            submitted_by=submitted_by,
+            file_name=file_name,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            n_rows=n_rows,
+            status=IMPORTED,
+        )
+        db.execute(
+            con, "insert_activity_from_upload", submission_id=submission_id, member_id=member_id
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return submission_id, existing
+
+
+def rollback(
+    con: duckdb.DuckDBPyConnection, submission_id: int, by: str, note: str | None = None
+) -> str:
+    """Withdraw an imported submission: append a ``rolled_back`` event; return its member_id.
+
+    The years it covered show the previous state again (the newest earlier active submission).
+    """
+    row = db.query_rows(con, "submission_by_id", submission_id=submission_id)
+    if not row:
+        raise RollbackError(f"Meldung Nr. {submission_id} gibt es nicht.")
+    _, member_id, status, _, file_name, rolled_back = row[0]
+    if status != IMPORTED:
+        raise RollbackError(
+            f"Meldung Nr. {submission_id} ({file_name}) wurde abgelehnt und hat keine Daten."
+        )
+    if rolled_back:
+        raise RollbackError(
+            f"Meldung Nr. {submission_id} ({file_name}) ist bereits zurückgenommen."
+        )
+    db.execute(
+        con,
+        "insert_submission_event",
+        submission_id=submission_id,
+        event=ROLLED_BACK,
+        event_at=datetime.now(),
+        event_by=by,
+        note=note,
+    )
+    return str(member_id)
+
+
+def history(con: duckdb.DuckDBPyConnection, member_id: str) -> pd.DataFrame:
+    """The member's submissions, newest first, with years, state and who rolled back."""
+    return db.query_df(con, "submission_history", member_id=member_id)
+
+
+def check_store(
+    con: duckdb.DuckDBPyConnection,
+    db_path: str | os.PathLike[str] | None,
+    *,
+    deep: bool = False,
+) -> list[str]:
+    """Start-up check: German lines for recorded files missing on disk and unrecorded files.
+
+    Compares sizes [bytes]; ``deep=True`` also recomputes every SHA-256 (slow for big stores).
+    Demo submissions have no file. An unrecorded file is an upload whose database commit was
+    lost (crash, torn write-ahead log): import it again with ``python -m kek_data import``.
+    An empty list means all is well.
+    """
+    problems = []
+    recorded: set[str] = set()
+    for submission_id, sha, file_name, size, is_demo in db.query_rows(con, "recorded_files"):
+        if is_demo:
+            continue
+        recorded.add(sha)
+        path = raw_path(db_path, sha)
+        if not path.is_file():
+            problems.append(
+                f"Meldung Nr. {submission_id} ({file_name}): Die Originaldatei fehlt ({path})."
+            )
+        elif path.stat().st_size != size or (deep and sha256_of(path.read_bytes()) != sha):
+            problems.append(
+                f"Meldung Nr. {submission_id} ({file_name}): Die Originaldatei ist verändert "
+                f"({path})."
+            )
+    root = files_dir(db_path)
+    if root.is_dir():
+        for path in sorted(root.glob("??/*")):
+            if path.name.startswith("."):
+                continue
+            if path.name not in recorded:
+                problems.append(
+                    f"Die Datei {path} ist in keiner Meldung verzeichnet (Import nach Absturz "
+                    "verloren?). Bitte prüfen und ggf. erneut importieren."
+                )
+    return problems

@@ -1,0 +1,251 @@
+"""The upload use cases shared by the page and the command line: check, import, reject.
+
+Why: "Daten hochladen" and ``python -m kek_data import`` must behave identically, so both call
+:func:`check` (preview, writes nothing) and :func:`import_file` (store the raw file, validate,
+record, one transaction). Quantities in the preview are [unit as reported], converted energy in
+[kWh] (net calorific value; Erdgas kWh are read as gross/Hs and divided by 1,11) and
+emissions in [t CO₂e] with the BISKO factor of the row's year.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kek_data import db
+from kek_data.ingest import reader, store, validate
+from kek_data.ingest.errors import UploadError, ValidationFailed, YearsHaveData
+from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number, format_t
+
+PREVIEW_ROWS = 500  #: first rows shown in the preview (plus every row with an error)
+Progress = Callable[[float, str], None]
+
+
+def _noop(fraction: float, text: str) -> None:
+    """Default progress callback: ignore."""
+
+
+@dataclass
+class Preview:
+    """What the member sees before confirming: checks, rows, per-year totals, years to replace."""
+
+    checked: validate.Checked
+    sha256: str
+    size_bytes: int
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # see sql upload_preview
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)  # see sql upload_year_summary
+    years_with_data: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be imported."""
+        return self.checked.ok
+
+
+@dataclass
+class Imported:
+    """Result of a successful import (or, with ``dry_run``, of a successful check)."""
+
+    submission_id: int | None
+    member_id: str
+    file_name: str
+    n_rows: int
+    years: list[int]
+    replaced_years: list[int]
+    kwh: float  # [kWh] net calorific value, whole file
+    t_co2e: float  # [t CO₂e], whole file
+
+    def summary(self) -> str:
+        """German one-line summary, e.g. for the command line."""
+        years = ", ".join(str(y) for y in self.years)
+        replaced = (
+            f"; ersetzt: {', '.join(str(y) for y in self.replaced_years)}"
+            if self.replaced_years
+            else ""
+        )
+        what = (
+            f"importiert als Meldung Nr. {self.submission_id}"
+            if self.submission_id is not None
+            else "geprüft, fehlerfrei (Probelauf, nichts gespeichert)"
+        )
+        return (
+            f"{self.file_name}: {format_number(self.n_rows, 0)} Zeilen für {self.member_id} "
+            f"{what} (Jahre {years}{replaced}); {format_t(self.t_co2e)}."
+        )
+
+
+def _validated(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    path: Path | None,
+    progress: Progress,
+) -> validate.Checked:
+    progress(0.1, "Datei wird gelesen …")
+    src = reader.open_source(data, file_name, validate.known_header, path)
+    try:
+        progress(0.3, f"{format_number(len(data) / 1024 / 1024, 1)} MB werden geprüft …")
+        return validate.validate(con, src)
+    finally:
+        src.close()
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    member_id: str,
+    *,
+    progress: Progress = _noop,
+) -> Preview:
+    """Validate a file and build the preview; writes nothing. Raises UploadError for non-tables."""
+    file_name = os.path.basename(file_name) or "Datei"
+    try:
+        checked = _validated(con, data, file_name, None, progress)
+        progress(0.8, "Vorschau wird erstellt …")
+        lines = sorted(checked.row_errors)
+        rows = db.query_df(
+            con, "upload_preview", limit=PREVIEW_ROWS, lines=lines, trim=GERMAN_NUMBER_TRIM_CHARS
+        )
+        rows["fehler"] = [" · ".join(checked.row_errors.get(n, [])) for n in rows["line_no"]]
+        years = db.query_df(con, "upload_year_summary", member_id=member_id)
+        existing = [r[0] for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)]
+    finally:
+        con.execute(db.sql("upload_drop"))
+    progress(1.0, "Prüfung abgeschlossen.")
+    return Preview(checked, store.sha256_of(data), len(data), rows, years, existing)
+
+
+def record_rejection(
+    con: duckdb.DuckDBPyConnection,
+    db_path: str | os.PathLike[str] | None,
+    data: bytes,
+    file_name: str,
+    member_id: str,
+    submitted_by: str,
+    errors: list[str],
+    n_rows: int = 0,
+) -> int:
+    """Keep a rejected file and its error lines (so the network manager can help); its id."""
+    sha = store.sha256_of(data)
+    store.keep_raw(db_path, data, sha)
+    return store.record_rejected(
+        con,
+        member_id=member_id,
+        submitted_by=submitted_by,
+        file_name=os.path.basename(file_name) or "Datei",
+        sha256=sha,
+        size_bytes=len(data),
+        n_rows=n_rows,
+        errors=errors,
+    )
+
+
+class _Keeper(threading.Thread):
+    """Hash and store the raw bytes in the background while DuckDB parses (both drop the GIL)."""
+
+    def __init__(self, db_path: str | os.PathLike[str] | None, data: bytes):
+        super().__init__(name="kek-keep-raw", daemon=True)
+        self.db_path, self.data = db_path, data
+        self.sha256 = ""
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.sha256 = store.sha256_of(self.data)
+            store.keep_raw(self.db_path, self.data, self.sha256)
+        except BaseException as exc:  # re-raised in the importing thread by result()
+            self.error = exc
+
+    def result(self) -> str:
+        """Wait until the file is on disk (fsynced); its SHA-256."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.sha256
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    db_path: str | os.PathLike[str] | None,
+    data: bytes,
+    file_name: str,
+    member_id: str,
+    submitted_by: str,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    source_path: Path | None = None,
+    progress: Progress = _noop,
+) -> Imported:
+    """Store, validate and import one file for one member, all rows or none.
+
+    The raw bytes go to the store (fsynced) while the file is parsed and validated; then one
+    transaction appends the submission row and every data row (``INSERT … SELECT``). Invalid
+    files are recorded as rejected and raise :class:`ValidationFailed` (or
+    :class:`UploadError` for non-tables); years with data and ``replace=False`` record a
+    rejection and raise :class:`YearsHaveData`. ``dry_run`` only checks and writes nothing.
+    ``source_path`` is the same bytes on disk (command line), read in place when UTF-8.
+    """
+    file_name = os.path.basename(file_name) or "Datei"
+    keeper = None
+    if not dry_run:  # every file is kept, also one rejected below (so nothing sent is lost)
+        keeper = _Keeper(db_path, data)
+        keeper.start()
+
+    def fields() -> dict[str, object]:
+        assert keeper is not None
+        return {
+            "member_id": member_id,
+            "submitted_by": submitted_by,
+            "file_name": file_name,
+            "sha256": keeper.result(),
+            "size_bytes": len(data),
+        }
+
+    try:
+        checked = _validated(con, data, file_name, source_path, progress)
+        if not checked.ok:
+            sid = None
+            if keeper is not None:
+                sid = store.record_rejected(
+                    con, **fields(), n_rows=checked.n_rows, errors=checked.errors
+                )
+            raise ValidationFailed(checked.errors, checked.n_errors, sid)
+        totals = db.query_rows(con, "upload_year_summary", member_id=member_id)
+        kwh = sum(r[2] or 0.0 for r in totals)
+        t_co2e = sum(r[3] or 0.0 for r in totals)
+        if keeper is None:
+            existing = [
+                r[0] for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)
+            ]
+            if existing and not replace:
+                raise YearsHaveData(member_id, existing)
+            return Imported(
+                None, member_id, file_name, checked.n_rows, checked.years, existing, kwh, t_co2e
+            )
+        progress(0.7, "Originaldatei wird gesichert, Daten werden geschrieben …")
+        meta = fields()
+        try:
+            sid, replaced = store.commit_import(con, **meta, n_rows=checked.n_rows, replace=replace)
+        except YearsHaveData as exc:
+            store.record_rejected(con, **meta, n_rows=checked.n_rows, errors=[str(exc)])
+            raise
+        progress(1.0, "Import abgeschlossen.")
+        return Imported(
+            sid, member_id, file_name, checked.n_rows, checked.years, replaced, kwh, t_co2e
+        )
+    except UploadError as exc:
+        if keeper is not None:
+            store.record_rejected(con, **fields(), n_rows=0, errors=[str(exc)])
+        raise
+    finally:
+        if keeper is not None:
+            keeper.join()
+        con.execute(db.sql("upload_drop"))

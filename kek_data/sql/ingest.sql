@@ -1,0 +1,337 @@
+-- Named queries of the upload (kek_data/ingest). Every block starts with "-- name: <name>";
+-- parameters are bound ($name). The temp tables upload_* live in the importing connection only.
+
+-- name: upload_drop
+DROP TABLE IF EXISTS upload_raw;
+DROP TABLE IF EXISTS upload_lines;
+DROP TABLE IF EXISTS upload_typed;
+DROP TABLE IF EXISTS upload_errors;
+DROP TABLE IF EXISTS upload_bad;
+
+-- name: upload_raw_from_csv
+-- The file's fields as text (only re-read to list values in columns without a header).
+CREATE TEMP TABLE upload_raw AS
+SELECT * FROM read_csv($path, auto_detect = false, header = false, delim = $delim,
+                       quote = '"', escape = '"', skip = $skip, null_padding = true,
+                       parallel = $parallel, columns = $columns, max_line_size = 1048576);
+
+-- name: upload_lines_from_frame
+CREATE TEMP TABLE upload_lines AS
+SELECT CAST(idx AS BIGINT) AS idx, CAST(line_no AS INTEGER) AS line_no FROM upload_line_frame;
+
+-- name: upload_typed
+-- One row per record of the file, in file order (rowid = record index), straight from
+-- read_csv (all fields text; the header line is skipped, we parsed it). Computed: blank flags,
+-- trimmed site and remark, the year, carrier and canonical unit (lookups in maps from
+-- carrier_aliases / unit_aliases, NFC second chance), the quantity [unit] when the cell
+-- matches kek_data.numbers.GERMAN_NUMBER_REGEX (menge_kind 1 = plain "1.234,5" converted with
+-- two replacements, 2 = other separators or padding), text in columns without a header
+-- (Excel's trailing columns; $has_x = false marks a canonical name that only pads), a hash of
+-- year x carrier x site for duplicates, "bad", and the cell texts of bad rows (for messages).
+CREATE TEMP TABLE upload_typed AS
+WITH r AS (
+    SELECT *, concat_ws('', *COLUMNS('^x[0-9]+$')) AS x_text
+    FROM read_csv($path, auto_detect = false, header = false, delim = $delim,
+                  quote = '"', escape = '"', skip = $skip, null_padding = true,
+                  parallel = $parallel, columns = $columns, max_line_size = 1048576)
+),
+c AS (
+    SELECT
+        NOT $has_jahr OR CASE WHEN coalesce(r.jahr, '') = '' THEN true
+             WHEN ascii(r.jahr) IN (9, 10, 13, 32, 160, 8239) THEN trim(r.jahr, $trim) = ''
+             ELSE false END AS jahr_blank,
+        NOT $has_traeger OR CASE WHEN coalesce(r.energietraeger, '') = '' THEN true
+             WHEN ascii(r.energietraeger) IN (9, 10, 13, 32, 160, 8239) THEN trim(r.energietraeger, $trim) = ''
+             ELSE false END AS traeger_blank,
+        NOT $has_menge OR CASE WHEN coalesce(r.menge, '') = '' THEN true
+             WHEN ascii(r.menge) IN (9, 10, 13, 32, 160, 8239) THEN trim(r.menge, $trim) = ''
+             ELSE false END AS menge_blank,
+        NOT $has_einheit OR CASE WHEN coalesce(r.einheit, '') = '' THEN true
+             WHEN ascii(r.einheit) IN (9, 10, 13, 32, 160, 8239) THEN trim(r.einheit, $trim) = ''
+             ELSE false END AS einheit_blank,
+        CASE WHEN NOT $has_standort OR coalesce(r.standort, '') = '' THEN ''
+             WHEN ascii(r.standort) IN (9, 10, 13, 32, 160, 8239) OR ascii(right(r.standort, 1)) IN (9, 10, 13, 32, 160, 8239)
+                 THEN trim(r.standort, $trim)
+             ELSE r.standort END AS site,
+        CASE WHEN NOT $has_bemerkung OR coalesce(r.bemerkung, '') = '' THEN NULL
+             WHEN ascii(r.bemerkung) IN (9, 10, 13, 32, 160, 8239) OR ascii(right(r.bemerkung, 1)) IN (9, 10, 13, 32, 160, 8239)
+                 THEN nullif(trim(r.bemerkung, $trim), '')
+             ELSE r.bemerkung END AS remark,
+        CASE WHEN regexp_full_match(r.jahr, '[0-9]{4}') THEN CAST(r.jahr AS INTEGER)
+             WHEN regexp_full_match(r.jahr, $year_regex)
+                 THEN TRY_CAST(trim(r.jahr, $trim) AS INTEGER) END AS year,
+        coalesce(map_extract_value(MAP($carrier_keys, $carrier_ids), lower(r.energietraeger)),
+                 map_extract_value(MAP($carrier_keys, $carrier_ids),
+                                   lower(nfc_normalize(trim(r.energietraeger, $trim)))))
+            AS carrier_id,
+        coalesce(map_extract_value(MAP($unit_keys, $unit_ids), lower(r.einheit)),
+                 map_extract_value(MAP($unit_keys, $unit_ids),
+                                   lower(nfc_normalize(trim(r.einheit, $trim))))) AS unit,
+        CASE WHEN regexp_full_match(r.menge, $simple_number) THEN 1
+             WHEN regexp_full_match(r.menge, $number_regex) THEN 2
+             ELSE 0 END AS menge_kind,
+        concat_ws('', r.x_text,
+                  CASE WHEN NOT $has_jahr THEN r.jahr END,
+                  CASE WHEN NOT $has_traeger THEN r.energietraeger END,
+                  CASE WHEN NOT $has_menge THEN r.menge END,
+                  CASE WHEN NOT $has_einheit THEN r.einheit END,
+                  CASE WHEN NOT $has_standort THEN r.standort END,
+                  CASE WHEN NOT $has_bemerkung THEN r.bemerkung END) AS extra_text,
+        r.jahr, r.energietraeger, r.menge, r.einheit
+    FROM r
+),
+q AS (
+    SELECT c.* EXCLUDE (extra_text),
+           CASE WHEN extra_text = '' THEN false ELSE trim(extra_text, $trim) <> '' END
+               AS has_extra,
+           coalesce(starts_with(remark, $example_prefix), false) AS is_example,
+           CASE menge_kind
+               WHEN 1 THEN TRY_CAST(replace(replace(menge, '.', ''), ',', '.') AS DOUBLE)
+               WHEN 2 THEN TRY_CAST(replace(replace(replace(replace(replace(replace(
+                   trim(menge, $trim), '.', ''), ' ', ''), chr(160), ''), chr(8239), ''),
+                   ',', '.'), chr(8722), '-') AS DOUBLE)
+           END AS quantity
+    FROM c
+),
+e AS (
+    SELECT q.*,
+           jahr_blank AND traeger_blank AND menge_blank AND einheit_blank AND site = ''
+               AND remark IS NULL AND NOT has_extra AS is_empty
+    FROM q
+),
+b AS (
+    SELECT e.*,
+           NOT is_empty AND (
+               ($has_jahr AND (year IS NULL OR year < $first_year OR year > $last_year))
+               OR ($has_traeger AND carrier_id IS NULL)
+               OR ($has_menge AND (menge_kind = 0 OR quantity IS NULL OR isinf(quantity)
+                                   OR quantity < 0))
+               OR ($has_einheit AND unit IS NULL)
+               OR is_example
+           ) AS bad
+    FROM e
+)
+SELECT NULL::INTEGER AS line_no,
+       jahr_blank, traeger_blank, menge_blank, einheit_blank, site, remark, year, carrier_id,
+       unit, menge_kind, quantity, has_extra, is_example, is_empty, bad,
+       CASE WHEN year IS NOT NULL AND carrier_id IS NOT NULL AND NOT is_empty
+            THEN hash(year, carrier_id, lower(site)) END AS dup_key
+FROM b;
+
+-- name: upload_bad_text
+-- The cell texts of the bad rows (for messages and the preview), from the file re-read into
+-- upload_raw with the same column names; rid = rowid of upload_typed.
+CREATE TEMP TABLE upload_bad AS
+SELECT t.rid, r.jahr AS v_jahr, r.energietraeger AS v_traeger, r.menge AS v_menge,
+       r.einheit AS v_einheit
+FROM (SELECT rowid AS rid, bad FROM upload_typed) t POSITIONAL JOIN upload_raw r
+WHERE t.bad;
+DROP TABLE upload_raw;
+
+-- name: upload_bad_none
+CREATE TEMP TABLE upload_bad (rid BIGINT, v_jahr VARCHAR, v_traeger VARCHAR, v_menge VARCHAR,
+                              v_einheit VARCHAR);
+
+-- name: upload_set_lines_simple
+-- Simple files: record i (rowid) is on line $first_line + i.
+UPDATE upload_typed SET line_no = rowid + $first_line;
+
+-- name: upload_set_lines_mapped
+-- Files with blank lines, quoted line breaks or sheet rows: the line map (upload_lines).
+UPDATE upload_typed SET line_no = l.line_no
+FROM upload_lines l
+WHERE l.idx = upload_typed.rowid;
+
+-- name: upload_errors
+-- Every problem as (line, column position, code, value, detail); columns the file lacks are
+-- skipped ($has_* = false) because the header error already names them.
+CREATE TEMP TABLE upload_errors AS
+WITH b AS (
+    SELECT t.*, x.v_jahr, x.v_traeger, x.v_menge, x.v_einheit
+    FROM (SELECT rowid AS rid, * FROM upload_typed WHERE bad) t
+    LEFT JOIN upload_bad x USING (rid)
+),
+unfit AS (
+    SELECT DISTINCT carrier_id, unit FROM upload_typed
+    WHERE NOT is_empty AND carrier_id IS NOT NULL AND unit IS NOT NULL
+    EXCEPT
+    SELECT carrier_id, unit FROM unit_conversions
+),
+dup_keys AS (
+    SELECT dup_key FROM upload_typed WHERE dup_key IS NOT NULL
+    GROUP BY dup_key HAVING count(*) > 1
+),
+dup AS (
+    SELECT line_no, carrier_id, min(line_no) OVER w AS first_line, count(*) OVER w AS n
+    FROM upload_typed
+    WHERE dup_key IN (SELECT dup_key FROM dup_keys)
+    WINDOW w AS (PARTITION BY year, carrier_id, lower(site))
+)
+SELECT line_no, 1 AS col,
+       CASE WHEN jahr_blank THEN 'leer' WHEN year IS NULL THEN 'jahr_format'
+            ELSE 'jahr_bereich' END AS code,
+       v_jahr AS value, NULL AS detail
+FROM b
+WHERE $has_jahr AND (year IS NULL OR year < $first_year OR year > $last_year)
+UNION ALL
+SELECT line_no, 2, CASE WHEN traeger_blank THEN 'leer' ELSE 'traeger_unbekannt' END,
+       v_traeger, NULL
+FROM b WHERE $has_traeger AND carrier_id IS NULL
+UNION ALL
+SELECT line_no, 3,
+       CASE WHEN menge_blank THEN 'leer' WHEN menge_kind = 0 THEN 'menge_format'
+            WHEN quantity IS NULL OR isinf(quantity) THEN 'menge_gross'
+            ELSE 'menge_negativ' END,
+       v_menge, NULL
+FROM b
+WHERE $has_menge AND (menge_kind = 0 OR quantity IS NULL OR isinf(quantity) OR quantity < 0)
+UNION ALL
+SELECT line_no, 4, CASE WHEN einheit_blank THEN 'leer' ELSE 'einheit_unbekannt' END,
+       v_einheit, NULL
+FROM b WHERE $has_einheit AND unit IS NULL
+UNION ALL
+SELECT t.line_no, 4, 'einheit_passt_nicht', t.unit, t.carrier_id
+FROM upload_typed t JOIN unfit USING (carrier_id, unit)
+WHERE $has_einheit AND $has_traeger AND NOT t.is_empty
+UNION ALL
+SELECT line_no, 6, 'beispiel', remark, NULL FROM b WHERE is_example
+UNION ALL
+SELECT line_no, 2, 'doppelt', carrier_id, CAST(first_line AS VARCHAR)
+FROM dup WHERE n > 1 AND line_no <> first_line;
+
+-- name: upload_extra_errors
+-- Values in columns without a header (Excel's trailing columns must be empty); upload_raw is
+-- the file re-read with every position beyond the header named x<position>.
+INSERT INTO upload_errors
+SELECT line_no, 100 + CAST(substr(col, 2) AS INTEGER), 'extra', val, col
+FROM (
+    UNPIVOT (SELECT t.line_no, COLUMNS('^x[0-9]+$')
+             FROM (SELECT line_no FROM upload_typed) t POSITIONAL JOIN upload_raw r)
+    ON COLUMNS('^x[0-9]+$') INTO NAME col VALUE val
+)
+WHERE trim(val, $trim) <> '';
+
+-- name: upload_error_count
+SELECT count(*) FROM upload_errors;
+
+-- name: upload_error_rows
+-- The first $limit problems in reading order: by line, then by the column's position in the
+-- file ($positions[col] for the canonical columns 1..6, col - 100 for columns without header).
+SELECT line_no, col, code, value, detail
+FROM upload_errors
+ORDER BY line_no, CASE WHEN col >= 100 THEN col - 100 ELSE $positions[col] END, col
+LIMIT $limit;
+
+-- name: upload_counts
+-- Data rows (empty lines skipped) and the years they cover.
+SELECT count(*), list(DISTINCT year ORDER BY year) FILTER (WHERE year IS NOT NULL)
+FROM upload_typed WHERE NOT is_empty;
+
+-- name: upload_preview
+-- The first $limit data rows plus the rows in $lines: parsed values (cell text for bad rows),
+-- [kWh] (net calorific value) and [t CO2e] with the factor valid in the row's year.
+WITH p AS (
+    SELECT t.*, x.v_jahr, x.v_traeger, x.v_menge, x.v_einheit
+    FROM (SELECT rowid AS rid, * FROM upload_typed) t
+    LEFT JOIN upload_bad x USING (rid)
+    WHERE NOT is_empty
+      AND (line_no <= (SELECT max(line_no) FROM (
+              SELECT line_no FROM upload_typed WHERE NOT is_empty ORDER BY line_no LIMIT $limit))
+           OR list_contains($lines, line_no))
+)
+SELECT p.line_no,
+       coalesce(trim(p.v_jahr, $trim), CAST(p.year AS VARCHAR)) AS jahr,
+       coalesce(trim(p.v_traeger, $trim), c.name) AS traeger,
+       trim(p.v_menge, $trim) AS menge_text,
+       p.quantity,
+       coalesce(trim(p.v_einheit, $trim), p.unit) AS einheit,
+       p.site AS standort, p.remark AS bemerkung, p.carrier_id, p.bad,
+       CASE WHEN uc.target_unit = 'kWh' THEN p.quantity * uc.factor END AS kwh,
+       CASE WHEN uc.target_unit = 'kWh' THEN p.quantity * uc.factor * ef.g_co2e_per_kwh / 1e6
+            ELSE p.quantity * uc.factor END AS t_co2e
+FROM p
+LEFT JOIN carriers c ON c.carrier_id = p.carrier_id
+LEFT JOIN unit_conversions uc ON uc.carrier_id = p.carrier_id AND uc.unit = p.unit
+ASOF LEFT JOIN emission_factors ef ON ef.carrier_id = p.carrier_id AND p.year >= ef.valid_from
+ORDER BY p.line_no;
+
+-- name: upload_year_summary
+-- Per year of the file: rows, [kWh] and [t CO2e] of the file next to the member's current data
+-- (quantities summed per year x carrier x unit first, then converted with the factor).
+WITH f AS (
+    SELECT year, carrier_id, unit, count(*) AS rows, sum(quantity) AS quantity
+    FROM upload_typed
+    WHERE NOT is_empty AND NOT bad AND year IS NOT NULL
+    GROUP BY ALL
+),
+g AS (
+    SELECT f.year, sum(f.rows) AS rows,
+           sum(CASE WHEN uc.target_unit = 'kWh' THEN f.quantity * uc.factor END) AS kwh,
+           sum(CASE WHEN uc.target_unit = 'kWh'
+                    THEN f.quantity * uc.factor * ef.g_co2e_per_kwh / 1e6
+                    ELSE f.quantity * uc.factor END) AS t_co2e
+    FROM f
+    LEFT JOIN unit_conversions uc USING (carrier_id, unit)
+    ASOF LEFT JOIN emission_factors ef
+        ON ef.carrier_id = f.carrier_id AND f.year >= ef.valid_from
+    GROUP BY f.year
+),
+cur AS (
+    SELECT year, sum(t_co2e) AS t_co2e_now, count(*) AS rows_now
+    FROM emissions WHERE member_id = $member_id GROUP BY year
+)
+SELECT g.year, g.rows, g.kwh, g.t_co2e, cur.rows_now, cur.t_co2e_now
+FROM g LEFT JOIN cur USING (year)
+ORDER BY g.year;
+
+-- name: upload_years_with_data
+-- Years of the file for which the member already has current data (replacing needs consent).
+SELECT DISTINCT year FROM current_activity
+WHERE member_id = $member_id
+  AND year IN (SELECT year FROM upload_typed WHERE NOT is_empty)
+ORDER BY year;
+
+-- name: insert_activity_from_upload
+INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id, quantity, unit, site,
+                      remark)
+SELECT $submission_id, line_no, $member_id, year, carrier_id, quantity, unit, site, remark
+FROM upload_typed
+WHERE NOT is_empty;
+
+-- name: submission_by_id
+SELECT s.submission_id, s.member_id, s.status, s.sha256, s.file_name,
+       EXISTS (SELECT 1 FROM submission_events e
+               WHERE e.submission_id = s.submission_id AND e.event = 'rolled_back')
+FROM submissions s WHERE s.submission_id = $submission_id;
+
+-- name: insert_submission_event
+INSERT INTO submission_events VALUES ($submission_id, $event, $event_at, $event_by, $note);
+
+-- name: submission_history
+-- A member's submissions, newest first, with the years they cover and their current state:
+-- 'aktuell' (some year still shows its rows), 'ersetzt', 'zurückgenommen' or 'abgelehnt'.
+WITH years AS (
+    SELECT submission_id, list(DISTINCT year ORDER BY year) AS years, count(*) AS rows
+    FROM activity WHERE member_id = $member_id GROUP BY submission_id
+),
+shown AS (SELECT DISTINCT submission_id FROM current_activity WHERE member_id = $member_id),
+rolled AS (
+    SELECT submission_id, max(event_at) AS rolled_back_at, arg_max(event_by, event_at) AS by
+    FROM submission_events WHERE event = 'rolled_back' GROUP BY submission_id
+)
+SELECT s.submission_id, s.submitted_at, s.submitted_by, s.file_name, s.size_bytes, s.n_rows,
+       s.sha256, s.status, s.is_demo, s.errors, y.years, r.rolled_back_at, r.by AS rolled_back_by,
+       CASE WHEN s.status = 'rejected' THEN 'abgelehnt'
+            WHEN r.submission_id IS NOT NULL THEN 'zurückgenommen'
+            WHEN sh.submission_id IS NOT NULL THEN 'aktuell'
+            ELSE 'ersetzt' END AS state
+FROM submissions s
+LEFT JOIN years y USING (submission_id)
+LEFT JOIN shown sh USING (submission_id)
+LEFT JOIN rolled r USING (submission_id)
+WHERE s.member_id = $member_id
+ORDER BY s.submission_id DESC;
+
+-- name: recorded_files
+-- Every recorded submission with its file hash (for the start-up store check).
+SELECT submission_id, sha256, file_name, size_bytes, is_demo FROM submissions ORDER BY submission_id;

@@ -1,0 +1,134 @@
+"""Daten hochladen: a member's annual energy data as CSV/XLSX – check, preview, confirm, history."""
+
+import streamlit as st
+
+from kek_data.errors import KekError
+from kek_data.ingest.template import hints
+from kek_data.numbers import format_number, format_t
+from ui import data, frame, upload
+
+path = data.db_file()
+viewer = data.current_viewer()
+frame.header(
+    "Daten hochladen",
+    "Jahresverbrauch eines Mitglieds als CSV (Excel, Semikolon) oder Excel-Arbeitsmappe: Die Datei "
+    "wird vollständig geprüft, erst nach Ihrer Bestätigung übernommen und im Original aufbewahrt.",
+)
+for problem in upload.store_problems():
+    st.error(f"Dateiablage: {problem}", icon="🚨")
+
+members = data.members(viewer, path)
+if viewer.role == "mitglied":
+    member_id = str(viewer.member_id)
+else:
+    names = dict(zip(members["member_id"], members["name"], strict=True))
+    member_id = st.selectbox("Mitglied", list(names), format_func=names.get, key="upload_member")
+member_name = dict(zip(members["member_id"], members["short_name"], strict=True))[member_id]
+
+with st.expander("Vorlage und Hinweise zum Format"):
+    for line in hints():
+        st.markdown(f"- {line}")
+    csv_bytes, xlsx_bytes = upload.templates()
+    c1, c2 = st.columns(2)
+    c1.download_button("Vorlage als CSV (Excel)", csv_bytes, "KEK_Erfassungsvorlage.csv",
+                       "text/csv", key="tpl_csv")  # fmt: skip
+    c2.download_button(
+        "Vorlage als Excel (.xlsx)",
+        xlsx_bytes,
+        "KEK_Erfassungsvorlage.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="tpl_xlsx",
+    )
+
+round_no = st.session_state.setdefault("upload_round", 0)
+file = st.file_uploader(
+    f"Datei für {member_name} (CSV, TXT oder XLSX)",
+    type=["csv", "txt", "xlsx"],
+    key=f"upload_file_{round_no}",
+    help="Kopfzeile Jahr;Energieträger;Menge;Einheit (optional Standort;Bemerkung). Erdgas-kWh "
+    "werden als Brennwert (Hs) gelesen und auf den Heizwert umgerechnet.",
+)
+if file is not None:
+    result = upload.check(file, member_id)
+    if isinstance(result, Exception):
+        st.error(str(result), icon="❌")
+        st.caption("Die Datei wurde als abgelehnte Meldung mit dieser Meldung aufbewahrt.")
+    elif not result.ok:
+        c = result.checked
+        st.error(
+            f"**{file.name}** enthält {format_number(c.n_errors, 0)} Fehler. Es wurde nichts "
+            "übernommen; bitte die Datei korrigieren und erneut hochladen.",
+            icon="❌",
+        )
+        st.code("\n".join(c.errors), language=None, wrap_lines=True)
+        st.dataframe(upload.preview_table(result), hide_index=True, width="stretch")
+    else:
+        c = result.checked
+        st.success(
+            f"**{file.name}**: {format_number(c.n_rows, 0)} Zeilen geprüft, keine Fehler "
+            f"({c.encoding}, Trennzeichen „{c.delimiter}“).",
+            icon="✅",
+        )
+        st.markdown("**Je Jahr** (neu aus der Datei und bisher angezeigt):")
+        st.dataframe(upload.year_table(result), hide_index=True)
+        st.markdown(f"**Vorschau** (erste {format_number(len(result.rows), 0)} Zeilen):")
+        st.dataframe(upload.preview_table(result), hide_index=True, width="stretch")
+        confirmed = True
+        if result.years_with_data:
+            years = ", ".join(str(y) for y in result.years_with_data)
+            st.warning(
+                f"Für {member_name} liegen für {years} bereits Daten vor. Sie werden vollständig "
+                "durch diese Datei ersetzt; die bisherige Meldung bleibt erhalten und kann "
+                "wiederhergestellt werden.",
+                icon="⚠️",
+            )
+            confirmed = st.checkbox(f"Ja, Daten für {years} ersetzen", key="upload_replace")
+        if st.button("Daten übernehmen", type="primary", disabled=not confirmed,
+                     key="upload_import"):  # fmt: skip
+            try:
+                imported = upload.run_import(file, member_id, bool(result.years_with_data))
+            except KekError as exc:  # e.g. a year got data meanwhile from another session
+                st.error(str(exc), icon="❌")
+                st.session_state.pop(f"upload_check:{file.file_id}:{member_id}", None)
+            else:
+                st.session_state["upload_done"] = (
+                    f"Meldung Nr. {imported.submission_id} übernommen: "
+                    f"{format_number(imported.n_rows, 0)} Zeilen, {format_t(imported.t_co2e)}."
+                )
+                st.session_state["upload_round"] = round_no + 1
+                st.session_state.pop("upload_history", None)  # show the new submission first
+                st.rerun()
+
+if done := st.session_state.pop("upload_done", None):
+    st.success(done, icon="✅")
+
+st.subheader(f"Bisherige Meldungen von {member_name}")
+history = upload.history(member_id)
+if history.empty:
+    st.info("Noch keine Meldungen.")
+    st.stop()
+st.dataframe(upload.history_table(history), hide_index=True, width="stretch")
+labels = {
+    int(r.submission_id): f"Nr. {r.submission_id} · {r.file_name} · {upload.STATE_LABEL[r.state]}"
+    for r in history.itertuples()
+}
+chosen = st.selectbox("Meldung", list(labels), format_func=labels.get, key="upload_history")
+row = history[history["submission_id"] == chosen].iloc[0]
+if isinstance(row["errors"], str) and row["errors"]:
+    with st.expander("Fehlermeldungen dieser Datei"):
+        st.code(row["errors"], language=None, wrap_lines=True)
+raw = None if row["is_demo"] else upload.original(row["sha256"])
+if raw is not None:
+    st.download_button("Originaldatei herunterladen", raw, row["file_name"], key="upload_raw")
+elif not row["is_demo"]:
+    st.error("Die Originaldatei fehlt in der Dateiablage.", icon="🚨")
+if row["state"] in ("aktuell", "ersetzt"):
+    sure = st.checkbox(
+        f"Meldung Nr. {chosen} zurücknehmen (die betroffenen Jahre zeigen wieder die Meldung "
+        "davor)",
+        key="upload_rollback_sure",
+    )
+    if st.button("Zurücknehmen", disabled=not sure, key="upload_rollback"):
+        upload.rollback(chosen)
+        st.session_state["upload_done"] = f"Meldung Nr. {chosen} wurde zurückgenommen."
+        st.rerun()

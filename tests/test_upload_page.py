@@ -1,0 +1,120 @@
+"""The page "Daten hochladen" through app.py (AppTest): upload, preview, confirm, history,
+rollback – and the new figure on the Überblick page right after the import."""
+
+from __future__ import annotations
+
+from kek_data import db, progress
+from kek_data.numbers import format_number
+from tests.ingest_util import csv_bytes
+
+PAGE = "pages/hochladen.py"
+GOOD = csv_bytes(
+    ["2025;Strom;1.000.000;kWh;;", "2025;Erdgas;2.000.000;kWh;;"],
+    header="Jahr;Energieträger;Menge;Einheit;Standort;Bemerkung",
+)
+
+
+def _open(app_test, member: str = "fhdo"):
+    at = app_test()
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="upload_member").set_value(member).run()
+    return at
+
+
+def _latest_total(path) -> float:
+    con = db.connect(path)
+    try:
+        return progress.network_kpi(con).latest
+    finally:
+        con.close()
+
+
+def _metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def test_upload_confirm_and_see_the_new_total_on_ueberblick(app_test, seeded_db):
+    before = _latest_total(seeded_db)
+    at = _open(app_test)
+    at.file_uploader[0].upload("fhdo_2025.csv", GOOD, "text/csv").run()
+    assert not at.exception
+    assert "2 Zeilen geprüft, keine Fehler" in at.success[0].value
+    assert any("bereits Daten" in w.value for w in at.warning)
+    assert at.button(key="upload_import").disabled  # replacing 2025 needs consent
+    at.checkbox(key="upload_replace").check().run()
+    at.button(key="upload_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("übernommen: 2 Zeilen" in s.value for s in at.success)
+    after = _latest_total(seeded_db)
+    assert after != before
+    at.switch_page("pages/ueberblick.py").run()
+    assert not at.exception
+    assert _metric(at, "Emissionen 2025") == format_number(after, 0)
+
+
+def test_invalid_file_shows_every_error_and_is_recorded_once(app_test, seeded_db):
+    at = _open(app_test, "edg")
+    bad = csv_bytes(["2024;Gass;1;kWh;;", "2024;Strom;12,3,4;kWh;;"])
+    at.file_uploader[0].upload("kek_2024.csv", bad, "text/csv").run()
+    assert "enthält 2 Fehler" in at.error[-1].value or any("2 Fehler" in e.value for e in at.error)
+    code = at.code[0].value
+    assert "kek_2024.csv, Zeile 3, Spalte „Menge“: „12,3,4“ ist keine Zahl." in code
+    assert "Meinten Sie Erdgas?" in code
+    at.run()  # a re-run must not record the rejection again
+    con = db.connect(seeded_db)
+    rejected = con.execute(
+        "SELECT count(*) FROM submissions WHERE status = 'rejected' AND member_id = 'edg'"
+    ).fetchall()[0][0]
+    con.close()
+    assert rejected == 1
+    table = at.dataframe[0].value
+    assert list(table["Zeile"]) == [2, 3] and all(table["Fehler"] != "")
+
+
+def test_not_a_table_is_refused_with_a_clear_message(app_test):
+    at = _open(app_test, "edg")
+    at.file_uploader[0].upload("bild.csv", b"\x89PNG\r\n\x1a\n\0\0", "text/csv").run()
+    assert any("keine Tabelle" in e.value for e in at.error)
+
+
+def test_history_download_and_rollback(app_test, seeded_db):
+    at = _open(app_test)
+    at.file_uploader[0].upload("fhdo_2025.csv", GOOD, "text/csv").run()
+    at.checkbox(key="upload_replace").check().run()
+    at.button(key="upload_import").click().run()
+    after = _latest_total(seeded_db)
+    history = at.dataframe[-1].value
+    assert history["Status"].iloc[0] == "✅ aktuell" and history["Datei"].iloc[0] == "fhdo_2025.csv"
+    assert history["Status"].iloc[1] == "↩️ ersetzt"
+    assert at.selectbox(key="upload_history").value == int(history["Nr."].iloc[0])
+    assert "Originaldatei herunterladen" in [b.label for b in at.get("download_button")]
+    at.checkbox(key="upload_rollback_sure").check().run()
+    at.button(key="upload_rollback").click().run()
+    assert not at.exception
+    assert any("zurückgenommen" in s.value for s in at.success)
+    assert _latest_total(seeded_db) != after
+    assert at.dataframe[-1].value["Status"].iloc[0] == "⏪ zurückgenommen"
+
+
+def test_template_downloads_are_offered(app_test):
+    at = _open(app_test)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Vorlage als CSV (Excel)" in labels and "Vorlage als Excel (.xlsx)" in labels
+
+
+def test_year_filled_meanwhile_by_another_session_is_an_error_not_a_crash(app_test, seeded_db):
+    year = 2014  # the demo data start in 2015
+    at = _open(app_test, "edg")
+    new_year = csv_bytes([f"{year};Strom;5;kWh;;"])
+    at.file_uploader[0].upload("edg_new.csv", new_year, "text/csv").run()
+    assert not at.warning or not any("bereits Daten" in w.value for w in at.warning)
+    from kek_data.ingest import import_file
+
+    con = db.connect(seeded_db)
+    import_file(con, seeded_db, csv_bytes([f"{year};Strom;6;kWh;;"]), "andere.csv", "edg", "x")
+    con.close()
+    at.button(key="upload_import").click().run()
+    assert not at.exception
+    assert any(f"Das Jahr {year} hat für dieses Mitglied bereits" in e.value for e in at.error)

@@ -1,0 +1,192 @@
+"""Streamlit helpers of the page "Daten hochladen": checking once per file, progress, tables.
+
+Why: Streamlit re-runs the page on every click; a 60 MB file must be checked once, and a
+rejected file recorded once, not on every re-run. The check result lives in the session under
+the uploader's file id. Tables are turned into German text here (``1.234,5``) with
+:mod:`kek_data.numbers`, so the page only lays out widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from kek_data import ingest
+from kek_data.ingest import store, template
+from kek_data.numbers import format_date, format_number
+from ui import data
+
+STATE_LABEL = {
+    "aktuell": "✅ aktuell",
+    "ersetzt": "↩️ ersetzt",
+    "zurückgenommen": "⏪ zurückgenommen",
+    "abgelehnt": "❌ abgelehnt",
+}
+
+
+def who() -> str:
+    """Name recorded as ``submitted_by`` (the viewer's label until login arrives)."""
+    return data.current_viewer().label
+
+
+def _progress(bar):
+    def update(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    return update
+
+
+def check(file, member_id: str) -> ingest.Preview | ingest.UploadError:
+    """Check an uploaded file once per (file, member); record a rejection once."""
+    key = f"upload_check:{file.file_id}:{member_id}"
+    if key not in st.session_state:
+        raw = file.getvalue()
+        bar = st.progress(0.0, text="Datei wird geprüft …")
+        with data.cursor() as cur:
+            try:
+                result: ingest.Preview | ingest.UploadError = ingest.check(
+                    cur, raw, file.name, member_id, progress=_progress(bar)
+                )
+                errors = None if result.ok else result.checked.errors
+                n_rows = result.checked.n_rows
+            except ingest.UploadError as exc:
+                result, errors, n_rows = exc, [str(exc)], 0
+            if errors is not None:
+                ingest.record_rejection(
+                    cur, data.db_file(), raw, file.name, member_id, who(), errors, n_rows
+                )
+        bar.empty()
+        if errors is not None:
+            data.data_changed()
+        st.session_state[key] = result
+    return st.session_state[key]
+
+
+def run_import(file, member_id: str, replace: bool) -> ingest.Imported:
+    """Import the checked file with a progress bar; clears every cached figure afterwards."""
+    bar = st.progress(0.0, text="Import startet …")
+    try:
+        with data.cursor() as cur:
+            result = ingest.import_file(
+                cur,
+                data.db_file(),
+                file.getvalue(),
+                file.name,
+                member_id,
+                who(),
+                replace=replace,
+                progress=_progress(bar),
+            )
+    finally:
+        bar.empty()
+        data.data_changed()
+    return result
+
+
+def number(value: float | None) -> str:
+    """German number with as many decimals as the value has (at most 6), "–" if missing."""
+    if value is None or value != value:
+        return "–"
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    decimals = min(6, max(0, -exponent)) if isinstance(exponent, int) else 0
+    return format_number(value, decimals)
+
+
+def preview_table(preview: ingest.Preview) -> pd.io.formats.style.Styler:
+    """Parsed rows in German with kWh and t CO₂e; rows with errors highlighted."""
+    rows = preview.rows
+    table = pd.DataFrame(
+        {
+            "Zeile": rows["line_no"].astype(int),
+            "Jahr": rows["jahr"],
+            "Energieträger": rows["traeger"],
+            "Menge": [
+                t if isinstance(t, str) else number(q)
+                for t, q in zip(rows["menge_text"], rows["quantity"], strict=True)
+            ],
+            "Einheit": rows["einheit"],
+            "Standort": rows["standort"],
+            "Bemerkung": rows["bemerkung"].fillna(""),
+            "kWh (Heizwert)": [format_number(v, 0) for v in rows["kwh"]],
+            "t CO₂e": [format_number(v, 3) for v in rows["t_co2e"]],
+            "Fehler": rows["fehler"],
+        }
+    )
+
+    def mark(row: pd.Series) -> list[str]:
+        color = "background-color: #F8D7DA" if row["Fehler"] else ""
+        return [color] * len(row)
+
+    return table.style.apply(mark, axis=1)
+
+
+def year_table(preview: ingest.Preview) -> pd.DataFrame:
+    """Per year: rows, kWh and t CO₂e of the file next to the data shown today."""
+    y = preview.years
+    return pd.DataFrame(
+        {
+            "Jahr": y["year"].astype(int).astype(str),
+            "Zeilen": [format_number(v, 0) for v in y["rows"]],
+            "kWh (Heizwert)": [format_number(v, 0) for v in y["kwh"]],
+            "t CO₂e neu": [format_number(v, 1) for v in y["t_co2e"]],
+            "t CO₂e bisher": [format_number(v, 1) for v in y["t_co2e_now"]],
+        }
+    )
+
+
+def history(member_id: str) -> pd.DataFrame:
+    """The member's submissions (raw columns, newest first)."""
+    with data.cursor() as cur:
+        return ingest.history(cur, member_id)
+
+
+def history_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The submission history in German for display."""
+    return pd.DataFrame(
+        {
+            "Nr.": df["submission_id"].astype(int),
+            "Eingang": [f"{format_date(t.date())} {t:%H:%M}" for t in df["submitted_at"]],
+            "Von": df["submitted_by"],
+            "Datei": df["file_name"],
+            "Größe": [f"{format_number(b / 1024, 1)} KB" for b in df["size_bytes"]],
+            "Zeilen": [format_number(n, 0) for n in df["n_rows"]],
+            "Jahre": [_years(ys) for ys in df["years"]],
+            "Status": [STATE_LABEL.get(s, s) for s in df["state"]],
+        }
+    )
+
+
+def _years(years: object) -> str:
+    if not hasattr(years, "__iter__") or isinstance(years, str):
+        return "–"
+    return ", ".join(str(int(y)) for y in years)  # type: ignore[union-attr]
+
+
+def store_problems() -> list[str]:
+    """Start-up check of the raw-file store against the recorded submissions (German lines)."""
+    with data.cursor() as cur:
+        return ingest.check_store(cur, data.db_file())
+
+
+def original(sha256: str) -> Callable[[], bytes] | None:
+    """A loader of the stored original bytes (read only on download), None if missing."""
+    path = data.db_file()
+    if not store.has_raw(path, sha256):
+        return None
+    return lambda: ingest.read_raw(path, sha256)
+
+
+def rollback(submission_id: int) -> str:
+    """Withdraw a submission; clears every cached figure. Returns the member id."""
+    with data.cursor() as cur:
+        member = ingest.rollback(cur, submission_id, who())
+    data.data_changed()
+    return member
+
+
+def templates() -> tuple[bytes, bytes]:
+    """(CSV, XLSX) bytes of the Erfassungsvorlage."""
+    return template.template_csv(), template.template_xlsx()
