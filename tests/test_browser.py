@@ -20,6 +20,8 @@ PAGES = {
     "vergleich": ("vergleich", "Vergleich"),
     "pfad": ("pfad", "Pfad & Lücke"),
     "daten": ("daten", "Daten"),
+    "hochladen": ("hochladen", "Daten hochladen"),
+    "export": ("export", "Export"),
     "methodik": ("methodik", "Methodik"),
 }
 
