@@ -30,6 +30,18 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@st.cache_resource(show_spinner=False)
+def startup_store_check(path: str) -> list[str]:
+    """Once per process: every recorded submission has its raw file and every file is recorded.
+
+    German problem lines (empty when consistent); shown loudly in the sidebar (see ui.frame).
+    """
+    from kek_data import ingest
+
+    with cursor() as cur:
+        return ingest.check_store(cur, path)
+
+
 def db_file() -> str:
     """The database file of this process (``KEK_DB`` or ``data/kek.duckdb``)."""
     return str(config.db_path())

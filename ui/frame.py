@@ -27,6 +27,13 @@ def sidebar() -> None:
         st.caption(f"Stand der Daten: {ctx.as_of}")
         if ctx.demo:
             st.error(DEMO_NOTICE, icon=":material/warning:")
+        problems = data.startup_store_check(data.db_file())
+        if problems and viewer.sees_all_members:
+            st.error(
+                f"Dateiablage und Datenbank passen nicht zusammen ({len(problems)} Befund(e)). "
+                "Details auf der Seite „Daten hochladen“; `python -m kek_data check-store`.",
+                icon=":material/error:",
+            )
 
 
 def header(title: str, intro: str | None = None) -> None:
