@@ -106,9 +106,8 @@ def load(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None
         goals = {o: t for o, t in all_targets.items() if o == progress.NETWORK or viewer.may_see(o)}
     members = emissions.members(con, viewer).reset_index(drop=True)
     detail = detail[detail["year"] <= year].reset_index(drop=True)
-    kpis = {
-        m: progress.kpi(m, emissions.series(detail, m), goals.get(m)) for m in members["member_id"]
-    }
+    by_member = emissions.all_series(detail)
+    kpis = {m: progress.kpi(m, by_member.get(m, {}), goals.get(m)) for m in members["member_id"]}
     network_series = _upto(emissions.series(all_detail), year)
     row = totals[totals["year"] == year]
     complete = emissions.completeness(con, viewer)
