@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export BROWSER_PATH=${BROWSER_PATH:-/usr/lib/chromium/chromium-headless-shell}
+DB=${KEK_DB:-data/kek.duckdb}
+if [ ! -f "$DB" ]; then
+  echo "==> neue Datenbank $DB mit Demodaten (fiktiv)"
+  .venv/bin/python -m kek_data init --demo --db "$DB"
+fi
 PORT=${KEK_PORT:-8501}
 echo "==> KEK-Klimadashboard: http://localhost:${PORT}"
 exec .venv/bin/python -m streamlit run app.py --server.port "$PORT" --server.address "${KEK_ADDRESS:-0.0.0.0}" "$@"
