@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq </dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  $SUDO apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null
 fi
 
 # --- Python virtual environment ------------------------------------------------------------------
