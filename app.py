@@ -29,16 +29,13 @@ PAGES = {
     ],
     "Daten": [
         st.Page(ROOT / "pages/daten.py", title="Daten", icon=":material/table_view:"),
+        st.Page(
+            ROOT / "pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"
+        ),
+        st.Page(ROOT / "pages/export.py", title="Export", icon=":material/download:"),
         st.Page(ROOT / "pages/methodik.py", title="Methodik", icon=":material/menu_book:"),
     ],
 }
-for optional, title, icon in (
-    ("pages/hochladen.py", "Daten hochladen", ":material/upload_file:"),
-    ("pages/export.py", "Export", ":material/download:"),
-):
-    if (ROOT / optional).exists():
-        PAGES["Daten"].insert(1 if optional.endswith("hochladen.py") else 2,
-                              st.Page(ROOT / optional, title=title, icon=icon))  # fmt: skip
 
 navigation = st.navigation(PAGES)
 st.sidebar.markdown("**KEK-Klimadashboard**  \nKonsultationskreis Energieeffizienz und Klimaschutz")

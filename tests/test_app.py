@@ -14,6 +14,8 @@ PAGES = [
     "pages/vergleich.py",
     "pages/pfad.py",
     "pages/daten.py",
+    "pages/hochladen.py",
+    "pages/export.py",
     "pages/methodik.py",
 ]
 
