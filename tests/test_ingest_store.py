@@ -213,3 +213,19 @@ def test_failed_transaction_leaves_nothing(fresh, monkeypatch):
 
 def test_demo_submissions_need_no_file(con, seeded_db):
     assert check_store(con, seeded_db) == []
+
+
+def test_raw_file_not_durable_means_no_commit(fresh, monkeypatch):
+    """The raw file is fsynced before COMMIT; if that fails, the import is rolled back."""
+    from kek_data.ingest import StoreError, store
+
+    con, path = fresh
+
+    def full_disk(*args, **kwargs):
+        raise StoreError("Die Originaldatei kann nicht gespeichert werden (Platte voll).")
+
+    monkeypatch.setattr(store, "keep_raw", full_disk)
+    with pytest.raises(StoreError, match="Platte voll"):
+        do_import(con, path, csv_bytes(["2024;Strom;1;kWh;;"]))
+    assert con.execute("SELECT count(*) FROM activity").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM submissions").fetchall()[0][0] == 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -139,20 +140,22 @@ def commit_import(
     size_bytes: int,
     n_rows: int,
     replace: bool,
-    years_check: bool = True,
+    before_commit: Callable[[], None] | None = None,
 ) -> tuple[int, list[int]]:
     """One transaction: the submission row and every row of ``upload_typed`` (INSERT … SELECT).
 
     Returns ``(submission_id, replaced years)``. With ``replace=False`` and years that already
     have data, nothing is written and :class:`~kek_data.ingest.errors.YearsHaveData` is raised
     (checked inside the transaction, so a concurrent import cannot slip in between).
+    ``before_commit`` runs right before COMMIT (the raw file's fsync is awaited there); if it
+    raises, everything is rolled back.
     """
     from kek_data.ingest.errors import YearsHaveData
 
     con.execute("BEGIN TRANSACTION")
     try:
         existing = [r[0] for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)]
-        if existing and not replace and years_check:
+        if existing and not replace:
             raise YearsHaveData(member_id, existing)
         submission_id = record(
             con,
@@ -167,6 +170,8 @@ def commit_import(
         db.execute(
             con, "insert_activity_from_upload", submission_id=submission_id, member_id=member_id
         )
+        if before_commit is not None:
+            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

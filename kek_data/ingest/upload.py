@@ -148,27 +148,41 @@ def record_rejection(
 
 
 class _Keeper(threading.Thread):
-    """Hash and store the raw bytes in the background while DuckDB parses (both drop the GIL)."""
+    """Hash and store the raw bytes in the background while DuckDB parses (both drop the GIL).
+
+    The hash is ready early (:meth:`sha256`); the file is durable (written and fsynced) when
+    :meth:`durable` returns, which the import waits for just before its COMMIT.
+    """
 
     def __init__(self, db_path: str | os.PathLike[str] | None, data: bytes):
         super().__init__(name="kek-keep-raw", daemon=True)
         self.db_path, self.data = db_path, data
-        self.sha256 = ""
+        self._sha256 = ""
+        self._hashed = threading.Event()
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.sha256 = store.sha256_of(self.data)
-            store.keep_raw(self.db_path, self.data, self.sha256)
-        except BaseException as exc:  # re-raised in the importing thread by result()
+            self._sha256 = store.sha256_of(self.data)
+            self._hashed.set()
+            store.keep_raw(self.db_path, self.data, self._sha256)
+        except BaseException as exc:  # re-raised in the importing thread
             self.error = exc
+        finally:
+            self._hashed.set()
 
-    def result(self) -> str:
-        """Wait until the file is on disk (fsynced); its SHA-256."""
+    def sha256(self) -> str:
+        """Wait for the hash of the raw bytes."""
+        self._hashed.wait()
+        if not self._sha256 and self.error is not None:
+            raise self.error
+        return self._sha256
+
+    def durable(self) -> None:
+        """Wait until the raw file is written and fsynced; raise its error, if any."""
         self.join()
         if self.error is not None:
             raise self.error
-        return self.sha256
 
 
 def import_file(
@@ -205,7 +219,7 @@ def import_file(
             "member_id": member_id,
             "submitted_by": submitted_by,
             "file_name": file_name,
-            "sha256": keeper.result(),
+            "sha256": keeper.sha256(),
             "size_bytes": len(data),
         }
 
@@ -214,6 +228,7 @@ def import_file(
         if not checked.ok:
             sid = None
             if keeper is not None:
+                keeper.durable()
                 sid = store.record_rejected(
                     con, **fields(), n_rows=checked.n_rows, errors=checked.errors
                 )
@@ -230,11 +245,14 @@ def import_file(
             return Imported(
                 None, member_id, file_name, checked.n_rows, checked.years, existing, kwh, t_co2e
             )
-        progress(0.7, "Originaldatei wird gesichert, Daten werden geschrieben …")
+        progress(0.7, "Daten werden geschrieben …")
         meta = fields()
         try:
-            sid, replaced = store.commit_import(con, **meta, n_rows=checked.n_rows, replace=replace)
+            sid, replaced = store.commit_import(
+                con, **meta, n_rows=checked.n_rows, replace=replace, before_commit=keeper.durable
+            )
         except YearsHaveData as exc:
+            keeper.durable()
             store.record_rejected(con, **meta, n_rows=checked.n_rows, errors=[str(exc)])
             raise
         progress(1.0, "Import abgeschlossen.")
@@ -243,6 +261,7 @@ def import_file(
         )
     except UploadError as exc:
         if keeper is not None:
+            keeper.durable()
             store.record_rejected(con, **fields(), n_rows=0, errors=[str(exc)])
         raise
     finally:
