@@ -21,8 +21,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "==> apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq </dev/null
-  $SUDO apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null
+  for attempt in 1 2 3; do  # a mirror hiccup must not fail a CI run
+    if $SUDO apt-get update -qq </dev/null && \
+       $SUDO apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null; then
+      break
+    fi
+    [ "$attempt" = 3 ] && { echo "apt-get install ${missing[*]} fehlgeschlagen" >&2; exit 1; }
+    sleep 10
+  done
 fi
 
 # --- Python virtual environment ------------------------------------------------------------------
