@@ -9,6 +9,7 @@ All values in [t CO₂e], rates in [t CO₂e/a] and [%/a].
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -131,9 +132,36 @@ def targets(
     return result
 
 
-def kpi(owner: str, series: dict[int, float], target: Target | None) -> Kpi:
-    """All key figures of one emission series [t CO₂e] against its target path."""
-    latest_year = max(series) if series else None
+def latest_complete_year(
+    series: Mapping[int, float], complete_years: Iterable[int] | None
+) -> int | None:
+    """The reporting year the key figures use [a]: the newest *complete* year.
+
+    A year in which only some members (network) or only some energy carriers (member) were
+    reported would understate the emissions and flatter gap, rates and traffic light, so the
+    newest complete year is used; without any complete year, the newest year.
+    """
+    if not series:
+        return None
+    complete = [y for y in (complete_years or ()) if y in series]
+    return max(complete) if complete else max(series)
+
+
+def kpi(
+    owner: str,
+    series: dict[int, float],
+    target: Target | None,
+    latest_year: int | None = None,
+) -> Kpi:
+    """All key figures of one emission series [t CO₂e] against its target path.
+
+    ``latest_year`` is the reporting year (default: the newest year of ``series``); rates,
+    trend and budget use the years up to it, ``series`` keeps every year for charts.
+    """
+    full = series
+    if latest_year is None:
+        latest_year = max(series) if series else None
+    series = {y: v for y, v in full.items() if latest_year is not None and y <= latest_year}
     latest = series[latest_year] if latest_year is not None else None
     path: dict[int, float] = {}
     if target is not None and target.base_value is not None:
@@ -166,7 +194,12 @@ def kpi(owner: str, series: dict[int, float], target: Target | None) -> Kpi:
         to_go_2030=None if m not in path or latest is None else latest - path[m],
         to_go_2035=None if n not in path or latest is None else latest - path[n],
         required_2030=req(m),
-        required_2035=req(n),
+        # a target neutral by 2030 or earlier has nothing left to reach by 2035
+        required_2035=(
+            None
+            if target is not None and target.neutrality_year and target.neutrality_year <= m
+            else req(n)
+        ),
         achieved=paths.achieved_rate(series) if len(series) >= 2 else None,
         zero_year=paths.trend_zero_year(series) if len(series) >= 2 else None,
         projected_2030=paths.trend_value(series, m) if len(series) >= 2 else None,
@@ -176,7 +209,7 @@ def kpi(owner: str, series: dict[int, float], target: Target | None) -> Kpi:
             if target is not None and path
             else None
         ),
-        series=series,
+        series=full,
         path=path,
     )
 
@@ -186,10 +219,32 @@ def member_kpis(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, Kpi
     detail = emissions.detail(con, viewer)
     goals = targets(con, viewer, detail)
     by_member = emissions.all_series(detail)
-    return {
-        member_id: kpi(member_id, by_member.get(member_id, {}), goals.get(member_id))
-        for member_id in emissions.members(con, viewer)["member_id"]
-    }
+    complete = complete_member_years(con, viewer)
+    result = {}
+    for member_id in emissions.members(con, viewer)["member_id"]:
+        series = by_member.get(member_id, {})
+        year = latest_complete_year(series, complete.get(member_id))
+        result[member_id] = kpi(member_id, series, goals.get(member_id), year)
+    return result
+
+
+def complete_member_years(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, set[int]]:
+    """member_id → years with every energy carrier the member ever reported."""
+    comp = emissions.completeness(con, viewer)
+    done = comp[comp["status"] == "vollständig"]
+    result: dict[str, set[int]] = {}
+    for member_id, year in zip(done["member_id"], done["year"], strict=True):
+        result.setdefault(str(member_id), set()).add(int(year))
+    return result
+
+
+def complete_network_years(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Years in which every member that ever reported has reported (aggregate) [a]."""
+    totals = emissions.network_totals(con)
+    if totals.empty:
+        return set()
+    most = int(totals["members_reporting"].max())
+    return {int(y) for y in totals.loc[totals["members_reporting"] == most, "year"]}
 
 
 def network_kpi(con: duckdb.DuckDBPyConnection) -> Kpi:
@@ -198,7 +253,9 @@ def network_kpi(con: duckdb.DuckDBPyConnection) -> Kpi:
 
     detail = emissions.detail(con, NETWORK_MANAGER)
     goals = targets(con, NETWORK_MANAGER, detail)
-    return kpi(NETWORK, emissions.series(detail), goals.get(NETWORK))
+    series = emissions.series(detail)
+    year = latest_complete_year(series, complete_network_years(con))
+    return kpi(NETWORK, series, goals.get(NETWORK), year)
 
 
 def network_paths(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -137,7 +137,7 @@ def path_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
                 else k.required_2035.t_per_year,
                 "Erreicht, 5 Jahre [%/a, linear]": rate_pct(k.achieved, k.latest),
                 "Null erreicht im Trend": k.zero_year,
-                "Budget übrig [t CO₂e]": None if k.budget is None else k.budget.left,
+                "Budget übrig bis 2035 [t CO₂e]": None if k.budget is None else k.budget.left,
             }
         )  # fmt: skip
     return pd.DataFrame(rows)

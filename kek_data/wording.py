@@ -1,7 +1,7 @@
 """German wording of key figures (pages and slides): tonnes, signed gaps, yearly rates, lights.
 
 Why: the deck shows the same numbers in tiles, tables and sentences; one place decides how they
-read ("216.416 t CO₂e", "+14.397 t CO₂e", "7,9 % pro Jahr") so tests can find them again.
+read ("216.416 t CO₂e", "+14.397 t CO₂e", "6,7 % pro Jahr") so tests can find them again.
 Tonnes [t CO₂e] without decimals (as the chart axes), percentages with one decimal; yearly rates
 in % of the reporting year's emissions, as the chart "Minderung pro Jahr" shows them.
 """

@@ -22,7 +22,7 @@ if kpi.latest_year is None:
     st.stop()
 
 reporting = totals_by_year.set_index("year")["members_reporting"]
-n_members = len(data.members(viewer, path)) if viewer.sees_member_data else int(reporting.max())
+n_members = int(reporting.max())  # members that ever reported (aggregate, same for every viewer)
 st.markdown(
     f"**Stand:** {ctx.as_of} · letztes Berichtsjahr **{kpi.latest_year}** "
     f"({int(reporting.get(kpi.latest_year, 0))} von {n_members} Mitgliedern gemeldet)"

@@ -41,8 +41,9 @@ st.caption(
 )
 
 year = int(totals.index.max())
-shares = views.share_table(totals, shown, year)
+shares = views.share_table(totals, members, year)  # all members: shares of the network
+network = data.network_totals(path).set_index("year")["t_co2e"]
 frame.chart(charts.shares(shares, ctx, year), "anteile")
-share = views.share_display(shares, float(totals.loc[year].sum()), year)
+share = views.share_display(shares, float(network.get(year, 0.0)), year)
 st.dataframe(views.german(share), hide_index=True)
 exports.table_downloads(share, "anteile")

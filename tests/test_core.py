@@ -185,3 +185,26 @@ def test_cli_subprocess_env_and_german_error(tmp_path):
     assert run.returncode == 1
     assert "Fehler: Datenbank" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_incomplete_latest_year_does_not_drive_key_figures(con):
+    """One member reports 2026 with one carrier only: network and member keep 2025."""
+    con.execute(
+        "INSERT INTO submissions (member_id, submitted_by, submitted_at, file_name, sha256,"
+        " size_bytes, n_rows, status) VALUES ('sparkasse', 'test', now()::TIMESTAMP, 'x.csv',"
+        " 'h', 1, 1, 'imported')"
+    )
+    sid = con.execute("SELECT max(submission_id) FROM submissions").fetchone()[0]
+    con.execute(
+        "INSERT INTO activity VALUES ($sid, 2, 'sparkasse', 2026, 'strom', 5000000, 'kWh', '',"
+        " NULL)",
+        {"sid": sid},
+    )
+    network = progress.network_kpi(con)
+    assert network.latest_year == 2025
+    assert 2026 in network.series  # still drawn, but not used for the key figures
+    sparkasse = progress.member_kpis(con, NETWORK_MANAGER)["sparkasse"]
+    assert sparkasse.latest_year == 2025
+    assert sparkasse.latest == pytest.approx(sparkasse.series[2025])
+    # members whose newest year lacks a carrier (demo: Caritas, Diakonie 2025) use 2024
+    assert progress.member_kpis(con, NETWORK_MANAGER)["caritas"].latest_year == 2024

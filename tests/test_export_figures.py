@@ -69,8 +69,10 @@ def test_reporting_year_cuts_the_data(mcon):
 
 def test_gap_table_only_members_with_data_in_the_year(snap):
     table = figures.gap_table(snap)
-    assert len(table) == 10
-    assert table["gap"].tolist() == [k.gap_latest for k in snap.kpis.values()]
+    # Caritas and Diakonie: 2025 is incomplete (Benzin missing), their figures are from 2024
+    current = [k for k in snap.kpis.values() if k.latest_year == snap.year]
+    assert len(table) == len(current) == 8
+    assert table["gap"].tolist() == [k.gap_latest for k in current]
 
 
 def test_public_sees_the_network_only(mcon):

@@ -107,7 +107,16 @@ def load(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None
     members = emissions.members(con, viewer).reset_index(drop=True)
     detail = detail[detail["year"] <= year].reset_index(drop=True)
     by_member = emissions.all_series(detail)
-    kpis = {m: progress.kpi(m, by_member.get(m, {}), goals.get(m)) for m in members["member_id"]}
+    done = progress.complete_member_years(con, viewer)
+    kpis = {
+        m: progress.kpi(
+            m,
+            by_member.get(m, {}),
+            goals.get(m),
+            progress.latest_complete_year(by_member.get(m, {}), done.get(m)),
+        )
+        for m in members["member_id"]
+    }
     network_series = _upto(emissions.series(all_detail), year)
     row = totals[totals["year"] == year]
     complete = emissions.completeness(con, viewer)
@@ -120,7 +129,12 @@ def load(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None
         detail=detail,
         targets=goals,
         kpis=kpis,
-        network=progress.kpi(progress.NETWORK, network_series, goals.get(progress.NETWORK)),
+        network=progress.kpi(
+            progress.NETWORK,
+            network_series,
+            goals.get(progress.NETWORK),
+            progress.latest_complete_year(network_series, progress.complete_network_years(con)),
+        ),
         network_target=goals.get(progress.NETWORK),
         paths=progress.network_paths(con),
         reporting=int(row["members_reporting"].iloc[0]) if not row.empty else 0,
