@@ -36,7 +36,10 @@ führt von der Summe des Basisjahres zur Neutralität 2035 (Ratsbeschluss) mit e
 2030. Die *Summe der Mitgliederziele* zeigt, was die Mitglieder zugesagt haben – der Abstand zum
 Netzwerkpfad ist die Lücke zwischen Zusage und Bedarf.
 
-**Kennzahlen.** Abstand = Ist − Pfad (positiv = im Rückstand). Nötige Rate = (Ist − Pfadwert) /
+**Kennzahlen.** Sie beziehen sich auf das letzte *vollständige* Berichtsjahr: beim Netzwerk
+das letzte Jahr, in dem alle Mitglieder gemeldet haben, beim Mitglied das letzte Jahr mit allen
+seinen Energieträgern – ein halb gemeldetes Jahr würde die Lage zu gut aussehen lassen.
+Abstand = Ist − Pfad (positiv = im Rückstand). Nötige Rate = (Ist − Pfadwert) /
 Jahre bis zum Zieljahr, geometrisch (1 − (Ziel/Ist)^(1/n)); für ein Ziel von 0 gibt es keine
 geometrische Rate. Erreichte Rate = geometrisches Mittel der letzten fünf Jahre. „Null erreicht
 im Trend“ = lineare Regression der letzten fünf Jahre. CO₂-Budget = Summe der Pfadwerte vom

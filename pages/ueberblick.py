@@ -79,6 +79,7 @@ if viewer.sees_member_data:
     st.dataframe(views.german(table), hide_index=True, width="stretch")
     exports.table_downloads(table, "ampel")
     st.caption(
+        "Jahr = letztes vollständig gemeldetes Jahr des Mitglieds (alle seine Energieträger). "
         "Ampel: grün = auf oder unter dem eigenen Pfad, gelb = bis 5 % darüber, rot = mehr als 5 % "
         "darüber. Berechnung: kek_data/progress.py (Kennzahlen), kek_data/paths.py (Formeln)."
     )
