@@ -87,14 +87,23 @@ def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gap_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
-    """Gap to the own path in the latest year per member [t CO₂e] with status."""
-    rows = [
-        {"short_name": m.short_name, "gap": kpis[m.member_id].gap_latest,
-         "status": kpis[m.member_id].status}
-        for m in members.itertuples()
-        if m.member_id in kpis and kpis[m.member_id].gap_latest is not None
-    ]  # fmt: skip
+def gap_table(
+    kpis: Mapping[str, Kpi], members: pd.DataFrame, year: int | None = None
+) -> pd.DataFrame:
+    """Gap to the own path in each member's reporting year [t CO₂e] with status.
+
+    A member whose newest complete year is not ``year`` is labelled with its year, e.g.
+    "Caritas (2024)", so the chart never passes an older gap off as one of ``year``.
+    """
+    rows = []
+    for m in members.itertuples():
+        k = kpis.get(m.member_id)
+        if k is None or k.gap_latest is None:
+            continue
+        label = m.short_name
+        if year is not None and k.latest_year != year:
+            label += f" ({k.latest_year})"
+        rows.append({"short_name": label, "gap": k.gap_latest, "status": k.status})
     return pd.DataFrame(rows, columns=["short_name", "gap", "status"])
 
 

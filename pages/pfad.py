@@ -65,7 +65,9 @@ if kpi.budget is not None:
 if viewer.sees_member_data:
     members = data.members(viewer, path)
     kpis = data.member_kpis(viewer, path)
-    frame.chart(charts.gaps(views.gap_table(kpis, members), ctx, kpi.latest_year), "luecke")
+    frame.chart(
+        charts.gaps(views.gap_table(kpis, members, kpi.latest_year), ctx, kpi.latest_year), "luecke"
+    )
     st.subheader("Je Mitglied")
     table = views.path_table(kpis, members)
     st.dataframe(views.german(table), hide_index=True, width="stretch")
