@@ -15,7 +15,7 @@ import pandas as pd
 from kek_data import config
 from kek_data.numbers import format_numbers
 from kek_data.progress import Kpi
-from kek_data.wording import rate_pct
+from kek_data.wording import rate_pct, zero_year
 
 STATUS_LABEL = {
     "gruen": "🟢 auf Kurs",
@@ -232,12 +232,10 @@ def german(
     columns = columns or {}
     out = df.copy()
     for col in out.columns:
-        if col in ("Jahr", "Basisjahr") or "im Trend" in col:
-            out[col] = [
-                "nie" if "im Trend" in col and (v is None or v != v) else
-                ("–" if v is None or v != v else str(int(v)))
-                for v in out[col]
-            ]  # fmt: skip
+        if "im Trend" in col:
+            out[col] = [zero_year(None if v is None or v != v else int(v)) for v in out[col]]
+        elif col in ("Jahr", "Basisjahr"):
+            out[col] = ["–" if v is None or v != v else str(int(v)) for v in out[col]]
         elif "[%" in col:
             signed = "Veränderung" in col
             values = out[col].astype("float64")

@@ -69,6 +69,12 @@ def rate_cell(rate: paths.Rate | None, latest: float | None) -> str:
     return format_pct(rate_pct(rate, latest), 1)
 
 
+#: Beyond this year a trend extrapolation says nothing useful [a].
+HORIZON = 2100
+
+
 def zero_year(year: int | None) -> str:
-    """Year the trend reaches zero, or "nie"."""
-    return "nie" if year is None else str(year)
+    """Year the trend reaches zero, "nie" when emissions do not fall, "nach 2100" beyond that."""
+    if year is None:
+        return "nie"
+    return f"nach {HORIZON}" if year > HORIZON else str(year)

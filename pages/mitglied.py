@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import charts, views
+from kek_data import charts, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame
 
@@ -79,7 +79,7 @@ r2.metric(
     "Erreicht (letzte 5 Jahre)",
     "–" if kpi.achieved is None else f"{format_number(kpi.achieved.t_per_year, 0)} t/a",
 )
-r3.metric("Null erreicht im Trend", "nie" if kpi.zero_year is None else str(kpi.zero_year))
+r3.metric("Null erreicht im Trend", wording.zero_year(kpi.zero_year))
 
 st.subheader("Vollständigkeit der Meldungen")
 comp = data.completeness(viewer, path)

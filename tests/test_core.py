@@ -208,3 +208,11 @@ def test_incomplete_latest_year_does_not_drive_key_figures(con):
     assert sparkasse.latest == pytest.approx(sparkasse.series[2025])
     # members whose newest year lacks a carrier (demo: Caritas, Diakonie 2025) use 2024
     assert progress.member_kpis(con, NETWORK_MANAGER)["caritas"].latest_year == 2024
+
+
+def test_zero_year_wording():
+    from kek_data import wording
+
+    assert wording.zero_year(None) == "nie"
+    assert wording.zero_year(2054) == "2054"
+    assert wording.zero_year(2305) == "nach 2100"
