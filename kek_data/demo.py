@@ -15,6 +15,7 @@ from datetime import datetime
 import duckdb
 
 from kek_data import db, reference
+from kek_data.ingest import store
 
 SEED = 2035
 FIRST_YEAR = 2015
@@ -71,9 +72,8 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
             by_key.setdefault((str(r["member_id"]), int(r["year"])), []).append(r)
         for (member_id, year), items in sorted(by_key.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             text = "\n".join(f"{r['carrier_id']};{r['quantity']};{r['unit']}" for r in items)
-            (submission_id,) = db.query_rows(
+            submission_id = store.record(
                 con,
-                "insert_submission",
                 member_id=member_id,
                 submitted_by=DEMO_USER,
                 submitted_at=datetime(year + 1, 3, 15, 9, 0),
@@ -81,10 +81,9 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
                 sha256=hashlib.sha256(text.encode()).hexdigest(),
                 size_bytes=len(text.encode()),
                 n_rows=len(items),
-                status="imported",
+                status=store.IMPORTED,
                 is_demo=True,
-                errors=None,
-            )[0]
+            )
             con.executemany(
                 "INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id,"
                 " quantity, unit, site, remark) VALUES (?, ?, ?, ?, ?, ?, ?, '', NULL)",
