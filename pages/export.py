@@ -51,8 +51,8 @@ if name in figures.MEMBER_CHARTS:
     names = dict(zip(members["member_id"], members["short_name"], strict=True))
     member_id = right.selectbox("Mitglied", list(names), format_func=names.get)
 try:
-    with data.cursor() as cur:
-        fig = figures.build(cur, name, viewer, member_id=member_id)
+    figures.check_name(name, member_id)
+    fig = figures.build_from(data.export_snapshot(viewer, path), name, member_id)
 except KekError as exc:
     st.info(str(exc))
     st.stop()

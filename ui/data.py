@@ -172,6 +172,15 @@ def carrier_names(path: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False)
+def export_snapshot(viewer: Viewer, path: str):
+    """Everything the export charts need for the newest year (see ``export.figures.load``)."""
+    from kek_data.export import figures
+
+    with cursor() as cur:
+        return figures.load(cur, viewer)
+
+
+@st.cache_data(show_spinner=False)
 def city_balance() -> list[dict[str, str]]:
     """Dortmund's territorial balance [kt CO₂e] with vintage and source (``data/``)."""
     return reference.read_table("city_balance.csv")
