@@ -27,7 +27,7 @@ NAMES: dict[str, str] = {
     "netzwerk": "Emissionen des Netzwerks nach Mitglied mit Netzwerkpfad",
     "mitglied": "Emissionen eines Mitglieds nach Energieträger mit Zielpfad",
     "mitglied-scope": "Emissionen eines Mitglieds nach Scope mit Zielpfad",
-    "vergleich-index": "Entwicklung der Mitglieder im Vergleich (erstes Jahr = 100)",
+    "vergleich-index": "Entwicklung der Mitglieder im Vergleich (Basisjahr = 100)",
     "vergleich-raten": "Minderung pro Jahr: erreicht und nötig bis 2030, je Mitglied",
     "anteile": "Anteile der Mitglieder an den Netzwerkemissionen im Berichtsjahr",
     "luecke": "Abstand jedes Mitglieds zum eigenen Zielpfad im Berichtsjahr",
@@ -178,7 +178,8 @@ def build_from(snap: Snapshot, name: str, member_id: str | None = None) -> go.Fi
         raise FigureError("Keine Mitglieder sichtbar.")
     if name == "vergleich-index":
         series = {m: k.series for m, k in snap.kpis.items()}
-        return charts.indexed(series, snap.members, snap.ctx)
+        base_years = {m: k.base_year for m, k in snap.kpis.items() if k.base_year is not None}
+        return charts.indexed(series, snap.members, snap.ctx, base_years)
     if name == "vergleich-raten":
         return charts.rates(views.rates_table(snap.kpis, snap.members), snap.ctx)
     if name == "anteile":
