@@ -40,9 +40,11 @@ Netzwerkpfad ist die Lücke zwischen Zusage und Bedarf.
 das letzte Jahr, in dem alle Mitglieder gemeldet haben, beim Mitglied das letzte Jahr mit allen
 seinen Energieträgern – ein halb gemeldetes Jahr würde die Lage zu gut aussehen lassen.
 Abstand = Ist − Pfad (positiv = im Rückstand). Nötige Rate = (Ist − Pfadwert) /
-Jahre bis zum Zieljahr, geometrisch (1 − (Ziel/Ist)^(1/n)); für ein Ziel von 0 gibt es keine
-geometrische Rate. Erreichte Rate = geometrisches Mittel der letzten fünf Jahre. „Null erreicht
-im Trend“ = lineare Regression der letzten fünf Jahre. CO₂-Budget = Summe der Pfadwerte vom
+Jahre bis zum Zieljahr in t CO₂e pro Jahr; in % angegeben als Anteil an den Emissionen des
+Berichtsjahres pro Jahr (linear, auch für ein Ziel von 0 definiert), daneben geometrisch
+(1 − (Ziel/Ist)^(1/n)), wo es diese Rate gibt. Erreichte Rate = Minderung der letzten fünf Jahre
+pro Jahr, ebenso linear und geometrisch. „Null erreicht im Trend“ = lineare Regression der
+letzten fünf Jahre (jenseits von 2100: „nach 2100“). CO₂-Budget = Summe der Pfadwerte vom
 Basisjahr bis 2035, verbraucht = Summe der Ist-Werte.
 Ampel: grün = auf/unter dem Pfad, gelb = bis 5 % darüber, rot = mehr als 5 % darüber.
 """
