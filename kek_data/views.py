@@ -63,7 +63,7 @@ def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
     """Achieved (last 5 years) vs required rate to 2030, per member.
 
     achieved/required: linear, in % of the latest year's emissions per year [%/a] (defined also
-    for targets of zero); *_t in [t CO₂e/a]; *_compound: geometric [%/a] where defined.
+    for targets of zero). The compound rates are in :func:`path_table`.
     """
     rows = []
     for m in members.itertuples():
@@ -76,12 +76,6 @@ def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
                 "short_name": m.short_name,
                 "achieved": rate_pct(k.achieved, k.latest),
                 "required": rate_pct(k.required_2030, k.latest),
-                "achieved_compound": _rate(k.achieved),
-                "required_compound": _rate(k.required_2030),
-                "achieved_t": None if k.achieved is None else k.achieved.t_per_year,
-                "required_2030_t": None if k.required_2030 is None else k.required_2030.t_per_year,
-                "required_2035_t": None if k.required_2035 is None else k.required_2035.t_per_year,
-                "zero_year": k.zero_year,
             }
         )
     return pd.DataFrame(rows)
