@@ -187,6 +187,7 @@ def rollback(submission_id: int) -> str:
     return member
 
 
+@st.cache_data(show_spinner=False)
 def templates() -> tuple[bytes, bytes]:
-    """(CSV, XLSX) bytes of the Erfassungsvorlage."""
+    """(CSV, XLSX) bytes of the Erfassungsvorlage (built once, not on every rerun)."""
     return template.template_csv(), template.template_xlsx()
