@@ -81,8 +81,7 @@ base = rss_kib()
 usage = resource.getrusage(resource.RUSAGE_SELF)
 start = time.perf_counter()
 if variant == "kek_file":
-    result = import_file(con, dbfile, file.read_bytes(), file.name, "dsw21", "Benchmark",
-                         source_path=file)
+    result = import_file(con, dbfile, None, file.name, "dsw21", "Benchmark", source_path=file)
     rows = result.n_rows
 elif variant == "kek_upload":
     result = import_file(con, dbfile, data, file.name, "dsw21", "Benchmark")

@@ -104,6 +104,10 @@ def connect(
     return con
 
 
+#: ``{{name}}`` inside a block stands for the text of the block ``name`` (constant SQL only)
+_INCLUDE = re.compile(r"\{\{(\w+)\}\}")
+
+
 @cache
 def _blocks() -> dict[str, str]:
     blocks: dict[str, str] = {}
@@ -113,7 +117,11 @@ def _blocks() -> dict[str, str]:
             if parts[i] in blocks:
                 raise KeyError(f"query {parts[i]!r} defined twice ({path.name})")
             blocks[parts[i]] = parts[i + 1].strip().rstrip(";")
-    return blocks
+    bare = {
+        name: "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("--"))
+        for name, text in blocks.items()
+    }
+    return {name: _INCLUDE.sub(lambda m: bare[m.group(1)], text) for name, text in blocks.items()}
 
 
 def sql(name: str) -> str:

@@ -193,20 +193,27 @@ def test_check_store_deep_compares_hashes(fresh):
     assert "verändert" in check_store(con, path, deep=True)[0]
 
 
-def test_failed_transaction_leaves_nothing(fresh, monkeypatch):
-    """An error after the submission row but before COMMIT rolls back the whole import."""
+@pytest.mark.parametrize(
+    ("step", "row"),
+    [
+        ("upload_direct_finish", "2024;Strom;1;kWh;;"),  # direct path (simple file)
+        ("insert_activity_from_upload", '2024;Strom;1;kWh;"Haus A";'),  # full check (quotes)
+    ],
+)
+def test_failed_transaction_leaves_nothing(fresh, monkeypatch, step, row):
+    """An error after the rows are appended but before COMMIT rolls back the whole import."""
     con, path = fresh
     real = db.execute
 
     def broken(con_, name, /, **params):
-        if name == "insert_activity_from_upload":
+        if name == step:
             real(con_, name, **params)
             raise RuntimeError("Stromausfall")
         return real(con_, name, **params)
 
     monkeypatch.setattr(db, "execute", broken)
     with pytest.raises(RuntimeError):
-        do_import(con, path, csv_bytes(["2024;Strom;1;kWh;;"]))
+        do_import(con, path, csv_bytes([row]))
     assert con.execute("SELECT count(*) FROM activity").fetchall()[0][0] == 0
     assert con.execute("SELECT count(*) FROM submissions").fetchall()[0][0] == 0
 

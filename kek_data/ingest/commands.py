@@ -51,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = upload.import_file(
             con,
             config.db_path(args.db),
-            path.read_bytes(),
+            None,  # streamed from the file
             path.name,
             args.member,
             _who(args),

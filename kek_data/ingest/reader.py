@@ -118,7 +118,7 @@ def check_bytes(data: bytes, file_name: str, max_bytes: int | None = None) -> No
         )
 
 
-def _utf8_start(data: bytes) -> bool:
+def utf8_start(data: bytes) -> bool:
     """Whether the first 64 KiB are valid UTF-8 (DuckDB checks the rest while reading)."""
     sample = data[:65536]
     if sample.isascii():
@@ -185,7 +185,7 @@ def read_csv_source(
         convert(src, "utf-16", "UTF-16")
     elif data.startswith(codecs.BOM_UTF8):
         src.encoding = "UTF-8 mit BOM"
-    elif not _utf8_start(data):
+    elif not utf8_start(data):
         convert(src, "cp1252", "Windows-1252")
     if src.path is None:
         if path is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -76,6 +77,105 @@ def keep_raw(
             "Es wurde nichts importiert; bitte Speicherplatz und Schreibrechte prüfen."
         ) from exc
     return target
+
+
+def keep_raw_file(
+    db_path: str | os.PathLike[str] | None,
+    source: Path,
+    inspect: Callable[[bytes], None] | None = None,
+    chunk: int = 8 * 1024 * 1024,
+) -> tuple[str, int]:
+    """Copy a file on disk to the store while hashing it: one pass, memory bounded by ``chunk``.
+
+    Returns ``(sha256, size [bytes])``. ``inspect`` sees every block (e.g. to count lines in
+    the same pass). Written to a temp name, fsynced, renamed to its hash, folder fsynced.
+    """
+    root = files_dir(db_path)
+    tmp = root / f".upload.{os.getpid()}.{threading.get_ident()}.tmp"
+    digest, size = hashlib.sha256(), 0
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with source.open("rb") as src, tmp.open("wb") as out:
+            while block := src.read(chunk):
+                digest.update(block)
+                out.write(block)
+                size += len(block)
+                if inspect is not None:
+                    inspect(block)
+            out.flush()
+            os.fsync(out.fileno())
+        target = raw_path(db_path, digest.hexdigest())
+        target.parent.mkdir(exist_ok=True)
+        if target.is_file() and target.stat().st_size == size:
+            tmp.unlink()
+        else:
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(
+            f"Die Originaldatei kann nicht gespeichert werden ({root}: {exc}). "
+            "Es wurde nichts importiert; bitte Speicherplatz und Schreibrechte prüfen."
+        ) from exc
+    return digest.hexdigest(), size
+
+
+class Keeper(threading.Thread):
+    """Hash and store the raw upload in the background while DuckDB parses (both drop the GIL).
+
+    Takes the bytes (page upload) or a file on disk (command line; streamed, never held in
+    memory). ``inspect`` sees the content once (the bytes, or every block of the file).
+    :meth:`sha256` waits for the hash; :meth:`durable` waits until the raw file is written and
+    fsynced, which an import awaits just before its COMMIT.
+    """
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike[str] | None,
+        data: bytes | None = None,
+        path: Path | None = None,
+        inspect: Callable[[bytes], None] | None = None,
+    ):
+        super().__init__(name="kek-keep-raw", daemon=True)
+        if data is None and path is None:
+            raise ValueError("Keeper braucht Bytes oder einen Dateipfad")
+        self.db_path, self.data, self.path, self.inspect = db_path, data, path, inspect
+        self.size = len(data) if data is not None else path.stat().st_size  # type: ignore[union-attr]
+        self._sha256 = ""
+        self._hashed = threading.Event()
+        self.inspected = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            if self.data is not None:
+                self._sha256 = sha256_of(self.data)
+                self._hashed.set()
+                if self.inspect is not None:
+                    self.inspect(self.data)
+                self.inspected.set()
+                keep_raw(self.db_path, self.data, self._sha256)
+            else:
+                assert self.path is not None
+                self._sha256, self.size = keep_raw_file(self.db_path, self.path, self.inspect)
+        except BaseException as exc:  # re-raised in the importing thread
+            self.error = exc
+        finally:
+            self._hashed.set()
+            self.inspected.set()
+
+    def sha256(self) -> str:
+        """Wait for the hash of the raw bytes."""
+        self._hashed.wait()
+        if not self._sha256 and self.error is not None:
+            raise self.error
+        return self._sha256
+
+    def durable(self) -> None:
+        """Wait until the raw file is written and fsynced; raise its error, if any."""
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def has_raw(db_path: str | os.PathLike[str] | None, sha256: str) -> bool:

@@ -10,18 +10,19 @@ emissions in [t CO₂e] with the BISKO factor of the row's year.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from kek_data import db
-from kek_data.ingest import reader, store, validate
+from kek_data.ingest import direct, reader, store, validate
 from kek_data.ingest.errors import UploadError, ValidationFailed, YearsHaveData
-from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number, format_t
+from kek_data.ingest.outcome import Imported
+from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number
 
 PREVIEW_ROWS = 500  #: first rows shown in the preview (plus every row with an error)
 Progress = Callable[[float, str], None]
@@ -46,38 +47,6 @@ class Preview:
     def ok(self) -> bool:
         """True when the file can be imported."""
         return self.checked.ok
-
-
-@dataclass
-class Imported:
-    """Result of a successful import (or, with ``dry_run``, of a successful check)."""
-
-    submission_id: int | None
-    member_id: str
-    file_name: str
-    n_rows: int
-    years: list[int]
-    replaced_years: list[int]
-    kwh: float  # [kWh] net calorific value, whole file
-    t_co2e: float  # [t CO₂e], whole file
-
-    def summary(self) -> str:
-        """German one-line summary, e.g. for the command line."""
-        years = ", ".join(str(y) for y in self.years)
-        replaced = (
-            f"; ersetzt: {', '.join(str(y) for y in self.replaced_years)}"
-            if self.replaced_years
-            else ""
-        )
-        what = (
-            f"importiert als Meldung Nr. {self.submission_id}"
-            if self.submission_id is not None
-            else "geprüft, fehlerfrei (Probelauf, nichts gespeichert)"
-        )
-        return (
-            f"{self.file_name}: {format_number(self.n_rows, 0)} Zeilen für {self.member_id} "
-            f"{what} (Jahre {years}{replaced}); {format_t(self.t_co2e)}."
-        )
 
 
 def _validated(
@@ -147,48 +116,10 @@ def record_rejection(
     )
 
 
-class _Keeper(threading.Thread):
-    """Hash and store the raw bytes in the background while DuckDB parses (both drop the GIL).
-
-    The hash is ready early (:meth:`sha256`); the file is durable (written and fsynced) when
-    :meth:`durable` returns, which the import waits for just before its COMMIT.
-    """
-
-    def __init__(self, db_path: str | os.PathLike[str] | None, data: bytes):
-        super().__init__(name="kek-keep-raw", daemon=True)
-        self.db_path, self.data = db_path, data
-        self._sha256 = ""
-        self._hashed = threading.Event()
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self._sha256 = store.sha256_of(self.data)
-            self._hashed.set()
-            store.keep_raw(self.db_path, self.data, self._sha256)
-        except BaseException as exc:  # re-raised in the importing thread
-            self.error = exc
-        finally:
-            self._hashed.set()
-
-    def sha256(self) -> str:
-        """Wait for the hash of the raw bytes."""
-        self._hashed.wait()
-        if not self._sha256 and self.error is not None:
-            raise self.error
-        return self._sha256
-
-    def durable(self) -> None:
-        """Wait until the raw file is written and fsynced; raise its error, if any."""
-        self.join()
-        if self.error is not None:
-            raise self.error
-
-
 def import_file(
     con: duckdb.DuckDBPyConnection,
     db_path: str | os.PathLike[str] | None,
-    data: bytes,
+    data: bytes | None,
     file_name: str,
     member_id: str,
     submitted_by: str,
@@ -200,18 +131,42 @@ def import_file(
 ) -> Imported:
     """Store, validate and import one file for one member, all rows or none.
 
-    The raw bytes go to the store (fsynced) while the file is parsed and validated; then one
+    ``data`` are the bytes (page upload) or None for the file at ``source_path`` (command line:
+    streamed, never held in memory on the direct path). The raw bytes go to the store (fsynced)
+    while the file is parsed. A simple valid CSV is appended in one pass
+    (:mod:`kek_data.ingest.direct`); any other file gets the full check and then one
     transaction appends the submission row and every data row (``INSERT … SELECT``). Invalid
     files are recorded as rejected and raise :class:`ValidationFailed` (or
     :class:`UploadError` for non-tables); years with data and ``replace=False`` record a
     rejection and raise :class:`YearsHaveData`. ``dry_run`` only checks and writes nothing.
-    ``source_path`` is the same bytes on disk (command line), read in place when UTF-8.
     """
+    if data is None and source_path is None:
+        raise ValueError("import_file braucht die Bytes oder source_path")
     file_name = os.path.basename(file_name) or "Datei"
     keeper = None
     if not dry_run:  # every file is kept, also one rejected below (so nothing sent is lost)
-        keeper = _Keeper(db_path, data)
+        shape = direct.Shape()
+        keeper = store.Keeper(db_path, data, source_path, inspect=shape)
         keeper.start()
+        progress(0.1, "Datei wird gelesen und geprüft …")
+        done = direct.try_import(
+            con,
+            keeper,
+            shape,
+            data,
+            source_path,
+            file_name=file_name,
+            member_id=member_id,
+            submitted_by=submitted_by,
+            replace=replace,
+            current_year=date.today().year,
+        )
+        if done is not None:
+            progress(1.0, "Import abgeschlossen.")
+            return done
+    if data is None:
+        assert source_path is not None
+        data = source_path.read_bytes()
 
     def fields() -> dict[str, object]:
         assert keeper is not None
@@ -220,7 +175,7 @@ def import_file(
             "submitted_by": submitted_by,
             "file_name": file_name,
             "sha256": keeper.sha256(),
-            "size_bytes": len(data),
+            "size_bytes": keeper.size,
         }
 
     try:

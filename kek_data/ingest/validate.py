@@ -144,7 +144,7 @@ class Checked:
         return self.n_errors == 0
 
 
-def _names_for(hm: HeaderMap) -> Callable[[int], list[str]]:
+def names_for(hm: HeaderMap) -> Callable[[int], list[str]]:
     """Column names for n fields: header names, absent canonical columns, then ``x<pos>``.
 
     Absent canonical columns are read as trailing columns that must stay empty (so the table
@@ -186,23 +186,24 @@ def validate(
         "number_regex": f"{_PAD}(?:{GERMAN_NUMBER_REGEX}){_PAD}",
         "example_prefix": EXAMPLE_PREFIX,
     }
-    names_for = _names_for(hm)
-    loader.load(con, src, names_for, "upload_typed", params)
+    column_names = names_for(hm)
+    loader.load(con, src, column_names, "upload_typed", params)
     if con.execute("SELECT count(*) FROM upload_lines").fetchall()[0][0]:
         con.execute(db.sql("upload_set_lines_mapped"))
     else:
         con.execute(db.sql("upload_set_lines_simple"), {"first_line": src.header_line + 1})
     if con.execute("SELECT bool_or(bad) FROM upload_typed").fetchall()[0][0]:
-        loader.run(con, src, names_for(src.ncols), "upload_raw_from_csv", {})
+        loader.run(con, src, column_names(src.ncols), "upload_raw_from_csv", {})
         con.execute(db.sql("upload_bad_text"))
     else:
         con.execute(db.sql("upload_bad_none"))
     con.execute(db.sql("upload_errors"), has)
     if con.execute("SELECT bool_or(has_extra) FROM upload_typed").fetchall()[0][0]:
-        names = names_for(src.ncols)
+        names = column_names(src.ncols)
         raw = [n if i <= len(hm.names) else f"x{i}" for i, n in enumerate(names, 1)]
         loader.run(con, src, raw, "upload_raw_from_csv", {})
         con.execute(db.sql("upload_extra_errors"), {"trim": GERMAN_NUMBER_TRIM_CHARS})
+    con.execute(db.sql("upload_valid_from_typed"))
     n_rows, years = con.execute(db.sql("upload_counts")).fetchall()[0]
     n_errors = int(con.execute(db.sql("upload_error_count")).fetchall()[0][0])
     positions = [hm.names.index(c) + 1 if c in hm.names else 0 for c in COLUMNS]

@@ -7,13 +7,20 @@ DROP TABLE IF EXISTS upload_lines;
 DROP TABLE IF EXISTS upload_typed;
 DROP TABLE IF EXISTS upload_errors;
 DROP TABLE IF EXISTS upload_bad;
+DROP VIEW IF EXISTS upload_valid;
+
+-- name: upload_file
+-- The uploaded file as read_csv reads it (included in the blocks below by its name in double
+-- braces): the dialect found by kek_data.ingest.reader, every field text, the header line
+-- skipped (we parsed it).
+read_csv($path, auto_detect = false, header = false, delim = $delim, quote = '"', escape = '"',
+         skip = $skip, null_padding = true, parallel = $parallel, columns = $columns,
+         max_line_size = 1048576)
 
 -- name: upload_raw_from_csv
 -- The file's fields as text (only re-read to list values in columns without a header).
 CREATE TEMP TABLE upload_raw AS
-SELECT * FROM read_csv($path, auto_detect = false, header = false, delim = $delim,
-                       quote = '"', escape = '"', skip = $skip, null_padding = true,
-                       parallel = $parallel, columns = $columns, max_line_size = 1048576);
+SELECT * FROM {{upload_file}};
 
 -- name: upload_lines_from_frame
 CREATE TEMP TABLE upload_lines AS
@@ -31,9 +38,7 @@ SELECT CAST(idx AS BIGINT) AS idx, CAST(line_no AS INTEGER) AS line_no FROM uplo
 CREATE TEMP TABLE upload_typed AS
 WITH r AS (
     SELECT *, concat_ws('', *COLUMNS('^x[0-9]+$')) AS x_text
-    FROM read_csv($path, auto_detect = false, header = false, delim = $delim,
-                  quote = '"', escape = '"', skip = $skip, null_padding = true,
-                  parallel = $parallel, columns = $columns, max_line_size = 1048576)
+    FROM {{upload_file}}
 ),
 c AS (
     SELECT
@@ -255,13 +260,24 @@ LEFT JOIN unit_conversions uc ON uc.carrier_id = p.carrier_id AND uc.unit = p.un
 ASOF LEFT JOIN emission_factors ef ON ef.carrier_id = p.carrier_id AND p.year >= ef.valid_from
 ORDER BY p.line_no;
 
+-- name: upload_valid_from_typed
+-- The rows to import, for upload_year_summary: the valid rows of upload_typed (full check) ...
+CREATE OR REPLACE TEMP VIEW upload_valid AS
+SELECT year, carrier_id, unit, quantity FROM upload_typed
+WHERE NOT is_empty AND NOT bad AND year IS NOT NULL;
+
+-- name: upload_valid_from_pending
+-- ... or the rows the direct import appended under the placeholder submission_id -1
+-- (kek_data.ingest.direct.PENDING), visible only inside its transaction.
+CREATE OR REPLACE TEMP VIEW upload_valid AS
+SELECT year, carrier_id, unit, quantity FROM activity WHERE submission_id = -1;
+
 -- name: upload_year_summary
 -- Per year of the file: rows, [kWh] and [t CO2e] of the file next to the member's current data
 -- (quantities summed per year x carrier x unit first, then converted with the factor).
 WITH f AS (
     SELECT year, carrier_id, unit, count(*) AS rows, sum(quantity) AS quantity
-    FROM upload_typed
-    WHERE NOT is_empty AND NOT bad AND year IS NOT NULL
+    FROM upload_valid
     GROUP BY ALL
 ),
 g AS (
@@ -335,3 +351,73 @@ ORDER BY s.submission_id DESC;
 -- name: recorded_files
 -- Every recorded submission with its file hash (for the start-up store check).
 SELECT submission_id, sha256, file_name, size_bytes, is_demo FROM submissions ORDER BY submission_id;
+
+-- name: upload_direct_insert
+-- Direct import of a simple file (kek_data.ingest.direct): every record straight from read_csv
+-- into activity, in file order, under the placeholder submission_id $pending (line_no is set by
+-- upload_direct_finish). A record passes only if the full check (upload_typed) would accept it
+-- with exactly these values; for anything else (empty row, padded or unusual spelling, a value
+-- beside the header, the template's example row, ...) error() aborts the statement, the
+-- transaction is rolled back and the full check runs and explains. Returns the rows appended.
+INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id, quantity, unit, site,
+                      remark)
+WITH r AS (
+    SELECT *, concat_ws('', *COLUMNS('^x[0-9]+$')) AS x_text
+    FROM {{upload_file}}
+),
+c AS (
+    SELECT
+        CASE WHEN regexp_full_match(jahr, '[0-9]{4}') THEN CAST(jahr AS INTEGER) END AS year,
+        map_extract_value(MAP($carrier_keys, $carrier_ids), lower(energietraeger)) AS carrier_id,
+        map_extract_value(MAP($unit_keys, $unit_ids), lower(einheit)) AS unit,
+        CASE WHEN regexp_full_match(menge, $simple_number)
+             THEN TRY_CAST(replace(replace(menge, '.', ''), ',', '.') AS DOUBLE) END AS quantity,
+        coalesce(standort, '') AS site,
+        nullif(bemerkung, '') AS remark,
+        x_text
+    FROM r
+)
+SELECT $pending, 0, $member_id, year, carrier_id,
+       CASE WHEN year BETWEEN $first_year AND $last_year
+                 AND carrier_id IS NOT NULL AND unit IS NOT NULL
+                 AND quantity >= 0 AND NOT isinf(quantity) AND x_text = ''
+                 AND ($has_standort OR site = '') AND ($has_bemerkung OR remark IS NULL)
+                 AND ascii(site) NOT IN (9, 10, 13, 32, 160, 8239)
+                 AND ascii(right(site, 1)) NOT IN (9, 10, 13, 32, 160, 8239)
+                 AND (remark IS NULL
+                      OR (ascii(remark) NOT IN (9, 10, 13, 32, 160, 8239)
+                          AND ascii(right(remark, 1)) NOT IN (9, 10, 13, 32, 160, 8239)
+                          AND NOT starts_with(remark, $example_prefix)))
+            THEN quantity ELSE error('kek: direkter Import nicht möglich') END,
+       unit, CASE WHEN $has_standort THEN site ELSE '' END,
+       CASE WHEN $has_bemerkung THEN remark END
+FROM c;
+
+-- name: upload_direct_duplicates
+-- Year x carrier x site keys that occur twice among the appended rows (hash; a collision only
+-- sends the file to the full check, which compares exactly).
+SELECT count(*) FROM (
+    SELECT hash(year, carrier_id, lower(site)) AS k FROM activity
+    WHERE submission_id = $pending GROUP BY k HAVING count(*) > 1
+);
+
+-- name: upload_direct_unfit
+-- Carrier x unit pairs of the appended rows without a conversion (the unit does not fit).
+SELECT count(*) FROM (
+    SELECT DISTINCT carrier_id, unit FROM upload_valid
+    EXCEPT SELECT carrier_id, unit FROM unit_conversions
+);
+
+-- name: upload_direct_years_with_data
+SELECT DISTINCT year FROM current_activity
+WHERE member_id = $member_id AND list_contains($years, year)
+ORDER BY year;
+
+-- name: upload_direct_finish
+-- The appended rows get their submission and their line: record i of the file (in insertion
+-- order, rowid) is on line $first_line + i, because the file has no blank line and no quote.
+UPDATE activity
+SET submission_id = $submission_id,
+    line_no = rowid - (SELECT min(rowid) FROM activity WHERE submission_id = $pending)
+              + $first_line
+WHERE submission_id = $pending;

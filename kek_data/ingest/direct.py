@@ -1,0 +1,219 @@
+"""Direct import of a simple, valid file: one pass from ``read_csv`` into ``activity``.
+
+Why: the full check (:mod:`kek_data.ingest.validate`) builds a temp table of every record with
+all its flags, then copies the valid rows; for 1,000,000 rows that costs twice the time and
+memory of the file. Most large files are machine-written and valid, so they are appended
+straight away, in one transaction, under a placeholder submission id (:data:`PENDING`):
+
+1. only a "simple" CSV qualifies: UTF-8, no quote character, no NUL byte, a header that maps
+   without error (:func:`kek_data.ingest.validate.map_header`);
+2. ``upload_direct_insert`` appends every record; a record the full check would not accept with
+   exactly the same values raises inside DuckDB (``error()``);
+3. the record count must equal the line count (so there is no blank line, and record *i* is on
+   line *i* + 2), no year × carrier × site twice, every unit fits its carrier, and the years
+   must not have data already unless ``replace``;
+4. then the submission row is appended, the rows get its id and their line numbers, the raw
+   file is awaited (fsynced), and the transaction commits.
+
+Whenever a step says no, the transaction is rolled back and :func:`try_import` returns None: the
+full check runs and produces every German message. So the fast path can only be faster, never
+say something different. Quantities [unit as reported]; totals [kWh] and [t CO₂e].
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import duckdb
+
+from kek_data import config, db
+from kek_data.ingest import loader, reader, store, validate
+from kek_data.ingest.errors import UploadError, YearsHaveData
+from kek_data.ingest.outcome import Imported
+
+PENDING = -1  #: submission_id of rows appended but not yet checked (never committed)
+HEAD = 65536  #: bytes read to sniff encoding, dialect and header [bytes]
+#: DuckDB errors that mean "this file is not simple" (the full check explains it)
+DECLINE = (duckdb.InvalidInputException, duckdb.ConversionException)
+
+
+class Shape:
+    """What one pass over the raw bytes tells: line breaks, quotes, NUL bytes, last byte.
+
+    Fed block by block by :class:`kek_data.ingest.store.Keeper` while DuckDB parses.
+    """
+
+    def __init__(self) -> None:
+        self.newlines = 0
+        self.has_quote = False
+        self.has_nul = False
+        self.last = b""
+
+    def __call__(self, block: bytes) -> None:
+        self.newlines += block.count(b"\n")
+        self.has_quote = self.has_quote or b'"' in block
+        self.has_nul = self.has_nul or b"\x00" in block
+        if block:
+            self.last = block[-1:]
+
+    def records(self, skip: int) -> int:
+        """Data records if every line is one record: lines minus header and ``sep=`` line."""
+        lines = self.newlines + (1 if self.last not in (b"", b"\n") else 0)
+        return lines - 1 - skip
+
+
+class _Refused(Exception):
+    """Years have data and ``replace`` is False: roll back, then record the rejection."""
+
+    def __init__(self, fields: dict[str, object], exc: YearsHaveData):
+        super().__init__(str(exc))
+        self.fields, self.exc = fields, exc
+
+
+def _head(data: bytes | None, path: Path | None) -> bytes:
+    if data is not None:
+        return data[:HEAD]
+    assert path is not None
+    with path.open("rb") as fh:
+        return fh.read(HEAD)
+
+
+def _source(
+    data: bytes | None, path: Path | None, file_name: str, size: int
+) -> reader.Source | None:
+    """The CSV as DuckDB reads it, or None when the file is no simple UTF-8 CSV."""
+    head = _head(data, path)
+    if size > config.max_upload_bytes() or head.startswith(
+        (b"PK\x03\x04", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        return None
+    try:
+        reader.check_bytes(head, file_name)
+    except UploadError:
+        return None
+    if not reader.utf8_start(head):
+        return None
+    return reader.read_csv_source(
+        data if data is not None else head, file_name, validate.known_header, path
+    )
+
+
+def try_import(
+    con: duckdb.DuckDBPyConnection,
+    keeper: store.Keeper,
+    shape: Shape,
+    data: bytes | None,
+    path: Path | None,
+    *,
+    file_name: str,
+    member_id: str,
+    submitted_by: str,
+    replace: bool,
+    current_year: int,
+) -> Imported | None:
+    """Import a simple valid file in one pass; None (nothing written) when it does not qualify.
+
+    ``keeper`` stores the raw bytes and feeds ``shape`` meanwhile; ``data`` are the bytes
+    (page) or None with ``path`` (command line). Raises
+    :class:`~kek_data.ingest.errors.YearsHaveData` (after recording the rejection) when years
+    have data and ``replace`` is False.
+    """
+    try:
+        src = _source(data, path, file_name, keeper.size)
+    except UploadError:
+        return None
+    if src is None:
+        return None
+    try:
+        hm = validate.map_header(src.header, file_name, src.header_line)
+        if hm.errors:
+            return None
+        src.ncols = len(src.header)
+        params = {
+            **validate.lookup_params(con),
+            "pending": PENDING,
+            "member_id": member_id,
+            "first_year": config.FIRST_YEAR,
+            "last_year": current_year,
+            "simple_number": validate.SIMPLE_NUMBER_REGEX,
+            "example_prefix": validate.EXAMPLE_PREFIX,
+            "has_standort": "standort" in hm.present,
+            "has_bemerkung": "bemerkung" in hm.present,
+        }
+        names = validate.names_for(hm)(src.ncols)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            done = _append(con, keeper, shape, src, names, params, replace, submitted_by)
+        except DECLINE:
+            con.execute("ROLLBACK")
+            return None
+        except _Refused as refused:
+            con.execute("ROLLBACK")
+            keeper.durable()
+            store.record_rejected(con, **refused.fields, errors=[str(refused.exc)])
+            raise refused.exc from None
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        if done is None:
+            con.execute("ROLLBACK")
+        return done
+    finally:
+        src.close()
+        con.execute(db.sql("upload_drop"))
+
+
+def _append(
+    con: duckdb.DuckDBPyConnection,
+    keeper: store.Keeper,
+    shape: Shape,
+    src: reader.Source,
+    names: list[str],
+    params: dict,
+    replace: bool,
+    submitted_by: str,
+) -> Imported | None:
+    """Steps 2–4 inside the open transaction; None to roll back (not simple after all)."""
+    n_rows = loader.run(con, src, names, "upload_direct_insert", params)
+    keeper.inspected.wait()
+    if keeper.error is not None:
+        raise keeper.error
+    if shape.has_quote or shape.has_nul or n_rows == 0 or n_rows != shape.records(src.skip):
+        return None
+    pending = {"pending": PENDING}
+    if db.query_rows(con, "upload_direct_duplicates", **pending)[0][0]:
+        return None
+    con.execute(db.sql("upload_valid_from_pending"))
+    if db.query_rows(con, "upload_direct_unfit")[0][0]:
+        return None
+    member_id = params["member_id"]
+    totals = db.query_rows(con, "upload_year_summary", member_id=member_id)
+    years = [int(r[0]) for r in totals]
+    have = db.query_rows(con, "upload_direct_years_with_data", member_id=member_id, years=years)
+    existing = [int(r[0]) for r in have]
+    fields = {
+        "member_id": member_id,
+        "submitted_by": submitted_by,
+        "file_name": src.file_name,
+        "sha256": keeper.sha256(),
+        "size_bytes": keeper.size,
+        "n_rows": n_rows,
+    }
+    if existing and not replace:
+        raise _Refused(fields, YearsHaveData(member_id, existing))
+    sid = store.record(con, **fields, status=store.IMPORTED)
+    db.execute(
+        con,
+        "upload_direct_finish",
+        submission_id=sid,
+        first_line=src.header_line + 1,
+        **pending,
+    )
+    keeper.durable()
+    con.execute("COMMIT")
+    kwh = sum(r[2] or 0.0 for r in totals)
+    t_co2e = sum(r[3] or 0.0 for r in totals)
+    return Imported(
+        sid, params["member_id"], src.file_name, n_rows, years, existing, kwh, t_co2e, direct=True
+    )
