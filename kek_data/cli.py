@@ -12,16 +12,23 @@ import json
 import sys
 from collections.abc import Sequence
 
-from kek_data import db, demo, emissions
+from kek_data import db
 from kek_data.errors import KekError
 from kek_data.viewer import NETWORK_MANAGER
 
-#: Modules that add sub-commands: each has ``register(subparsers)`` (import, export).
-COMMAND_MODULES = ("kek_data.ingest.commands", "kek_data.export.commands")
+#: Modules that add sub-commands (each has ``register(subparsers)``) and the commands they add.
+#: Only the module of the command given is imported: an import loads no chart library, no
+#: pandas (memory), ``--help`` loads all.
+COMMAND_MODULES = {
+    "kek_data.ingest.commands": ("import", "rollback", "check-store"),
+    "kek_data.export.commands": ("export",),
+}
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create or migrate the database; with --demo seed the demo data."""
+    from kek_data import demo
+
     con = db.connect(args.db)
     written = demo.seed(con) if args.demo else 0
     path = args.db or "Standarddatenbank"
@@ -38,6 +45,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def summary(con) -> dict:
     """The figures of ``summary --json``: network and member totals [t CO₂e], activity [kWh]."""
+    from kek_data import emissions
+
     detail = emissions.detail(con, NETWORK_MANAGER)
     network = {str(y): round(v, 6) for y, v in emissions.series(detail).items()}
     members: dict[str, dict[str, float]] = {}
@@ -68,8 +77,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every sub-command (or, given ``command``, the one needed)."""
     parser = argparse.ArgumentParser(prog="python -m kek_data", description="KEK-Klimadashboard")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("init", help="Datenbank anlegen oder migrieren")
@@ -80,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--db")
     p.set_defaults(func=cmd_summary)
-    for module_name in COMMAND_MODULES:
+    for module_name, commands in COMMAND_MODULES.items():
+        if command is not None and command not in commands:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -93,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    known = {c for commands in COMMAND_MODULES.values() for c in commands} | {"init", "summary"}
+    command = argv[0] if argv and argv[0] in known else None
+    args = build_parser(command).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except KekError as exc:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from kek_data import config
 from kek_data.errors import DatabaseError
+
+if TYPE_CHECKING:  # pandas is loaded by .df() only when a frame is asked for
+    import pandas as pd
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"

@@ -104,3 +104,34 @@ def test_module_entry_point(tmp_path, dbfile):
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "Probelauf" in out.stdout
+
+
+def test_import_command_stays_light(tmp_path, dbfile):
+    """An import loads neither pandas nor the chart libraries (memory: bench/bench_import.py)."""
+    file = tmp_path / "kek_2024.csv"
+    file.write_bytes(csv_bytes(["2024;Strom;1.000;MWh;;"]))
+    script = (
+        "import sys\n"
+        "from kek_data import cli\n"
+        f"args = ['import', {str(file)!r}, '--member', 'dsw21', '--db', {str(dbfile)!r}]\n"
+        "code = cli.main(args)\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pandas', 'plotly', 'streamlit', 'kaleido', 'pptx'))\n"
+        "print(code, heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_memory_cap_of_the_direct_import_is_lifted_afterwards(tmp_path, dbfile):
+    from kek_data.ingest import import_file
+
+    con = db.connect(dbfile)
+    before = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    result = import_file(
+        con, dbfile, csv_bytes(["2024;Strom;1;kWh;;"]), "a.csv", "dsw21", "T", memory_limit_mb=200
+    )
+    assert result.direct
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall() == before

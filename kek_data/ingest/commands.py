@@ -58,6 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             replace=args.replace,
             dry_run=args.dry_run,
             source_path=path,
+            memory_limit_mb=config.import_memory_mb(),
         )
     except ValidationFailed as exc:
         for line in exc.errors:

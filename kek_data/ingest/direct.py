@@ -111,11 +111,13 @@ def try_import(
     submitted_by: str,
     replace: bool,
     current_year: int,
+    memory_limit_mb: int | None = None,
 ) -> Imported | None:
     """Import a simple valid file in one pass; None (nothing written) when it does not qualify.
 
     ``keeper`` stores the raw bytes and feeds ``shape`` meanwhile; ``data`` are the bytes
-    (page) or None with ``path`` (command line). Raises
+    (page) or None with ``path`` (command line). ``memory_limit_mb`` [MiB] caps DuckDB for the
+    duration (instance-wide: only for a process of its own). Raises
     :class:`~kek_data.ingest.errors.YearsHaveData` (after recording the rejection) when years
     have data and ``replace`` is False.
     """
@@ -142,6 +144,8 @@ def try_import(
             "has_bemerkung": "bemerkung" in hm.present,
         }
         names = validate.names_for(hm)(src.ncols)
+        if memory_limit_mb:  # an int, checked: no input reaches the SQL text
+            con.execute(f"SET memory_limit = '{int(memory_limit_mb)}MiB'")
         con.execute("BEGIN TRANSACTION")
         try:
             done = _append(con, keeper, shape, src, names, params, replace, submitted_by)
@@ -160,6 +164,8 @@ def try_import(
             con.execute("ROLLBACK")
         return done
     finally:
+        if memory_limit_mb:
+            con.execute("RESET memory_limit")
         src.close()
         con.execute(db.sql("upload_drop"))
 

@@ -18,7 +18,6 @@ from collections.abc import Callable
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from kek_data import db
 from kek_data.ingest.errors import UploadError
@@ -228,6 +227,11 @@ def load(
         convert(src, "cp1252", "Windows-1252")
         con.execute(db.sql("upload_drop"))
         lines = _load(con, src, names_for, sql_name, params)
+    if not len(lines):  # simple file: record i is on line header + 1 + i
+        con.execute(db.sql("upload_lines_none"))
+        return src.n_records
+    import pandas as pd  # only files with a line map need it; an import stays light otherwise
+
     frame = pd.DataFrame({"idx": np.arange(len(lines), dtype=np.int64), "line_no": lines})
     con.register("upload_line_frame", frame)
     try:

@@ -18,12 +18,15 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from kek_data import config, db
 from kek_data.ingest.errors import RollbackError, StoreError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REJECTED = "rejected"
 IMPORTED = "imported"

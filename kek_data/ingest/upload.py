@@ -14,15 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from kek_data import db
 from kek_data.ingest import direct, reader, store, validate
 from kek_data.ingest.errors import UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest.outcome import Imported
 from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number
+
+if TYPE_CHECKING:  # pandas only for the preview (query_df), not for an import
+    import pandas as pd
 
 PREVIEW_ROWS = 500  #: first rows shown in the preview (plus every row with an error)
 Progress = Callable[[float, str], None]
@@ -39,8 +42,8 @@ class Preview:
     checked: validate.Checked
     sha256: str
     size_bytes: int
-    rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # see sql upload_preview
-    years: pd.DataFrame = field(default_factory=pd.DataFrame)  # see sql upload_year_summary
+    rows: pd.DataFrame  # see sql upload_preview
+    years: pd.DataFrame  # see sql upload_year_summary
     years_with_data: list[int] = field(default_factory=list)
 
     @property
@@ -128,6 +131,7 @@ def import_file(
     dry_run: bool = False,
     source_path: Path | None = None,
     progress: Progress = _noop,
+    memory_limit_mb: int | None = None,
 ) -> Imported:
     """Store, validate and import one file for one member, all rows or none.
 
@@ -139,6 +143,8 @@ def import_file(
     files are recorded as rejected and raise :class:`ValidationFailed` (or
     :class:`UploadError` for non-tables); years with data and ``replace=False`` record a
     rejection and raise :class:`YearsHaveData`. ``dry_run`` only checks and writes nothing.
+    ``memory_limit_mb`` caps DuckDB during the direct import (a setting of the whole DuckDB
+    instance: for a process of its own, such as the command line).
     """
     if data is None and source_path is None:
         raise ValueError("import_file braucht die Bytes oder source_path")
@@ -160,6 +166,7 @@ def import_file(
             submitted_by=submitted_by,
             replace=replace,
             current_year=date.today().year,
+            memory_limit_mb=memory_limit_mb,
         )
         if done is not None:
             progress(1.0, "Import abgeschlossen.")

@@ -22,6 +22,9 @@ read_csv($path, auto_detect = false, header = false, delim = $delim, quote = '"'
 CREATE TEMP TABLE upload_raw AS
 SELECT * FROM {{upload_file}};
 
+-- name: upload_lines_none
+CREATE TEMP TABLE upload_lines (idx BIGINT, line_no INTEGER);
+
 -- name: upload_lines_from_frame
 CREATE TEMP TABLE upload_lines AS
 SELECT CAST(idx AS BIGINT) AS idx, CAST(line_no AS INTEGER) AS line_no FROM upload_line_frame;
