@@ -2,7 +2,9 @@
 
 A child process imports a generated file and reports its stages on stdout; the parent kills it
 (SIGKILL) at a random moment, mostly inside the write transaction, then reopens the database.
-A few trials run in the suite; ``KEK_LONG_TESTS=1`` runs 30 with 1,000,000 rows.
+Two files: a plain one (direct one-pass import, kek_data.ingest.direct) and one with quoted
+sites (full check, then INSERT … SELECT). A few trials of each run in the suite;
+``KEK_LONG_TESTS=1`` runs 30 of each with 1,000,000 rows.
 """
 
 from __future__ import annotations
@@ -36,28 +38,29 @@ con = db.connect(path)
 print("connected", flush=True)
 
 def progress(fraction, text):
-    print(f"stage {fraction}", flush=True)
+    print(f"stage {fraction} {text}", flush=True)
 
 result = import_file(con, path, file.read_bytes(), file.name, "dsw21", "Kill-Test",
                      replace=True, progress=progress)
-print(f"done {result.submission_id}", flush=True)
+print(f"done {result.submission_id} direct={result.direct}", flush=True)
 """
 
 
-def _write_file(path, rows: int) -> None:
+def _write_file(path, rows: int, quoted: bool) -> None:
     carriers = [("Strom", "kWh"), ("Erdgas", "MWh"), ("Heizöl", "l"), ("Diesel", "l")]
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write("Jahr;Energieträger;Menge;Einheit;Standort;Bemerkung\r\n")
         for i in range(rows):
             carrier, unit = carriers[i % 4]
             value = f"{1 + i % 999}.{i % 1000:03d},5"
-            fh.write(f"{1990 + i % 35};{carrier};{value};{unit};S{i // 4};\r\n")
+            site = f'"S {i // 4}"' if quoted else f"S{i // 4}"
+            fh.write(f"{1990 + i % 35};{carrier};{value};{unit};{site};\r\n")
 
 
-@pytest.fixture(scope="module")
-def big_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kill") / "gross.csv"
-    _write_file(path, ROWS)
+@pytest.fixture(scope="module", params=["direkt", "voll"])
+def big_file(request, tmp_path_factory):
+    path = tmp_path_factory.mktemp("kill") / f"gross_{request.param}.csv"
+    _write_file(path, ROWS, quoted=request.param == "voll")
     return path
 
 
@@ -71,23 +74,30 @@ def _start(db_path, big_file) -> subprocess.Popen:
     )
 
 
-def _wait_for(child: subprocess.Popen, prefix: str) -> float:
+WRITING = "geschrieben"  #: progress text when the write transaction starts (both paths)
+
+
+def _wait_for(child: subprocess.Popen, marker: str) -> tuple[float, str]:
+    """Read the child's stages until a line contains ``marker`` (or 'done'): (time, line)."""
     assert child.stdout is not None
+    line = ""
     for line in child.stdout:
-        if line.startswith(prefix) or line.startswith("done"):
+        if marker in line or line.startswith("done"):
             break
-    return time.perf_counter()
+    return time.perf_counter(), line
 
 
 @pytest.fixture(scope="module")
 def write_window(big_file, tmp_path_factory) -> float:
-    """Seconds from the start of the write phase (stage 0.7) to 'done' in an unkilled run."""
+    """Seconds from the start of the write phase to 'done' in an unkilled run."""
     db_path = tmp_path_factory.mktemp("calib") / "kek.duckdb"
     child = _start(db_path, big_file)
-    start = _wait_for(child, "stage 0.7")
-    end = _wait_for(child, "done")
+    start, line = _wait_for(child, WRITING)
+    assert line.startswith("stage"), "the write phase was not reported"
+    end, done = _wait_for(child, "done")
     child.wait(timeout=120)
     assert child.returncode == 0
+    assert done.strip().endswith(f"direct={'voll' not in big_file.name}"), done
     return end - start
 
 
@@ -109,7 +119,7 @@ def test_killed_import_leaves_all_rows_or_none(tmp_path, big_file, write_window,
     db.connect(db_path).close()
     rng = random.Random(trial)
     child = _start(db_path, big_file)
-    _wait_for(child, "stage 0.7" if trial % 4 != 3 else "stage 0.3")
+    _wait_for(child, WRITING if trial % 4 != 3 else "stage 0.1")
     time.sleep(rng.uniform(0.0, 1.2 * write_window))  # mostly inside the write transaction
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)

@@ -23,6 +23,7 @@ say something different. Quantities [unit as reported]; totals [kWh] and [t CO�
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -79,6 +80,18 @@ def _head(data: bytes | None, path: Path | None) -> bytes:
         return fh.read(HEAD)
 
 
+def _has_quote(data: bytes | None, path: Path | None) -> bool:
+    """Whether a ``"`` occurs anywhere (memchr over the bytes, or the file in blocks)."""
+    if data is not None:
+        return b'"' in data
+    assert path is not None
+    with path.open("rb") as fh:
+        while block := fh.read(reader.CHUNK):
+            if b'"' in block:
+                return True
+    return False
+
+
 def _source(
     data: bytes | None, path: Path | None, file_name: str, size: int
 ) -> reader.Source | None:
@@ -92,7 +105,7 @@ def _source(
         reader.check_bytes(head, file_name)
     except UploadError:
         return None
-    if not reader.utf8_start(head):
+    if not reader.utf8_start(head) or _has_quote(data, path):
         return None
     return reader.read_csv_source(
         data if data is not None else head, file_name, validate.known_header, path
@@ -112,6 +125,7 @@ def try_import(
     replace: bool,
     current_year: int,
     memory_limit_mb: int | None = None,
+    progress: Callable[[float, str], None] = lambda fraction, text: None,
 ) -> Imported | None:
     """Import a simple valid file in one pass; None (nothing written) when it does not qualify.
 
@@ -147,6 +161,7 @@ def try_import(
         if memory_limit_mb:  # an int, checked: no input reaches the SQL text
             con.execute(f"SET memory_limit = '{int(memory_limit_mb)}MiB'")
         con.execute("BEGIN TRANSACTION")
+        progress(0.3, f"{reader.mb(keeper.size)} werden geprüft und geschrieben …")
         try:
             done = _append(con, keeper, shape, src, names, params, replace, submitted_by)
         except DECLINE:

@@ -167,6 +167,7 @@ def import_file(
             replace=replace,
             current_year=date.today().year,
             memory_limit_mb=memory_limit_mb,
+            progress=progress,
         )
         if done is not None:
             progress(1.0, "Import abgeschlossen.")
