@@ -107,9 +107,13 @@ def _source(
         return None
     if not reader.utf8_start(head) or _has_quote(data, path):
         return None
-    return reader.read_csv_source(
+    src = reader.read_csv_source(
         data if data is not None else head, file_name, validate.known_header, path
     )
+    if head.count(b"\n") < 1 + src.skip:  # header line longer than the head: DuckDB skips it
+        src.close()  # unchecked, so its encoding is unknown; the full check reads it all
+        return None
+    return src
 
 
 def try_import(
