@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kek_data import db, reference
-from kek_data.ingest import UploadError, ValidationFailed, check, import_file
+from kek_data.ingest import UploadError, ValidationFailed, YearsHaveData, check, direct, import_file
 from kek_data.numbers import GermanNumberError, parse_german_number
 
 LONG = os.environ.get("KEK_LONG_TESTS") == "1"
@@ -101,22 +101,28 @@ def test_random_bytes_never_crash(dbcon, data):
         assert LINE.match(line) or COUNT_LINE.match(line), line
 
 
-@SETTINGS
-@given(file=valid_files(), data=st.data())
-def test_mutated_files_are_rejected_with_line_and_column(dbcon, file, data):
-    con, _ = dbcon
-    raw = bytearray(file[0])
+def mutate(raw: bytes, data: st.DataObject) -> bytes:
+    """1–4 random inserts, deletions or replacements of separator, quote, line break, digit …"""
+    out = bytearray(raw)
     for _ in range(data.draw(st.integers(1, 4))):
-        pos = data.draw(st.integers(0, len(raw)))
+        pos = data.draw(st.integers(0, len(out)))
         kind = data.draw(st.sampled_from(["insert", "delete", "replace"]))
         chunk = data.draw(st.sampled_from([b";", b'"', b"\n", b"x", b"-", b".", b",", b"\xe4",
                                            b"1", b" ", b"\r\n", b"\xc3\xa4", b"\t"]))  # fmt: skip
         if kind == "insert":
-            raw[pos:pos] = chunk
+            out[pos:pos] = chunk
         elif kind == "delete":
-            del raw[pos : pos + data.draw(st.integers(1, 5))]
+            del out[pos : pos + data.draw(st.integers(1, 5))]
         else:
-            raw[pos : pos + len(chunk)] = chunk
+            out[pos : pos + len(chunk)] = chunk
+    return bytes(out)
+
+
+@SETTINGS
+@given(file=valid_files(), data=st.data())
+def test_mutated_files_are_rejected_with_line_and_column(dbcon, file, data):
+    con, _ = dbcon
+    raw = mutate(file[0], data)
     try:
         preview = check(con, bytes(raw), "f.csv", "dsw21")
     except UploadError as exc:
@@ -154,6 +160,49 @@ def test_valid_files_round_trip_exactly(dbcon, file):
         "INSERT INTO submission_events VALUES ($s, 'rolled_back', now()::TIMESTAMP, 'test', NULL)",
         {"s": result.submission_id},
     )
+
+
+@pytest.fixture(scope="module")
+def two_dbs(tmp_path_factory):
+    """One database for the import as it runs, one with the direct path switched off."""
+    out = []
+    for name in ("direkt", "voll"):
+        path = tmp_path_factory.mktemp(name) / "kek.duckdb"
+        out.append((db.connect(path), path))
+    yield out
+    for con, _ in out:
+        con.close()
+
+
+def _outcome(con, path, data: bytes) -> tuple:
+    """What an import did: the error and its lines, or the stored rows (then withdrawn)."""
+    try:
+        result = import_file(con, path, data, "f.csv", "dsw21", "Hypothesis", replace=True)
+    except (UploadError, ValidationFailed, YearsHaveData) as exc:
+        return type(exc).__name__, str(exc)
+    rows = con.execute(
+        "SELECT line_no, year, carrier_id, quantity, unit, site, remark FROM activity "
+        "WHERE submission_id = $s ORDER BY line_no",
+        {"s": result.submission_id},
+    ).fetchall()
+    con.execute(
+        "INSERT INTO submission_events VALUES ($s, 'rolled_back', now()::TIMESTAMP, 'test', NULL)",
+        {"s": result.submission_id},
+    )
+    return "imported", result.n_rows, result.years, rows
+
+
+@SETTINGS
+@given(file=valid_files(), data=st.data())
+def test_direct_import_agrees_with_the_full_check(two_dbs, monkeypatch, file, data):
+    """Valid or mutated: the direct path stores exactly what the full check stores, or declines."""
+    raw = mutate(file[0], data) if data.draw(st.booleans()) else file[0]
+    (fast_con, fast_path), (full_con, full_path) = two_dbs
+    fast = _outcome(fast_con, fast_path, raw)
+    with monkeypatch.context() as m:
+        m.setattr(direct, "try_import", lambda *a, **k: None)
+        full = _outcome(full_con, full_path, raw)
+    assert fast == full
 
 
 @SETTINGS
