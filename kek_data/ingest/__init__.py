@@ -2,9 +2,11 @@
 
 Layers (each module one concern): :mod:`.reader` bytes → table (checks, encoding, dialect,
 xlsx), :mod:`.loader` table → DuckDB via ``read_csv`` with line numbers, :mod:`.validate`
-typed rows or German errors, :mod:`.store` submissions and raw files, :mod:`.upload` the use
-cases shared by the page and the command line, :mod:`.template` the downloadable template,
-:mod:`.commands` the ``import``, ``rollback`` and ``check-store`` commands. Typical use::
+typed rows or German errors, :mod:`.direct` the one-pass import of simple valid files (the
+full check explains everything else), :mod:`.store` submissions and raw files, :mod:`.upload`
+the use cases shared by the page and the command line, :mod:`.outcome` their result,
+:mod:`.template` the downloadable template, :mod:`.commands` the ``import``, ``rollback`` and
+``check-store`` commands. Typical use::
 
     from kek_data.ingest import check, import_file
     preview = check(con, data, "kek_2024.csv", "dsw21")          # writes nothing
