@@ -187,6 +187,11 @@ def format_number(value: float | None, decimals: int = 1) -> str:
     return _babel_format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
+def format_count(n: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: ``1 Zeile``, ``1.234 Zeilen``."""
+    return f"{format_number(n, 0)} {one if n == 1 else many}"
+
+
 def format_t(value: float | None, decimals: int = 1) -> str:
     """Emissions [t CO₂e] with unit, e.g. ``1.234,5 t CO₂e``; "–" if missing."""
     return MISSING if _missing(value) else f"{format_number(value, decimals)} t CO₂e"

@@ -7,6 +7,7 @@ from kek_data.numbers import format_number
 from ui import data, exports, frame
 
 MAX_ROWS = 5000  # rows shown on screen; downloads carry all
+frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
 ctx = data.context(path)

@@ -6,6 +6,7 @@ from kek_data.errors import KekError
 from kek_data.export import figures
 from ui import data, exports, frame
 
+frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
 members = data.members(viewer, path)

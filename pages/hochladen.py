@@ -4,9 +4,10 @@ import streamlit as st
 
 from kek_data.errors import KekError
 from kek_data.ingest.template import hints
-from kek_data.numbers import format_number, format_t
+from kek_data.numbers import format_count, format_number, format_t
 from ui import data, frame, upload
 
+frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
 frame.header(
@@ -41,6 +42,7 @@ with st.expander("Vorlage und Hinweise zum Format"):
     )
 
 round_no = st.session_state.setdefault("upload_round", 0)
+upload.german_uploader(["csv", "txt", "xlsx"])
 file = st.file_uploader(
     f"Datei für {member_name} (CSV, TXT oder XLSX)",
     type=["csv", "txt", "xlsx"],
@@ -65,13 +67,13 @@ if file is not None:
     else:
         c = result.checked
         st.success(
-            f"**{file.name}**: {format_number(c.n_rows, 0)} Zeilen geprüft, keine Fehler "
+            f"**{file.name}**: {format_count(c.n_rows, 'Zeile', 'Zeilen')} geprüft, keine Fehler "
             f"({c.encoding}, Trennzeichen „{c.delimiter}“).",
             icon="✅",
         )
         st.markdown("**Je Jahr** (neu aus der Datei und bisher angezeigt):")
         st.dataframe(upload.year_table(result), hide_index=True)
-        st.markdown(f"**Vorschau** (erste {format_number(len(result.rows), 0)} Zeilen):")
+        st.markdown(f"**Vorschau** (erste {format_count(len(result.rows), 'Zeile', 'Zeilen')}):")
         st.dataframe(upload.preview_table(result), hide_index=True, width="stretch")
         confirmed = True
         if result.years_with_data:
@@ -93,7 +95,8 @@ if file is not None:
             else:
                 st.session_state["upload_done"] = (
                     f"Meldung Nr. {imported.submission_id} übernommen: "
-                    f"{format_number(imported.n_rows, 0)} Zeilen, {format_t(imported.t_co2e)}."
+                    f"{format_count(imported.n_rows, 'Zeile', 'Zeilen')}, "
+                    f"{format_t(imported.t_co2e)}."
                 )
                 st.session_state["upload_round"] = round_no + 1
                 st.session_state.pop("upload_history", None)  # show the new submission first

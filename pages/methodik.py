@@ -6,6 +6,7 @@ from kek_data import views
 from kek_data.numbers import format_number
 from ui import data, exports, frame
 
+frame.require_app()
 path = data.db_file()
 ctx = data.context(path)
 ref = data.reference_tables(path)

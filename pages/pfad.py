@@ -6,6 +6,7 @@ from kek_data import charts, views, wording
 from kek_data.numbers import format_number, format_pct, format_t
 from ui import data, exports, frame
 
+frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
 ctx = data.context(path)

@@ -6,6 +6,7 @@ from kek_data import charts, progress, views
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame
 
+frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
 ctx = data.context(path)

@@ -5,6 +5,7 @@ import streamlit as st
 from kek_data import charts, views
 from ui import data, exports, frame
 
+frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
 ctx = data.context(path)

@@ -56,9 +56,9 @@ def app_test(seeded_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calla
     """Factory for AppTest of app.py on a private seeded DB, run like a browser would run it.
 
     AppTest resets ``PagesManager.uses_pages_directory`` on every run and, because a ``pages/``
-    folder lies beside app.py, would then run a switched-to page *alone* (old multipage mode),
-    skipping app.py's frame. A browser always runs app.py with ``st.navigation``; we pin the flag
-    to False so the test sees the same (tests/test_app.py proves the frame is present).
+    folder lies beside app.py, would then start a switched-to page *alone* (old multipage mode);
+    ``ui.frame.require_app`` then reruns it through app.py (tested in tests/test_app.py). We pin
+    the flag to False so that every other test runs once, as a browser does after that switch.
     """
     from streamlit.runtime import pages_manager
     from streamlit.testing.v1 import AppTest

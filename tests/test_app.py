@@ -8,6 +8,8 @@ from kek_data import db, paths, progress
 from kek_data.numbers import format_number, format_pct
 from kek_data.viewer import NETWORK_MANAGER
 
+ROOT = db.SQL_DIR.parent.parent
+
 PAGES = [
     "pages/ueberblick.py",
     "pages/mitglied.py",
@@ -49,8 +51,9 @@ def test_page_renders_inside_app_frame(app_test, page):
     assert "Demodaten (fiktiv)" in text
 
 
-def test_frame_missing_would_fail(app_test, monkeypatch):
-    """Without the browser-like fix AppTest runs the page alone and app.py's sidebar is missing."""
+def test_page_runs_inside_app_also_in_old_multipage_mode(app_test, monkeypatch):
+    """Streamlit's old multipage mode (a fresh server, a page opened by its address) runs a page
+    without app.py; frame.require_app() switches it off and reruns through app.py."""
     from streamlit.runtime import pages_manager
     from streamlit.testing.v1 import app_test as app_test_module
 
@@ -58,7 +61,20 @@ def test_frame_missing_would_fail(app_test, monkeypatch):
     at = app_test()
     at.run()
     at.switch_page("pages/methodik.py").run()
-    assert not any("KEK-Klimadashboard" in str(e.value) for e in at.sidebar.markdown)
+    assert any("KEK-Klimadashboard" in str(e.value) for e in at.sidebar.markdown)
+    assert at.title[0].value == "Methodik"
+
+
+def test_every_page_first_requires_app():
+    """The guard is the first statement of every page (after imports and constants)."""
+    import ast
+
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        body = [n for n in ast.parse(page.read_text()).body
+                if not isinstance(n, ast.Import | ast.ImportFrom)
+                and not (isinstance(n, ast.Expr | ast.Assign) and isinstance(n.value, ast.Constant))
+                ]  # fmt: skip
+        assert ast.unparse(body[0]) == "frame.require_app()", page.name
 
 
 def test_overview_shows_network_kpis(app_test, seeded_db):

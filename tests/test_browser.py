@@ -54,3 +54,30 @@ def test_every_page_in_chromium(browser, seeded_db):
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert not errors, errors
+
+
+def test_page_opened_by_its_address_runs_inside_app_and_takes_an_upload(
+    browser, seeded_db, tmp_path
+):
+    """A fresh server, first visit at /hochladen: the page runs through app.py (navigation,
+    sidebar), the uploader speaks German, and a file uploaded in Chromium is checked."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    upload = tmp_path / "kek_2026.csv"
+    upload.write_bytes("Jahr;Energieträger;Menge;Einheit\r\n2026;Strom;5;kWh\r\n".encode())
+    with streamlit_server(seeded_db) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="de-DE")
+        page.goto(f"{url}/hochladen")
+        wait_until_idle(page)
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert "KEK-Klimadashboard" in sidebar and "Überblick" in sidebar
+        assert "\napp\n" not in f"\n{sidebar}\n"
+        dropzone = page.locator("[data-testid='stFileUploaderDropzone']")
+        button = dropzone.locator("[data-testid='stBaseButton-secondary'] p")
+        hint = page.locator("[data-testid='stFileUploaderDropzoneInstructions'] span")
+        after = "el => getComputedStyle(el, '::after').content"
+        assert button.evaluate(after) == '"Datei auswählen"'
+        assert "höchstens 200 MB je Datei" in hint.evaluate(after)
+        page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(upload))
+        page.get_by_text("1 Zeile geprüft, keine Fehler").wait_for(timeout=30000)
+        wait_until_idle(page)
+        page.screenshot(path=str(SHOTS / "hochladen_upload.png"), full_page=True)

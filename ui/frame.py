@@ -18,6 +18,22 @@ DEMO_TEXT = (
 )
 
 
+def require_app() -> None:
+    """First call of every page: make sure the page runs inside app.py, never on its own.
+
+    Why: with a ``pages/`` folder beside app.py, Streamlit starts in its old multipage mode and
+    runs a page opened by its own address (``/hochladen``) *without* app.py (no navigation, no
+    sidebar, later no login) until some visitor has opened ``/``. This switches the mode off
+    (as app.py's ``st.navigation`` does) and reruns, which then goes through app.py to the same
+    page. Uses Streamlit's ``PagesManager`` flag (Streamlit pinned in requirements.txt).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def sidebar() -> None:
     """Sidebar of app.py: who is looking, the data's date, the demo flag."""
     ctx = data.context(data.db_file())

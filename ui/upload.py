@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from kek_data import ingest
+from kek_data import config, ingest
 from kek_data.ingest import store, template
 from kek_data.numbers import format_date, format_number
 from ui import data
@@ -25,6 +25,25 @@ STATE_LABEL = {
     "zurückgenommen": "⏪ zurückgenommen",
     "abgelehnt": "❌ abgelehnt",
 }
+
+
+#: Streamlit's uploader has English texts built in ("Upload", "200MB per file"); CSS swaps them
+#: for German ones (the element ids are those of Streamlit 1.67, pinned in requirements.txt).
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p {font-size: 0}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {
+  content: "Datei auswählen"; font-size: 0.875rem}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "oder hierher ziehen · höchstens %(mb)s MB je Datei · %(types)s"; font-size: 0.875rem}
+</style>"""
+
+
+def german_uploader(types: list[str]) -> None:
+    """German texts for the file uploader: button, drop hint, size limit [MB] and file types."""
+    mb = min(int(st.get_option("server.maxUploadSize")), config.max_upload_bytes() // 2**20)
+    kinds = ", ".join(t.upper() for t in types)
+    st.html(_UPLOADER_CSS % {"mb": format_number(mb, 0), "types": kinds})
 
 
 def who() -> str:

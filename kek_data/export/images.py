@@ -185,8 +185,17 @@ def _call(spec: dict[str, Any], opts: dict[str, Any]) -> bytes:
                 "neu starten."
             )
             raise ImageExportError(_server_broken)
-    if "error" in result:
-        raise ImageExportError(f"Das Bild ließ sich nicht erzeugen: {result['error']}")
+    error = result.get("error")
+    if error is not None and type(error).__module__.startswith("choreographer"):
+        # the link to Chromium broke (browser killed or crashed): restart on the next call
+        _log.warning("Verbindung zu Chromium abgebrochen (%r); Neustart beim nächsten Mal.", error)
+        kaleido.stop_sync_server(silence_warnings=True)
+        raise ImageExportError(
+            "Chromium für den Bildexport ist abgestürzt. Bitte noch einmal versuchen; bleibt "
+            "der Fehler, BROWSER_PATH prüfen."
+        ) from error
+    if error is not None:
+        raise ImageExportError(f"Das Bild ließ sich nicht erzeugen: {error}")
     return result["data"]
 
 

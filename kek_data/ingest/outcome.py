@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kek_data.numbers import format_number, format_t
+from kek_data.numbers import format_count, format_t
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Imported:
             else "geprüft, fehlerfrei (Probelauf, nichts gespeichert)"
         )
         return (
-            f"{self.file_name}: {format_number(self.n_rows, 0)} Zeilen für {self.member_id} "
+            f"{self.file_name}: {format_count(self.n_rows, 'Zeile', 'Zeilen')} "
+            f"für {self.member_id} "
             f"{what} (Jahre {years}{replaced}); {format_t(self.t_co2e)}."
         )
