@@ -12,7 +12,7 @@ import codecs
 
 import pytest
 
-from kek_data.ingest import YearsHaveData, direct, import_file, store
+from kek_data.ingest import ImportFailed, YearsHaveData, direct, import_file, store
 from tests.ingest_util import HEADER, ValidationFailed, csv_bytes, do_import, new_db
 
 ROWS = [
@@ -178,3 +178,14 @@ def test_late_windows_1252_byte_declines_the_direct_path(tmp_path):
     assert not result.direct and result.n_rows == len(rows)
     assert con.execute("SELECT remark FROM activity WHERE site = 'X'").fetchall() == [("€",)]
     assert codecs.decode(data, "cp1252")  # the file really is Windows-1252
+
+
+def test_out_of_memory_is_a_german_error_and_writes_nothing(tmp_path):
+    con, path = new_db(tmp_path)
+    rows = [f"{1990 + i % 35};Strom;{i},5;kWh;S{i // 35};Bemerkung {i}" for i in range(200_000)]
+    with pytest.raises(ImportFailed, match="Arbeitsspeicher"):
+        import_file(con, path, csv_bytes(rows), "gross.csv", "dsw21", "T", memory_limit_mb=16)
+    assert con.execute("SELECT count(*) FROM activity").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM submissions").fetchall() == [(0,)]
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit != "16.0 MiB"

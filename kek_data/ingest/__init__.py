@@ -14,6 +14,7 @@ the use cases shared by the page and the command line, :mod:`.outcome` their res
 """
 
 from kek_data.ingest.errors import (
+    ImportFailed,
     RollbackError,
     StoreError,
     UploadError,
@@ -24,6 +25,7 @@ from kek_data.ingest.store import check_store, history, read_raw, rollback
 from kek_data.ingest.upload import Imported, Preview, check, import_file, record_rejection
 
 __all__ = [
+    "ImportFailed",
     "Imported",
     "Preview",
     "RollbackError",

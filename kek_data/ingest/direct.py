@@ -23,6 +23,7 @@ say something different. Quantities [unit as reported]; totals [kWh] and [t CO�
 from __future__ import annotations
 
 import codecs
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import duckdb
 
 from kek_data import config, db
 from kek_data.ingest import loader, reader, store, validate
-from kek_data.ingest.errors import UploadError, YearsHaveData
+from kek_data.ingest.errors import ImportFailed, UploadError, YearsHaveData
 from kek_data.ingest.outcome import Imported
 
 PENDING = -1  #: submission_id of rows appended but not yet checked (never committed)
@@ -163,30 +164,43 @@ def try_import(
         }
         names = validate.names_for(hm)(src.ncols)
         if memory_limit_mb:  # an int, checked: no input reaches the SQL text
-            con.execute(f"SET memory_limit = '{int(memory_limit_mb)}MiB'")
+            with contextlib.suppress(duckdb.OutOfMemoryException):  # already above: no cap
+                con.execute(f"SET memory_limit = '{int(memory_limit_mb)}MiB'")
         con.execute("BEGIN TRANSACTION")
         progress(0.3, f"{reader.mb(keeper.size)} werden geprüft und geschrieben …")
         try:
             done = _append(con, keeper, shape, src, names, params, replace, submitted_by)
         except DECLINE:
-            con.execute("ROLLBACK")
+            _rollback(con)
             return None
         except _Refused as refused:
-            con.execute("ROLLBACK")
+            _rollback(con)
             keeper.durable()
             store.record_rejected(con, **refused.fields, errors=[str(refused.exc)])
             raise refused.exc from None
+        except duckdb.OutOfMemoryException as exc:
+            _rollback(con)
+            raise ImportFailed(
+                f"{file_name}: Für den Import reicht der Arbeitsspeicher nicht ({exc}). Es wurde "
+                "nichts übernommen. Bitte die Datei aufteilen oder KEK_IMPORT_MEMORY_MB erhöhen."
+            ) from exc
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         if done is None:
-            con.execute("ROLLBACK")
+            _rollback(con)
         return done
     finally:
         if memory_limit_mb:
             con.execute("RESET memory_limit")
         src.close()
         con.execute(db.sql("upload_drop"))
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, unless DuckDB already ended the transaction (a failed COMMIT does)."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
 
 
 def _append(

@@ -39,6 +39,10 @@ class YearsHaveData(KekError):
         )
 
 
+class ImportFailed(KekError):
+    """The database could not take the rows (e.g. out of memory); nothing was written."""
+
+
 class RollbackError(KekError):
     """A submission cannot be rolled back (unknown, rejected or already rolled back)."""
 
