@@ -63,17 +63,21 @@ def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
     """Achieved (last 5 years) vs required rate to 2030, per member.
 
     achieved/required: linear, in % of the latest year's emissions per year [%/a] (defined also
-    for targets of zero). The compound rates are in :func:`path_table`.
+    for targets of zero). The compound rates are in :func:`path_table`. A member whose rates
+    start from an older reporting year than the newest among the rows is labelled with its year,
+    e.g. "Caritas (2024)", as in :func:`gap_table`.
     """
+    shown = [(m, kpis[m.member_id]) for m in members.itertuples() if m.member_id in kpis]
+    newest = max((k.latest_year for _, k in shown if k.latest_year is not None), default=None)
     rows = []
-    for m in members.itertuples():
-        k = kpis.get(m.member_id)
-        if k is None:
-            continue
+    for m, k in shown:
+        label = m.short_name
+        if k.latest_year is not None and k.latest_year != newest:
+            label += f" ({k.latest_year})"
         rows.append(
             {
                 "member_id": m.member_id,
-                "short_name": m.short_name,
+                "short_name": label,
                 "achieved": rate_pct(k.achieved, k.latest),
                 "required": rate_pct(k.required_2030, k.latest),
             }

@@ -38,7 +38,8 @@ st.caption(
     "mittlere "
     "Minderung pro Jahr der letzten fünf Jahre. Nötig: mittlere Minderung pro Jahr vom letzten "
     "Berichtsjahr bis zum eigenen Pfadwert 2030 (kek_data/paths.py: achieved_rate, "
-    "required_rate; kek_data/views.py: rates_table)."
+    "required_rate; kek_data/views.py: rates_table). Ein Jahr in Klammern: das letzte "
+    "vollständige Berichtsjahr dieses Mitglieds, wenn es älter ist als das der anderen."
 )
 
 year = int(totals.index.max())

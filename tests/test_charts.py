@@ -67,3 +67,14 @@ def test_gap_chart_labels_older_reporting_years(con):
     # demo: Caritas' 2025 lacks Benzin, its newest complete year is 2024
     assert "Caritas (2024)" in list(table["short_name"])
     assert "DSW21" in list(table["short_name"])
+
+
+def test_rates_chart_labels_older_reporting_years(con):
+    from kek_data import views
+
+    kpis = progress.member_kpis(con, NETWORK_MANAGER)
+    members = emissions.members(con, NETWORK_MANAGER)
+    names = list(views.rates_table(kpis, members)["short_name"])
+    assert "Caritas (2024)" in names and "DSW21" in names
+    only_caritas = members[members["member_id"] == "caritas"]
+    assert list(views.rates_table(kpis, only_caritas)["short_name"]) == ["Caritas"]

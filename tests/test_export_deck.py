@@ -190,7 +190,8 @@ def test_deck_rates_agree_with_the_rates_chart(prs, mcon):
     """The table's percentages are the bars of the chart on the next slide."""
     snap = figures.load(mcon, NETWORK_MANAGER)
     fig = figures.build_from(snap, "vergleich-raten")
-    achieved = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
+    # the chart labels a member on an older complete year "Caritas (2024)"; the table its value
+    achieved = {x.split(" (")[0]: y for x, y in zip(fig.data[0].x, fig.data[0].y, strict=True)}
     rows = table_rows(prs.slides[13])[1:-1]
     for row in rows:
         assert row[5] == wd.format_pct(achieved[row[0]], 1)
