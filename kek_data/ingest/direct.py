@@ -163,9 +163,9 @@ def try_import(
             "has_bemerkung": "bemerkung" in hm.present,
         }
         names = validate.names_for(hm)(src.ncols)
-        if memory_limit_mb:  # an int, checked: no input reaches the SQL text
+        if memory_limit_mb:
             with contextlib.suppress(duckdb.OutOfMemoryException):  # already above: no cap
-                con.execute(f"SET memory_limit = '{int(memory_limit_mb)}MiB'")
+                db.execute(con, "set_memory_limit", limit=f"{int(memory_limit_mb)}MiB")
         con.execute("BEGIN TRANSACTION")
         progress(0.3, f"{reader.mb(keeper.size)} werden geprüft und geschrieben …")
         try:

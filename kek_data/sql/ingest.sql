@@ -424,3 +424,7 @@ SET submission_id = $submission_id,
     line_no = rowid - (SELECT min(rowid) FROM activity WHERE submission_id = $pending)
               + $first_line
 WHERE submission_id = $pending;
+
+-- name: set_memory_limit
+-- DuckDB's memory cap for this instance, e.g. '256MiB' (the command line's direct import).
+SET memory_limit = $limit;
