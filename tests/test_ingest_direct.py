@@ -189,3 +189,21 @@ def test_out_of_memory_is_a_german_error_and_writes_nothing(tmp_path):
     assert con.execute("SELECT count(*) FROM submissions").fetchall() == [(0,)]
     limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     assert limit != "16.0 MiB"
+
+
+def test_file_not_stored_means_nothing_imported(tmp_path, monkeypatch):
+    """Command line: the raw file could not be kept (disk full), so the import is rolled back."""
+    from kek_data.ingest import StoreError
+
+    con, path = new_db(tmp_path)
+    file = tmp_path / "kek_2024.csv"
+    file.write_bytes(csv_bytes(ROWS))
+
+    def full_disk(*args, **kwargs):
+        raise StoreError("Die Originaldatei kann nicht gespeichert werden (Platte voll).")
+
+    monkeypatch.setattr(store, "keep_raw_file", full_disk)
+    with pytest.raises(StoreError, match="Platte voll"):
+        import_file(con, path, None, file.name, "dsw21", "Test", source_path=file)
+    assert con.execute("SELECT count(*) FROM activity").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM submissions").fetchall() == [(0,)]

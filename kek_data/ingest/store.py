@@ -57,6 +57,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _not_stored(folder: Path, exc: OSError) -> StoreError:
+    return StoreError(
+        f"Die Originaldatei kann nicht gespeichert werden ({folder}: {exc}). "
+        "Es wurde nichts importiert; bitte Speicherplatz und Schreibrechte prüfen."
+    )
+
+
 def keep_raw(
     db_path: str | os.PathLike[str] | None, data: bytes, sha256: str | None = None
 ) -> Path:
@@ -75,10 +82,7 @@ def keep_raw(
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except OSError as exc:
-        raise StoreError(
-            f"Die Originaldatei kann nicht gespeichert werden ({target.parent}: {exc}). "
-            "Es wurde nichts importiert; bitte Speicherplatz und Schreibrechte prüfen."
-        ) from exc
+        raise _not_stored(target.parent, exc) from exc
     return target
 
 
@@ -116,10 +120,7 @@ def keep_raw_file(
             _fsync_dir(target.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StoreError(
-            f"Die Originaldatei kann nicht gespeichert werden ({root}: {exc}). "
-            "Es wurde nichts importiert; bitte Speicherplatz und Schreibrechte prüfen."
-        ) from exc
+        raise _not_stored(root, exc) from exc
     return digest.hexdigest(), size
 
 
