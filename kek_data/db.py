@@ -7,6 +7,7 @@ Opening an older file applies the missing migrations in order inside one transac
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import cache
 from pathlib import Path
@@ -80,9 +81,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             )
         con.execute("COMMIT")
     except Exception as exc:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise DatabaseError(f"Migration der Datenbank fehlgeschlagen: {exc}") from exc
     return pending[-1][0]
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, unless DuckDB already ended it (a failed COMMIT does).
+
+    Why: in ``except`` after a failed COMMIT a plain ROLLBACK raises "no transaction is active"
+    and hides the error that matters.
+    """
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
 
 
 def connect(

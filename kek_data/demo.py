@@ -103,7 +103,7 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
         _seed_targets(con)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        db.rollback(con)
         raise
     return len(rows)
 

@@ -54,7 +54,7 @@ def sync(con: duckdb.DuckDBPyConnection, data_dir: Path | None = None) -> bool:
         con.execute(db.sql("meta_set"), {"key": "reference_hash", "value": digest})
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        db.rollback(con)
         raise
     return True
 

@@ -216,3 +216,16 @@ def test_zero_year_wording():
     assert wording.zero_year(None) == "nie"
     assert wording.zero_year(2054) == "2054"
     assert wording.zero_year(2305) == "nach 2100"
+
+
+def test_rollback_keeps_the_error_that_ended_the_transaction(tmp_path):
+    """db.rollback undoes an open transaction and is silent when DuckDB already ended it."""
+    con = db.connect(tmp_path / "kek.duckdb")
+    con.execute("BEGIN TRANSACTION")
+    con.execute("CREATE TABLE t (x INTEGER)")
+    db.rollback(con)
+    assert not con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 't'"
+    ).fetchall()[0][0]
+    db.rollback(con)  # no transaction open any more (as after a failed COMMIT): no new error
+    con.close()

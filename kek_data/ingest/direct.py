@@ -41,20 +41,18 @@ DECLINE = (duckdb.InvalidInputException, duckdb.ConversionException)
 
 
 class Shape:
-    """What one pass over the raw bytes tells: line breaks, quotes, NUL bytes, last byte.
+    """What one pass over the raw bytes tells: line breaks, NUL bytes, last byte.
 
     Fed block by block by :class:`kek_data.ingest.store.Keeper` while DuckDB parses.
     """
 
     def __init__(self) -> None:
         self.newlines = 0
-        self.has_quote = False
         self.has_nul = False
         self.last = b""
 
     def __call__(self, block: bytes) -> None:
         self.newlines += block.count(b"\n")
-        self.has_quote = self.has_quote or b'"' in block
         self.has_nul = self.has_nul or b"\x00" in block
         if block:
             self.last = block[-1:]
@@ -171,36 +169,30 @@ def try_import(
         try:
             done = _append(con, keeper, shape, src, names, params, replace, submitted_by)
         except DECLINE:
-            _rollback(con)
+            db.rollback(con)
             return None
         except _Refused as refused:
-            _rollback(con)
+            db.rollback(con)
             keeper.durable()
             store.record_rejected(con, **refused.fields, errors=[str(refused.exc)])
             raise refused.exc from None
         except duckdb.OutOfMemoryException as exc:
-            _rollback(con)
+            db.rollback(con)
             raise ImportFailed(
                 f"{file_name}: Für den Import reicht der Arbeitsspeicher nicht ({exc}). Es wurde "
                 "nichts übernommen. Bitte die Datei aufteilen oder KEK_IMPORT_MEMORY_MB erhöhen."
             ) from exc
         except BaseException:
-            _rollback(con)
+            db.rollback(con)
             raise
         if done is None:
-            _rollback(con)
+            db.rollback(con)
         return done
     finally:
         if memory_limit_mb:
             con.execute("RESET memory_limit")
         src.close()
         con.execute(db.sql("upload_drop"))
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back, unless DuckDB already ended the transaction (a failed COMMIT does)."""
-    with contextlib.suppress(duckdb.TransactionException):
-        con.execute("ROLLBACK")
 
 
 def _append(
@@ -218,7 +210,7 @@ def _append(
     keeper.inspected.wait()
     if keeper.error is not None:
         raise keeper.error
-    if shape.has_quote or shape.has_nul or n_rows == 0 or n_rows != shape.records(src.skip):
+    if shape.has_nul or n_rows == 0 or n_rows != shape.records(src.skip):
         return None
     pending = {"pending": PENDING}
     if db.query_rows(con, "upload_direct_duplicates", **pending)[0][0]:
@@ -231,14 +223,7 @@ def _append(
     years = [int(r[0]) for r in totals]
     have = db.query_rows(con, "upload_direct_years_with_data", member_id=member_id, years=years)
     existing = [int(r[0]) for r in have]
-    fields = {
-        "member_id": member_id,
-        "submitted_by": submitted_by,
-        "file_name": src.file_name,
-        "sha256": keeper.sha256(),
-        "size_bytes": keeper.size,
-        "n_rows": n_rows,
-    }
+    fields = {**keeper.submission(member_id, submitted_by, src.file_name), "n_rows": n_rows}
     if existing and not replace:
         raise _Refused(fields, YearsHaveData(member_id, existing))
     sid = store.record(con, **fields, status=store.IMPORTED)

@@ -181,6 +181,16 @@ class Keeper(threading.Thread):
         if self.error is not None:
             raise self.error
 
+    def submission(self, member_id: str, submitted_by: str, file_name: str) -> dict[str, object]:
+        """The fields of :func:`record` that describe this file (waits for the hash)."""
+        return {
+            "member_id": member_id,
+            "submitted_by": submitted_by,
+            "file_name": file_name,
+            "sha256": self.sha256(),
+            "size_bytes": self.size,
+        }
+
 
 def has_raw(db_path: str | os.PathLike[str] | None, sha256: str) -> bool:
     """Whether the store holds the file with this SHA-256."""
@@ -278,7 +288,7 @@ def commit_import(
             before_commit()
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        db.rollback(con)
         raise
     return submission_id, existing
 

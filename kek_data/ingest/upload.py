@@ -178,13 +178,7 @@ def import_file(
 
     def fields() -> dict[str, object]:
         assert keeper is not None
-        return {
-            "member_id": member_id,
-            "submitted_by": submitted_by,
-            "file_name": file_name,
-            "sha256": keeper.sha256(),
-            "size_bytes": keeper.size,
-        }
+        return keeper.submission(member_id, submitted_by, file_name)
 
     try:
         checked = _validated(con, data, file_name, source_path, progress)
