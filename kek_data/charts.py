@@ -8,11 +8,13 @@ demo notice). Values in [t CO₂e] unless a function says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from kek_data import status
 
 #: Paul Tol "muted" (colour-blind safe) plus grey; member colour = palette[sort_order − 1].
 MEMBER_PALETTE = (
@@ -33,13 +35,18 @@ CARRIER_COLORS = {
 }
 PATH_COLOR = "#B2182B"
 MEMBERS_PATH_COLOR = "#2166AC"
-STATUS_COLORS = {"gruen": "#1A9850", "gelb": "#E6AB02", "rot": "#D73027", "ohne Ziel": "#999999"}
+STATUS_COLORS = {key: light.color for key, light in status.LIGHTS.items()}
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 DEMO_NOTICE = "Demodaten (fiktiv)"
 T_FORMAT = ",.0f"
 #: Above this many members, stacked and pie charts show the largest ones and "Weitere (n)".
 MAX_SERIES = 12
 OTHERS_COLOR = "#BBBBBB"
+#: How bars of incomplete data look: hatched and lighter, with these legend entries.
+PARTIAL_PATTERN = "/"
+PARTIAL_OPACITY = 0.55
+PARTIAL_LABEL = "teilweise gemeldet (nicht alle Energieträger)"
+OLDER_LABEL = "schraffiert: letztes vollständiges Jahr eingesetzt"
 
 
 @dataclass(frozen=True)
@@ -120,33 +127,72 @@ def _hover(unit: str = "t CO₂e") -> str:
     return "%{fullData.name}: %{y:,.1f} " + unit + "<extra></extra>"
 
 
+def _marks(years: list, hatched: set[int] | frozenset[int], color: str) -> dict:
+    """Bar marker of ``color`` that hatches and lightens the bars of ``hatched`` years."""
+    return {
+        "color": color,
+        "pattern": {
+            "shape": [PARTIAL_PATTERN if y in hatched else "" for y in years],
+            "fgcolor": "#FFFFFF",
+            "solidity": 0.45,
+        },
+        "opacity": [PARTIAL_OPACITY if y in hatched else 1.0 for y in years] if hatched else 1.0,
+    }
+
+
+def _partial_legend(fig: go.Figure, name: str) -> None:
+    """One legend entry explaining the hatched bars (a legend-only bar without data)."""
+    fig.add_bar(
+        x=[None], y=[None], name=name, marker_color="#9A9A9A",
+        marker_pattern={"shape": PARTIAL_PATTERN, "fgcolor": "#FFFFFF", "solidity": 0.45},
+        hoverinfo="skip",
+    )  # fmt: skip
+
+
 def network_stacked(
-    totals: pd.DataFrame, members: pd.DataFrame, paths: pd.DataFrame, ctx: Context
+    totals: pd.DataFrame,
+    members: pd.DataFrame,
+    paths: pd.DataFrame,
+    ctx: Context,
+    older: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Network total stacked by member against the network path and the sum of member paths.
 
-    ``totals``: wide [t CO₂e] (index year, columns member_id); ``members``: member_id,
-    short_name, sort_order; ``paths``: year, network_path, members_path.
+    ``totals``: wide [t CO₂e] (index year, columns member_id) — the values each year counts;
+    ``older``: same shape, True where a member counts with an older complete year (hatched);
+    ``members``: member_id, short_name, sort_order; ``paths``: year, network_path, members_path.
     """
     fig = go.Figure()
     members = members[members["member_id"].isin(totals.columns)]
     shown, others = _largest(members, totals)
+    years = list(totals.index)
+    any_older = False
+
+    def hatched(ids: list[str]) -> set[int]:
+        if older is None:
+            return set()
+        cols = [c for c in ids if c in older.columns]
+        mask = older[cols].any(axis=1) if cols else pd.Series(False, index=older.index)
+        return {int(y) for y, flag in mask.items() if flag}
+
     for m in shown.itertuples():
+        marks = hatched([m.member_id])
+        any_older = any_older or bool(marks)
         fig.add_bar(
-            x=list(totals.index),
-            y=totals[m.member_id].tolist(),
-            name=m.short_name,
-            marker_color=member_color(m.sort_order),
-            hovertemplate=_hover(),
-        )
+            x=years, y=totals[m.member_id].tolist(), name=m.short_name,
+            marker=_marks(years, marks, member_color(m.sort_order)), hovertemplate=_hover(),
+        )  # fmt: skip
     if len(others):
+        ids = list(others["member_id"])
+        marks = hatched(ids)
+        any_older = any_older or bool(marks)
         fig.add_bar(
-            x=list(totals.index),
-            y=totals[list(others["member_id"])].sum(axis=1).tolist(),
+            x=years, y=totals[ids].sum(axis=1).tolist(),
             name=f"Weitere ({len(others)} Mitglieder)",
-            marker_color=OTHERS_COLOR,
-            hovertemplate=_hover(),
-        )
+            marker=_marks(years, marks, OTHERS_COLOR), hovertemplate=_hover(),
+        )  # fmt: skip
+    if any_older:
+        _partial_legend(fig, OLDER_LABEL)
     _path_lines(fig, paths)
     fig.update_layout(barmode="stack")
     return finish(fig, "Emissionen des Netzwerks nach Mitglied und Zielpfad", ctx)
@@ -192,10 +238,17 @@ def member_breakdown(
     title: str,
     ctx: Context,
     carrier_names: Mapping[str, str],
+    partial_years: set[int] | frozenset[int] = frozenset(),
 ) -> go.Figure:
-    """One member's emissions stacked by ``by`` ('carrier_id' or 'scope') against its path."""
+    """One member's emissions stacked by ``by`` ('carrier_id' or 'scope') against its path.
+
+    Years in ``partial_years`` (not every carrier reported) are drawn lighter and hatched, with
+    a legend entry: their bars understate the year.
+    """
     fig = go.Figure()
     wide = detail.pivot_table(index="year", columns=by, values="t_co2e", aggfunc="sum")
+    years = [int(y) for y in wide.index]
+    partial = {y for y in partial_years if y in years}
     for key in wide.columns:
         if by == "carrier_id":
             name, color = carrier_names.get(key, key), CARRIER_COLORS.get(key, "#777777")
@@ -203,14 +256,16 @@ def member_breakdown(
             name = f"Scope {key}"
             color = "#0072B2" if int(key) == 2 else "#E69F00"
         fig.add_bar(
-            x=list(wide.index), y=wide[key].tolist(), name=name, marker_color=color,
+            x=years, y=wide[key].tolist(), name=name, marker=_marks(years, partial, color),
             hovertemplate=_hover(),
         )  # fmt: skip
+    if partial:
+        _partial_legend(fig, PARTIAL_LABEL)
     if path:
-        years = sorted(path)
+        path_years = sorted(path)
         fig.add_scatter(
-            x=years,
-            y=[path[y] for y in years],
+            x=path_years,
+            y=[path[y] for y in path_years],
             name="Zielpfad",
             mode="lines",
             line={"color": PATH_COLOR, "width": 3, "dash": "dash"},
@@ -225,14 +280,18 @@ def indexed(
     members: pd.DataFrame,
     ctx: Context,
     base_years: Mapping[str, int] | None = None,
+    partial: Mapping[str, Iterable[int]] | None = None,
 ) -> go.Figure:
     """Each member's emissions indexed to its base year = 100 [Index].
+
+    ``partial``: member_id → years reported only in part; drawn as open circles off the line.
 
     ``base_years``: member_id → base year of its target; without one (or without data in that
     year) the member's first reported year is the base.
     """
     fig = go.Figure()
     base_years = base_years or {}
+    any_partial = False
     for m in members.itertuples():
         values = series.get(m.member_id) or {}
         if not values:
@@ -240,22 +299,42 @@ def indexed(
         base_year = base_years.get(m.member_id)
         first = values[base_year if base_year in values else min(values)]
         years = sorted(values)
+        gaps = set((partial or {}).get(m.member_id, ()))
+        index = {y: values[y] / first * 100 if first else None for y in years}
+        color = member_color(m.sort_order)
         fig.add_scatter(
             x=years,
-            y=[values[y] / first * 100 if first else None for y in years],
+            y=[None if y in gaps else index[y] for y in years],
             name=m.short_name,
+            legendgroup=m.member_id,
             mode="lines+markers",
-            line={"color": member_color(m.sort_order), "width": 2},
+            line={"color": color, "width": 2},
             hovertemplate="%{fullData.name}: %{y:,.1f}<extra></extra>",
         )
+        if gaps & set(years):
+            any_partial = True
+            marked = sorted(gaps & set(years))
+            fig.add_scatter(
+                x=marked, y=[index[y] for y in marked], name=m.short_name,
+                legendgroup=m.member_id, showlegend=False, mode="markers",
+                marker={"symbol": "circle-open", "size": 9, "color": color, "line": {"width": 2}},
+                hovertemplate="%{fullData.name}: %{y:,.1f} (" + PARTIAL_LABEL
+                + ")<extra></extra>",
+            )  # fmt: skip
+    if any_partial:
+        fig.add_scatter(
+            x=[None], y=[None], name=f"○ {PARTIAL_LABEL}", mode="markers",
+            marker={"symbol": "circle-open", "size": 9, "color": "#6B6B6B"}, hoverinfo="skip",
+        )  # fmt: skip
     fig.add_hline(y=100, line={"color": "#999999", "width": 1})
     finish(fig, "Entwicklung im Vergleich (Basisjahr = 100)", ctx, y_title="Index")
     fig.update_yaxes(tickformat=",.0f", rangemode="normal")
     return fig
 
 
-def rates(table: pd.DataFrame, ctx: Context) -> go.Figure:
-    """Achieved vs required reduction per year, both in [% of the latest year's emissions per year].
+def rates(table: pd.DataFrame, ctx: Context, year: int | None) -> go.Figure:
+    """Achieved vs required reduction per year, both in [% of each member's reporting-year
+    emissions per year]; required: to the own path value in ``year``.
 
     Columns short_name, achieved, required. Linear rates are used here because a compound rate
     to a target of zero does not exist.
@@ -266,7 +345,7 @@ def rates(table: pd.DataFrame, ctx: Context) -> go.Figure:
         marker_color="#44AA99", hovertemplate="%{x}: %{y:,.1f} %/a<extra>erreicht</extra>",
     )  # fmt: skip
     fig.add_bar(
-        x=table["short_name"], y=table["required"], name="nötig bis 2030",
+        x=table["short_name"], y=table["required"], name=f"nötig bis {year}",
         marker_color="#CC6677", hovertemplate="%{x}: %{y:,.1f} %/a<extra>nötig</extra>",
     )  # fmt: skip
     fig.update_layout(barmode="group")

@@ -43,29 +43,82 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary(con) -> dict:
-    """The figures of ``summary --json``: network and member totals [t CO₂e], activity [kWh]."""
-    from kek_data import emissions
+def _kpi_json(k) -> dict:
+    """Key figures of one series as JSON (values rounded to 6 decimals) [t CO₂e, %/a]."""
 
-    detail = emissions.detail(con, NETWORK_MANAGER)
-    network = {str(y): round(v, 6) for y, v in emissions.series(detail).items()}
-    members: dict[str, dict[str, float]] = {}
+    def r(v):
+        return None if v is None else round(float(v), 6)
+
+    return {
+        "year": k.latest_year,
+        "t_co2e": r(k.latest),
+        "base_year": k.base_year,
+        "base_t_co2e": r(k.base),
+        "change_pct": r(k.change_pct),
+        "path_t_co2e": r(k.path_latest),
+        "gap_t_co2e": r(k.gap_latest),
+        "status": k.status,
+        "rate_basis": k.rate_basis,
+        "achieved_pct_per_year": r(k.achieved_pct),
+        "achieved_t_per_year": r(k.achieved and k.achieved.t_per_year),
+        "zero_year": k.zero_year,
+        "steps": {
+            str(y): {
+                "path_t_co2e": r(s.path),
+                "to_go_t_co2e": r(s.to_go),
+                "required_t_per_year": r(s.required.t_per_year),
+                "required_pct_per_year": r(s.required_pct),
+                "trend_gap_t_co2e": r(s.trend_gap),
+            }
+            for y, s in k.steps.items()
+        },
+        "budget": None
+        if k.budget is None
+        else {"end": k.budget_end, "budget": r(k.budget.budget), "used": r(k.budget.used),
+              "left": r(k.budget.left)},
+    }  # fmt: skip
+
+
+def summary(con, year: int | None = None) -> dict:
+    """The figures of ``summary --json``, read from the report snapshot (network manager).
+
+    ``network``: network totals per year under the completeness rule [t CO₂e]; ``members``:
+    each member's series up to its counted year; ``activity``: [kWh] per member, year, carrier
+    (as reported, partial years included); ``report``: the key figures of the reporting year.
+    """
+    from kek_data import report
+
+    rep = report.build(con, NETWORK_MANAGER, year)
+    network = {str(y): round(v, 6) for y, v in rep.network.series.items()}
+    members = {
+        m: {str(y): round(v, 6) for y, v in r.kpi.series.items()} for m, r in rep.member.items()
+    }
     activity: dict[str, dict[str, dict[str, float]]] = {}
-    for r in detail.itertuples():
-        year = str(r.year)
-        members.setdefault(r.member_id, {}).setdefault(year, 0.0)
-        members[r.member_id][year] += float(r.t_co2e)
-        if r.carrier_id != "sonstige" and r.kwh == r.kwh:  # NaN check: direct emissions have no kWh
-            carriers = activity.setdefault(r.member_id, {}).setdefault(year, {})
-            carriers[r.carrier_id] = carriers.get(r.carrier_id, 0.0) + float(r.kwh)
-    members = {m: {y: round(v, 6) for y, v in ys.items()} for m, ys in members.items()}
-    return {"network": network, "members": members, "activity": activity}
+    for d in rep.detail.itertuples():
+        if d.carrier_id != "sonstige" and d.kwh == d.kwh:  # NaN check: direct emissions: no kWh
+            carriers = activity.setdefault(d.member_id, {}).setdefault(str(d.year), {})
+            carriers[d.carrier_id] = carriers.get(d.carrier_id, 0.0) + float(d.kwh)
+    return {
+        "network": network,
+        "members": members,
+        "activity": activity,
+        "report": {
+            "year": rep.year,
+            "coverage": rep.coverage_text(),
+            "lights": rep.lights,
+            "network": _kpi_json(rep.network),
+            "members": {
+                m: _kpi_json(r.kpi) | {"state": r.state, "partial_years": sorted(r.partial_years)}
+                for m, r in rep.member.items()
+            },
+        },
+    }
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    """Print the network and member totals (JSON with --json, else a German table)."""
+    """Print the network totals and key figures (JSON with --json, else German lines)."""
     con = db.connect(args.db)
-    data = summary(con)
+    data = summary(con, args.year)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
         print()
@@ -74,6 +127,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     for year, value in data["network"].items():
         print(f"{year}  {format_t(value)}")
+    print(data["report"]["coverage"])
     return 0
 
 
@@ -85,8 +139,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="Demodaten (fiktiv) laden")
     p.add_argument("--db", help="Pfad der DuckDB-Datei (Standard: KEK_DB oder data/kek.duckdb)")
     p.set_defaults(func=cmd_init)
-    p = sub.add_parser("summary", help="Summen je Jahr ausgeben")
+    p = sub.add_parser("summary", help="Summen je Jahr und Kennzahlen ausgeben")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--year", type=int, help="Berichtsjahr (Standard: neuestes Jahr mit Daten)")
     p.add_argument("--db")
     p.set_defaults(func=cmd_summary)
     for module_name, commands in COMMAND_MODULES.items():

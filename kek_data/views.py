@@ -1,163 +1,171 @@
 """Tables behind the pages: key figures per member as numbers, and their German display form.
 
-Why: the pages and the exports show the same tables; they are built here from
-:mod:`kek_data.progress` so that a number on screen is two hops from its formula. Numeric tables
+Why: the pages and the exports show the same tables; they are built here from the report
+snapshot (:mod:`kek_data.report`) and choose and label its figures, computing nothing new, so
+that a number on screen is two hops from its formula. Numeric tables
 keep [t CO₂e], [%] and [%/a] as floats (for downloads); :func:`german` turns them into text
 for display ("1.234,5").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from kek_data import config
+from kek_data import status
 from kek_data.numbers import format_numbers
-from kek_data.progress import Kpi
-from kek_data.wording import rate_pct, zero_year
+from kek_data.report import Report
+from kek_data.wording import zero_year
 
-STATUS_LABEL = {
-    "gruen": "🟢 auf Kurs",
-    "gelb": "🟡 knapp",
-    "rot": "🔴 Rückstand",
-    "ohne Ziel": "⚪ ohne Ziel",
-}
+STATUS_LABEL = {key: light.label for key, light in status.LIGHTS.items()}
 
 
-def status_counts(kpis: Mapping[str, Kpi]) -> dict[str, int]:
-    """How many members are green, yellow, red or without a target."""
-    counts = dict.fromkeys(STATUS_LABEL, 0)
-    for k in kpis.values():
-        counts[k.status] = counts.get(k.status, 0) + 1
-    return counts
+def status_line(lights: Mapping[str, int]) -> str:
+    """The traffic-light counts in one line, e.g. "🟢 auf Kurs: **3** · 🟡 knapp: **1** · …"."""
+    return " · ".join(f"{STATUS_LABEL[key]}: **{n}**" for key, n in lights.items())
 
 
-def _rate(rate) -> float | None:
-    return None if rate is None else rate.pct_per_year
-
-
-def member_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
-    """One row per member: latest year and value, change vs base, path, gap, status [t CO₂e, %]."""
+def member_table(rep: Report) -> pd.DataFrame:
+    """One row per visible member in the reporting year, plus the network sum for a viewer who
+    sees every member (so the rows add up to the total shown) [t CO₂e, %]."""
     rows = []
-    for m in members.itertuples():
-        k = kpis.get(m.member_id)
-        if k is None:
-            continue
+    for r in rep.member.values():
+        k = r.kpi
         rows.append(
             {
-                "Mitglied": m.short_name,
+                "Mitglied": r.short_name,
                 "Jahr": k.latest_year,
+                f"Meldung {rep.year}": r.state,
                 "Emissionen [t CO₂e]": k.latest,
                 "Basisjahr": k.base_year,
                 "Veränderung ggü. Basis [%]": k.change_pct,
                 "Zielpfad [t CO₂e]": k.path_latest,
                 "Abstand zum Pfad [t CO₂e]": k.gap_latest,
-                "Status": STATUS_LABEL.get(k.status, k.status),
+                "Status": STATUS_LABEL[k.status],
             }
         )
-    return pd.DataFrame(rows)
-
-
-def rates_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
-    """Achieved (last 5 years) vs required rate to 2030, per member.
-
-    achieved/required: linear, in % of the latest year's emissions per year [%/a] (defined also
-    for targets of zero). The compound rates are in :func:`path_table`. A member whose rates
-    start from an older reporting year than the newest among the rows is labelled with its year,
-    e.g. "Caritas (2024)", as in :func:`gap_table`.
-    """
-    shown = [(m, kpis[m.member_id]) for m in members.itertuples() if m.member_id in kpis]
-    newest = max((k.latest_year for _, k in shown if k.latest_year is not None), default=None)
-    rows = []
-    for m, k in shown:
-        label = m.short_name
-        if k.latest_year is not None and k.latest_year != newest:
-            label += f" ({k.latest_year})"
+    if rep.viewer.sees_all_members and rows:
+        n = rep.network
         rows.append(
             {
-                "member_id": m.member_id,
-                "short_name": label,
-                "achieved": rate_pct(k.achieved, k.latest),
-                "required": rate_pct(k.required_2030, k.latest),
+                "Mitglied": "Netzwerk gesamt",
+                "Jahr": rep.year,
+                f"Meldung {rep.year}": f"{len(rep.coverage.complete)} von "
+                f"{rep.coverage.n_members} vollständig",
+                "Emissionen [t CO₂e]": n.latest,
+                "Basisjahr": n.base_year,
+                "Veränderung ggü. Basis [%]": n.change_pct,
+                "Zielpfad [t CO₂e]": n.path_latest,
+                "Abstand zum Pfad [t CO₂e]": n.gap_latest,
+                "Status": STATUS_LABEL[n.status],
             }
         )
     return pd.DataFrame(rows)
 
 
-def gap_table(
-    kpis: Mapping[str, Kpi], members: pd.DataFrame, year: int | None = None
-) -> pd.DataFrame:
-    """Gap to the own path in each member's reporting year [t CO₂e] with status.
+def first_reference_year(rep: Report) -> int | None:
+    """The network's first reference year after the reporting year (e.g. 2030) [a]."""
+    later = [y for y in rep.reference_years if y > rep.year]
+    return later[0] if later else None
 
-    A member whose newest complete year is not ``year`` is labelled with its year, e.g.
-    "Caritas (2024)", so the chart never passes an older gap off as one of ``year``.
+
+def rates_table(rep: Report, member_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Achieved vs required rate per member [% of the member's reporting year per year].
+
+    achieved: over the trend window up to the member's reporting year; required: from there to
+    its own path value in the network's first reference year (:func:`first_reference_year`).
+    Linear, so defined also for targets of zero. Members counted with an older year are
+    labelled with it, e.g. "Caritas (2024)".
     """
+    wanted = set(rep.member) if member_ids is None else set(member_ids)
+    year = first_reference_year(rep)
     rows = []
-    for m in members.itertuples():
-        k = kpis.get(m.member_id)
-        if k is None or k.gap_latest is None:
+    for r in rep.member.values():
+        if r.member_id not in wanted:
             continue
-        label = m.short_name
-        if year is not None and k.latest_year != year:
-            label += f" ({k.latest_year})"
-        rows.append({"short_name": label, "gap": k.gap_latest, "status": k.status})
+        step = r.kpi.step(year) if year else None
+        rows.append(
+            {
+                "member_id": r.member_id,
+                "short_name": r.label(rep.year),
+                "achieved": r.kpi.achieved_pct,
+                "required": None if step is None else step.required_pct,
+            }
+        )
+    return pd.DataFrame(rows, columns=["member_id", "short_name", "achieved", "required"])
+
+
+def gap_table(rep: Report) -> pd.DataFrame:
+    """Gap to the own path in each member's counted year [t CO₂e] with status.
+
+    A member counted with an older complete year is labelled with it, e.g. "Caritas (2024)".
+    """
+    rows = [
+        {"short_name": r.label(rep.year), "gap": r.kpi.gap_latest, "status": r.kpi.status}
+        for r in rep.member.values()
+        if r.kpi.gap_latest is not None
+    ]
     return pd.DataFrame(rows, columns=["short_name", "gap", "status"])
 
 
-def share_table(totals: pd.DataFrame, members: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Each member's emissions in ``year`` [t CO₂e] with short_name and sort_order."""
-    if totals.empty or year not in totals.index:
-        return pd.DataFrame(columns=["short_name", "t_co2e", "sort_order"])
-    row = totals.loc[year]
-    out = members[["member_id", "short_name", "sort_order"]].copy()
-    out["t_co2e"] = [float(row.get(m, 0.0) or 0.0) for m in out["member_id"]]
-    return out[out["t_co2e"] > 0]
+def share_table(rep: Report) -> pd.DataFrame:
+    """Each visible member's counted emissions in the reporting year [t CO₂e], with label and
+    sort_order; a member counted with an older year is labelled with it."""
+    now = rep.counted[rep.counted["year"] == rep.year].set_index("member_id")["t_co2e"]
+    rows = [
+        {"member_id": m, "short_name": r.label(rep.year), "t_co2e": float(now[m]),
+         "sort_order": r.sort_order}
+        for m, r in rep.member.items()
+        if m in now.index and now[m] > 0
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["member_id", "short_name", "t_co2e", "sort_order"])
 
 
-def share_display(shares: pd.DataFrame, network_total: float, year: int) -> pd.DataFrame:
+def share_display(rep: Report) -> pd.DataFrame:
     """:func:`share_table` with German headers: emissions [t CO₂e] and share of the network [%]."""
+    shares = share_table(rep)
     return pd.DataFrame(
         {
             "Mitglied": shares["short_name"],
-            f"Emissionen {year} [t CO₂e]": shares["t_co2e"],
-            "Anteil am Netzwerk [%]": shares["t_co2e"] / network_total * 100,
+            f"Emissionen {rep.year} [t CO₂e]": shares["t_co2e"],
+            "Anteil am Netzwerk [%]": shares["t_co2e"] / rep.network.latest * 100,
         }
     )
 
 
-def path_table(kpis: Mapping[str, Kpi], members: pd.DataFrame) -> pd.DataFrame:
-    """What it takes, per member: still to reduce to 2030/2035, required rates, trend, budget."""
+def path_table(rep: Report) -> pd.DataFrame:
+    """What it takes, per member, to the network's reference years: still to reduce, required
+    rates (linear in % of the member's reporting year, and compound), trend, budget."""
+    years = [y for y in rep.reference_years if y > rep.year]
     rows = []
-    m30, n35 = config.MILESTONE_YEAR, config.NEUTRALITY_YEAR
-    for m in members.itertuples():
-        k = kpis.get(m.member_id)
-        if k is None:
-            continue
-        rows.append(
-            {
-                "Mitglied": m.short_name,
-                f"Noch zu mindern bis {m30} [t CO₂e]": k.to_go_2030,
-                f"Nötig bis {m30} [%/a, linear]": rate_pct(k.required_2030, k.latest),
-                f"Nötig bis {m30} [%/a, geometrisch]": _rate(k.required_2030),
-                f"Nötig bis {n35} [t CO₂e/a]": None if k.required_2035 is None
-                else k.required_2035.t_per_year,
-                "Erreicht, 5 Jahre [%/a, linear]": rate_pct(k.achieved, k.latest),
-                "Null erreicht im Trend": k.zero_year,
-                "Budget übrig bis 2035 [t CO₂e]": None if k.budget is None else k.budget.left,
-            }
-        )  # fmt: skip
+    for r in rep.member.values():
+        k = r.kpi
+        row: dict[str, object] = {"Mitglied": r.short_name, "Jahr": k.latest_year}
+        for i, y in enumerate(years):
+            step = k.step(y)
+            row[f"Noch zu mindern bis {y} [t CO₂e]"] = None if step is None else step.to_go
+            row[f"Nötig bis {y} [%/a, linear]"] = None if step is None else step.required_pct
+            if i == 0:
+                row[f"Nötig bis {y} [%/a, geometrisch]"] = (
+                    None if step is None else step.required.pct_per_year
+                )
+        row["Erreicht [%/a, linear]"] = k.achieved_pct
+        row["Null erreicht im Trend"] = k.zero_year
+        end = rep.network.budget_end
+        row[f"Budget übrig bis {end} [t CO₂e]"] = None if k.budget is None else k.budget.left
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def default_selection(totals: pd.DataFrame, members: pd.DataFrame, n: int = 10) -> list[str]:
-    """Preselected members for comparisons: all up to ``n``, else the ``n`` largest (latest)."""
-    if len(members) <= n or totals.empty:
-        return list(members["member_id"])
-    latest = totals.ffill().iloc[-1]
-    ranked = sorted(members["member_id"], key=lambda m: -float(latest.get(m, 0.0) or 0.0))
+def default_selection(rep: Report, n: int = 10) -> list[str]:
+    """Preselected members for comparisons: all up to ``n``, else the ``n`` largest (counted)."""
+    ids = list(rep.member)
+    if len(ids) <= n:
+        return ids
+    ranked = sorted(ids, key=lambda m: -(rep.member[m].kpi.latest or 0.0))
     chosen = set(ranked[:n])
-    return [m for m in members["member_id"] if m in chosen]
+    return [m for m in ids if m in chosen]
 
 
 def emissions_table(

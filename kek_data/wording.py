@@ -1,27 +1,22 @@
-"""German wording of key figures (pages and slides): tonnes, signed gaps, yearly rates, lights.
+"""German wording of key figures (pages and slides): tonnes, signed gaps, yearly rates.
 
 Why: the deck shows the same numbers in tiles, tables and sentences; one place decides how they
 read ("216.416 t CO₂e", "+14.397 t CO₂e", "6,7 % pro Jahr") so tests can find them again.
 Tonnes [t CO₂e] without decimals (as the chart axes), percentages with one decimal; yearly rates
-in % of the reporting year's emissions, as the chart "Minderung pro Jahr" shows them.
+are the linear shares the report computes (``Kpi.achieved_pct``, ``Step.required_pct``: % of
+the reporting year's emissions per year, named by ``Kpi.rate_basis``). The traffic light's words
+are in :mod:`kek_data.status`.
 """
 
 from __future__ import annotations
 
-import inspect
-
 from kek_data import paths
 from kek_data.numbers import format_number, format_pct, format_t
 
-STATUS_WORD = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot", "ohne Ziel": "ohne Ziel"}
-#: Tolerance of the yellow light [%], read from :func:`kek_data.paths.status`.
-TOLERANCE = inspect.signature(paths.status).parameters["tolerance_pct"].default
-STATUS_TEXT = {
-    "gruen": "auf oder unter dem Zielpfad",
-    "gelb": f"höchstens {format_number(TOLERANCE, 0)} % über dem Zielpfad",
-    "rot": f"mehr als {format_number(TOLERANCE, 0)} % über dem Zielpfad",
-    "ohne Ziel": "kein Zielpfad hinterlegt",
-}
+#: Beyond this year a trend extrapolation says nothing useful [a].
+HORIZON = 2100
+#: Where users learn how a figure is computed (the Methodik page).
+HOW = "Wie wird das berechnet? Siehe Seite „Methodik“."
 
 
 def t(value: float | None) -> str:
@@ -47,30 +42,21 @@ def t_rate(rate: paths.Rate | None) -> str:
     return f"{format_number(rate.t_per_year, 0)} t CO₂e pro Jahr"
 
 
-def rate_pct(rate: paths.Rate | None, latest: float | None) -> float | None:
-    """A rate as % of the reporting year's emissions per year [%/a].
-
-    The definition of :func:`kek_data.views.rates_table` and the chart "Minderung pro Jahr":
-    linear, so it exists for a target of 0 t CO₂e too.
-    """
-    if rate is None or not latest:
-        return None
-    return rate.t_per_year / latest * 100
+def rate(pct: float | None) -> str:
+    """A yearly reduction [%/a], e.g. "6,7 % pro Jahr"; "–" if missing."""
+    return "–" if pct is None else f"{format_number(pct, 1)} % pro Jahr"
 
 
-def rate(rate: paths.Rate | None, latest: float | None) -> str:
-    """A yearly reduction, e.g. "6,7 % pro Jahr" (see :func:`rate_pct`); "–" if missing."""
-    value = rate_pct(rate, latest)
-    return "–" if value is None else f"{format_number(value, 1)} % pro Jahr"
-
-
-def rate_cell(rate: paths.Rate | None, latest: float | None) -> str:
+def rate_cell(pct: float | None) -> str:
     """A yearly reduction for a table cell, e.g. "6,7 %"."""
-    return format_pct(rate_pct(rate, latest), 1)
+    return format_pct(pct, 1)
 
 
-#: Beyond this year a trend extrapolation says nothing useful [a].
-HORIZON = 2100
+def compound(rate: paths.Rate | None) -> str:
+    """Compound rate [%/a] as text, "–" where not defined (a target of 0 has none)."""
+    if rate is None or rate.pct_per_year is None:
+        return "–"
+    return f"{format_pct(rate.pct_per_year)}/a"
 
 
 def zero_year(year: int | None) -> str:

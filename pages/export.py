@@ -53,7 +53,7 @@ if name in figures.MEMBER_CHARTS:
     member_id = right.selectbox("Mitglied", list(names), format_func=names.get)
 try:
     figures.check_name(name, member_id)
-    fig = figures.build_from(data.export_snapshot(viewer, path), name, member_id)
+    fig = figures.build_from(data.report(viewer, path), name, member_id)
 except KekError as exc:
     st.info(str(exc))
     st.stop()

@@ -2,29 +2,29 @@
 
 import streamlit as st
 
-from kek_data import charts, views, wording
+from kek_data import status, views, wording
+from kek_data.export import figures
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame
 
 frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
-ctx = data.context(path)
 members = data.members(viewer, path)
 
 frame.header("Mitglied", "Emissionen eines Mitglieds nach Energieträger und Scope gegen sein Ziel.")
-if members.empty:
-    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
+if members.empty or not data.has_data(path):
+    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
-names = dict(zip(members["member_id"], members["short_name"], strict=True))
+rep = data.report(viewer, path)
+names = {m: r.short_name for m, r in rep.member.items()}
 member_id = st.selectbox(
     "Mitglied", list(names), format_func=names.get, key="member", disabled=len(names) == 1
 )
-full_name = members.set_index("member_id").loc[member_id, "name"]
-kpi = data.member_kpis(viewer, path)[member_id]
-target = data.targets(viewer, path).get(member_id)
-st.subheader(full_name)
+mine = rep.find(member_id)
+kpi, target = mine.kpi, mine.target
+st.subheader(mine.name)
 if target:
     st.markdown(
         f"**Ziel:** {target.describe()} · Grundlage: {target.basis}"
@@ -37,6 +37,13 @@ else:
 if kpi.latest_year is None:
     st.info("Für dieses Mitglied liegen noch keine Daten vor.")
     st.stop()
+if kpi.latest_year != rep.year:
+    st.warning(
+        f"Meldung {rep.year}: {mine.state}"
+        + (f" (es fehlen: {mine.missing_carriers})" if mine.missing_carriers else "")
+        + f". Die Kennzahlen gelten für {kpi.latest_year}, das letzte vollständige Jahr.",
+        icon=":material/info:",
+    )
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(f"Emissionen {kpi.latest_year} [t CO₂e]", format_number(kpi.latest, 0))
@@ -46,44 +53,32 @@ c3.metric(
     format_number(kpi.gap_latest, 0),
     help="Ist minus eigener Zielpfad; positiv = über dem Pfad.",
 )
-c4.metric("Status", views.STATUS_LABEL.get(kpi.status, kpi.status))
+c4.metric("Status", views.STATUS_LABEL[kpi.status], help=status.legend())
 
-detail = data.detail(viewer, path)
-mine = detail[detail["member_id"] == member_id]
-carrier_names = data.carrier_names(path)
 tab1, tab2 = st.tabs(["Nach Energieträger", "Nach Scope"])
 with tab1:
-    frame.chart(
-        charts.member_breakdown(
-            mine, "carrier_id", kpi.path, f"{names[member_id]}: Emissionen nach Energieträger",
-            ctx, carrier_names,
-        ),
-        f"mitglied-{member_id}",
-    )  # fmt: skip
+    frame.chart(figures.member(rep, member_id, "carrier_id"), f"mitglied-{member_id}")
 with tab2:
-    frame.chart(
-        charts.member_breakdown(
-            mine, "scope", kpi.path, f"{names[member_id]}: Emissionen nach Scope", ctx,
-            carrier_names,
-        ),
-        f"mitglied-scope-{member_id}",
-    )  # fmt: skip
+    frame.chart(figures.member(rep, member_id, "scope"), f"mitglied-scope-{member_id}")
 
 st.subheader("Was es braucht")
+nxt = kpi.next_step()
 r1, r2, r3 = st.columns(3)
 r1.metric(
-    "Nötig bis 2030",
-    "–" if kpi.required_2030 is None else f"{format_number(kpi.required_2030.t_per_year, 0)} t/a",
-    help="Durchschnittliche Minderung pro Jahr vom letzten Berichtsjahr bis zum Pfadwert 2030.",
+    f"Nötig bis {nxt.year}" if nxt else "Nötig bis zum nächsten Ziel",
+    "–" if nxt is None else f"{format_number(nxt.required.t_per_year, 0)} t/a",
+    help="Durchschnittliche Minderung pro Jahr vom gezählten Jahr bis zum eigenen Pfadwert; "
+    + ("" if nxt is None else f"{wording.rate(nxt.required_pct)} ({kpi.rate_basis})."),
 )
 r2.metric(
     "Erreicht (letzte 5 Jahre)",
     "–" if kpi.achieved is None else f"{format_number(kpi.achieved.t_per_year, 0)} t/a",
+    help=f"{wording.rate(kpi.achieved_pct)} ({kpi.rate_basis}).",
 )
 r3.metric("Null erreicht im Trend", wording.zero_year(kpi.zero_year))
 
 st.subheader("Vollständigkeit der Meldungen")
-comp = data.completeness(viewer, path)
+comp = rep.completeness
 comp = comp[(comp["member_id"] == member_id) & (comp["status"] != "vollständig")]
 if comp.empty:
     st.success("Alle Jahre sind mit allen Energieträgern gemeldet.")
@@ -94,3 +89,5 @@ else:
         ].astype({"Jahr": str}),
         hide_index=True,
     )
+    st.caption("Im Diagramm sind nur teilweise gemeldete Jahre heller und schraffiert.")
+frame.how_computed("vollstaendigkeit")

@@ -1,51 +1,43 @@
-"""Vergleich: members side by side — indexed to the first year, achieved vs required, shares."""
+"""Vergleich: members side by side — indexed to the base year, achieved vs required, shares."""
 
 import streamlit as st
 
-from kek_data import charts, views
+from kek_data import views
+from kek_data.export import figures
 from ui import data, exports, frame
 
 frame.require_app()
 path = data.db_file()
 viewer = data.current_viewer()
-ctx = data.context(path)
 members = data.members(viewer, path)
 
 frame.header("Vergleich", "Die Mitglieder nebeneinander: Entwicklung, Tempo und Anteile.")
-if members.empty:
-    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
+if members.empty or not data.has_data(path):
+    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
-detail = data.detail(viewer, path)
-kpis = data.member_kpis(viewer, path)
-totals = data.member_totals(viewer, path)
+rep = data.report(viewer, path)
+names = {m: r.short_name for m, r in rep.member.items()}
 chosen = st.multiselect(
     "Mitglieder",
-    list(members["member_id"]),
-    default=views.default_selection(totals, members),
-    format_func=dict(zip(members["member_id"], members["short_name"], strict=True)).get,
+    list(names),
+    default=views.default_selection(rep),
+    format_func=names.get,
+    placeholder="Mitglieder auswählen",
 )
-shown = members[members["member_id"].isin(chosen)]
-by_member = data.member_series(viewer, path)
-series = {m: by_member.get(m, {}) for m in chosen}
-
-base_years = {m: k.base_year for m, k in kpis.items() if k.base_year is not None}
-frame.chart(charts.indexed(series, shown, ctx, base_years), "vergleich-index")
-rates = views.rates_table(kpis, shown)
-frame.chart(charts.rates(rates, ctx), "vergleich-raten")
+frame.chart(figures.build_from(rep, "vergleich-index", chosen=chosen), "vergleich-index")
+frame.chart(figures.build_from(rep, "vergleich-raten", chosen=chosen), "vergleich-raten")
 st.caption(
-    "Beide Raten linear in % der Emissionen des letzten Berichtsjahres pro Jahr. Erreicht: "
-    "mittlere "
-    "Minderung pro Jahr der letzten fünf Jahre. Nötig: mittlere Minderung pro Jahr vom letzten "
-    "Berichtsjahr bis zum eigenen Pfadwert 2030 (kek_data/paths.py: achieved_rate, "
-    "required_rate; kek_data/views.py: rates_table). Ein Jahr in Klammern: das letzte "
-    "vollständige Berichtsjahr dieses Mitglieds, wenn es älter ist als das der anderen."
+    "Beide Raten linear in % der Emissionen des Jahres, mit dem das Mitglied zählt, pro Jahr. "
+    "Erreicht: mittlere Minderung pro Jahr der letzten fünf Jahre. Nötig: mittlere Minderung "
+    f"pro Jahr bis zum eigenen Pfadwert {views.first_reference_year(rep)}. Ein Jahr in "
+    "Klammern: das letzte vollständige Jahr dieses Mitglieds, wenn das Berichtsjahr "
+    f"{rep.year} unvollständig gemeldet ist."
 )
 
-year = int(totals.index.max())
-shares = views.share_table(totals, members, year)  # all members: shares of the network
-network = data.network_totals(path).set_index("year")["t_co2e"]
-frame.chart(charts.shares(shares, ctx, year), "anteile")
-share = views.share_display(shares, float(network.get(year, 0.0)), year)
+frame.chart(figures.build_from(rep, "anteile"), "anteile")  # shares of the whole network
+share = views.share_display(rep)
 st.dataframe(views.german(share), hide_index=True)
 exports.table_downloads(share, "anteile")
+st.caption(rep.coverage_text())
+frame.how_computed("raten")

@@ -15,8 +15,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kek_data import charts, config, db, demo, emissions, progress, reference
+from kek_data import charts, config, db, demo, emissions, reference
 from kek_data.numbers import format_date
+from kek_data.report import Report
+from kek_data.report import build as build_report
 from kek_data.viewer import NETWORK_MANAGER, Viewer
 
 
@@ -92,52 +94,22 @@ def detail(viewer: Viewer, path: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def member_series(viewer: Viewer, path: str) -> dict[str, dict[int, float]]:
-    """member_id → (year → t CO₂e) (see ``emissions.all_series``)."""
-    with cursor() as cur:
-        return emissions.all_series(emissions.detail(cur, viewer))
-
-
-@st.cache_data(show_spinner=False)
-def member_totals(viewer: Viewer, path: str) -> pd.DataFrame:
-    """Wide [t CO₂e]: index year, one column per member."""
-    with cursor() as cur:
-        return emissions.member_totals(cur, viewer)
-
-
-@st.cache_data(show_spinner=False)
 def network_totals(path: str) -> pd.DataFrame:
     """Network total per year [t CO₂e] and members reporting (aggregate)."""
     with cursor() as cur:
         return emissions.network_totals(cur)
 
 
-@st.cache_data(show_spinner=False)
-def network_kpi(path: str) -> progress.Kpi:
-    """Key figures of the network (see ``progress.network_kpi``)."""
-    with cursor() as cur:
-        return progress.network_kpi(cur)
+def has_data(path: str) -> bool:
+    """True once any emissions data exist (the report needs at least one year)."""
+    return not network_totals(path).empty
 
 
 @st.cache_data(show_spinner=False)
-def network_paths(path: str) -> pd.DataFrame:
-    """Actual total, network path and sum of member paths per year [t CO₂e]."""
+def report(viewer: Viewer, path: str, year: int | None = None) -> Report:
+    """Every key figure of reporting ``year`` (default: newest) for ``viewer`` (report.build)."""
     with cursor() as cur:
-        return progress.network_paths(cur)
-
-
-@st.cache_data(show_spinner=False)
-def member_kpis(viewer: Viewer, path: str) -> dict[str, progress.Kpi]:
-    """Key figures of each member the viewer may see (see ``progress.member_kpis``)."""
-    with cursor() as cur:
-        return progress.member_kpis(cur, viewer)
-
-
-@st.cache_data(show_spinner=False)
-def targets(viewer: Viewer, path: str) -> dict[str, progress.Target]:
-    """Current targets by owner (see ``progress.targets``)."""
-    with cursor() as cur:
-        return progress.targets(cur, viewer, emissions.detail(cur, viewer))
+        return build_report(cur, viewer, year)
 
 
 @st.cache_data(show_spinner=False)
@@ -169,15 +141,6 @@ def carrier_names(path: str) -> dict[str, str]:
     """carrier_id → German name."""
     with cursor() as cur:
         return reference.carrier_names(cur)
-
-
-@st.cache_data(show_spinner=False)
-def export_snapshot(viewer: Viewer, path: str):
-    """Everything the export charts need for the newest year (see ``export.figures.load``)."""
-    from kek_data.export import figures
-
-    with cursor() as cur:
-        return figures.load(cur, viewer)
 
 
 @st.cache_data(show_spinner=False)

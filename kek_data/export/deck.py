@@ -20,11 +20,12 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import config, db
+from kek_data import db, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
 from kek_data.numbers import format_date, format_number
+from kek_data.report import Report
 from kek_data.viewer import Viewer
 
 Progress = Callable[[float, str], None]
@@ -36,7 +37,6 @@ SCALE = 2  # raster pixels per layout pixel (≈ 180 dpi on the slide)
 FULL: Box = (slides.LEFT, 1.3, slides.RIGHT - slides.LEFT, 5.6)
 SIDE: Box = (slides.LEFT, 1.62, 8.0, 5.3)
 BUDGET: Box = (6.55, 1.45, slides.RIGHT - 6.55, 4.0)
-M30, N35 = config.MILESTONE_YEAR, config.NEUTRALITY_YEAR
 
 
 def size_of(box: Box) -> images.Size:
@@ -44,26 +44,27 @@ def size_of(box: Box) -> images.Size:
     return images.Size(round(box[2] * PX_PER_INCH), round(box[3] * PX_PER_INCH), SCALE)
 
 
-def choose_members(snap: figures.Snapshot, members: Sequence[str] | None) -> list[str]:
+def choose_members(snap: Report, members: Sequence[str] | None) -> list[str]:
     """Chosen member ids in the network's order (None = all the viewer sees); checks each id."""
     if members is None:
-        return list(snap.members["member_id"])
+        return list(snap.member)
     wanted = {str(m).strip() for m in members if str(m).strip()}
     for member_id in sorted(wanted):
-        snap.member(member_id)  # raises UnknownMember / AccessDenied
-    return [m for m in snap.members["member_id"] if m in wanted]
+        snap.find(member_id)  # raises UnknownMember / AccessDenied
+    return [m for m in snap.member if m in wanted]
 
 
-def plan(snap: figures.Snapshot, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str]]:
+def plan(snap: Report, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str]]:
     """key → (figure, picture box, label) of every chart in the deck."""
     result = {"netzwerk": (figures.build_from(snap, "netzwerk"), FULL, "Netzwerk")}
     for member_id in chosen:
         if snap.kpis[member_id].latest_year is not None:
-            label = str(snap.member(member_id)["short_name"])
+            label = snap.find(member_id).short_name
             result[member_id] = (figures.build_from(snap, "mitglied", member_id), SIDE, label)
     if chosen:
-        result["raten"] = (figures.build_from(snap, "vergleich-raten"), FULL, "Vergleich")
-        if not figures.gap_table(snap).empty:
+        raten = figures.build_from(snap, "vergleich-raten", chosen=chosen)
+        result["raten"] = (raten, FULL, "Vergleich")
+        if not views.gap_table(snap).empty:
             result["luecke"] = (figures.build_from(snap, "luecke"), FULL, "Abstand zum Pfad")
     if snap.network.budget is not None:
         result["budget"] = (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
@@ -84,17 +85,17 @@ def build_deck(
     ``year`` defaults to the newest year with data, ``members`` to every member the viewer may
     see (``[]``: no member slides), ``meeting_date`` to today.
     """
-    report = progress or (lambda fraction, text: None)
-    report(0.0, "Daten werden geladen …")
-    snap = figures.load(con, viewer, year)
+    step = progress or (lambda fraction, text: None)
+    step(0.0, "Daten werden geladen …")
+    snap = report.build(con, viewer, year)
     chosen = choose_members(snap, members)
     charts = plan(snap, chosen)
     pngs: dict[str, bytes] = {}
     for done, (key, (fig, box, label)) in enumerate(charts.items()):
         text = f"Diagramm {done + 1} von {len(charts)}: {label}"
-        report(0.05 + 0.8 * done / len(charts), text)
+        step(0.05 + 0.8 * done / len(charts), text)
         pngs[key] = images.render(fig, "png", size_of(box))
-    report(0.88, "Folien werden gesetzt …")
+    step(0.88, "Folien werden gesetzt …")
     deck = _Deck(snap, meeting_date or date.today(), charts, pngs)
     deck.title_slide(len(chosen))
     deck.overview()
@@ -103,7 +104,7 @@ def build_deck(
         deck.member_slide(member_id)
     if chosen:
         deck.comparison(chosen)
-        deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", RATES_NOTE)
+        deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", rates_note(snap))
         deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
     deck.path_and_gap()
     deck.methodology()
@@ -111,21 +112,24 @@ def build_deck(
     slides.number_pages(deck.prs)
     buffer = io.BytesIO()
     deck.prs.save(buffer)
-    report(1.0, f"Fertig: {len(deck.prs.slides)} Folien.")
+    step(1.0, f"Fertig: {len(deck.prs.slides)} Folien.")
     return buffer.getvalue()
 
 
-RATES_NOTE = (
-    "Erreicht: durchschnittliche Minderung pro Jahr der letzten fünf Jahre. Nötig: Minderung pro "
-    f"Jahr vom Berichtsjahr bis zum eigenen Pfadwert {M30}. Beide in % der Emissionen des "
-    "Berichtsjahres (linear, daher auch für ein Ziel von 0 t CO₂e definiert)."
-)
+def rates_note(snap: Report) -> str:
+    """Speaker note of the rates slide: what both rates mean and their denominator."""
+    return (
+        "Erreicht: durchschnittliche Minderung pro Jahr der letzten fünf Jahre. Nötig: Minderung "
+        f"pro Jahr vom Berichtsjahr bis zum eigenen Pfadwert {views.first_reference_year(snap)}. "
+        "Beide in % der Emissionen des Berichtsjahres des Mitglieds (linear, daher auch für ein "
+        "Ziel von 0 t CO₂e definiert)."
+    )
 
 
 class _Deck:
     """The slides of one deck, in order."""
 
-    def __init__(self, snap: figures.Snapshot, meeting: date, charts: dict, pngs: dict) -> None:
+    def __init__(self, snap: Report, meeting: date, charts: dict, pngs: dict) -> None:
         self.snap, self.meeting, self.charts, self.pngs = snap, meeting, charts, pngs
         self.prs = slides.new_presentation()
         self.demo = snap.ctx.demo
@@ -181,23 +185,25 @@ class _Deck:
 
     def overview(self) -> None:
         snap, k = self.snap, self.snap.network
-        s = self.slide(f"Netzwerk im Überblick {snap.year}")
-        n = len(snap.members) if snap.viewer.sees_member_data else snap.reporting
+        s = self.slide(f"Netzwerk im Überblick {snap.year}", snap.coverage_text())
+        first = views.first_reference_year(snap)
+        step = k.step(first) if first else None
         y0, h, gap = 1.45, 2.4, 0.3
         w = (slides.RIGHT - slides.LEFT - 2 * gap) / 3
         spots = [(slides.LEFT + (i % 3) * (w + gap), y0 + (i // 3) * (h + gap)) for i in range(6)]
         tiles = [
-            (f"Emissionen {k.latest_year}", wd.t(k.latest),
-             f"{snap.reporting} von {n} Mitgliedern haben für {snap.year} gemeldet"),
+            (f"Emissionen {k.latest_year}", wd.t(k.latest), snap.coverage_text()),
             (f"Veränderung seit {k.base_year}", wd.change(k.change_pct),
              f"Basisjahr {k.base_year}: {wd.t(k.base)}"),
             (f"Abstand zum Netzwerkpfad {k.latest_year}", wd.signed_t(k.gap_latest),
-             f"Pfad {k.latest_year}: {wd.t(k.path_latest)} · Ampel: {wd.STATUS_WORD[k.status]}"),
-            (f"Nötige Minderung bis {M30}", wd.rate(k.required_2030, k.latest),
-             f"= {wd.t_rate(k.required_2030)} bis zum Pfadwert "
-             f"{wd.t(k.path_2030)}"),
-            ("Erreicht (Ø der letzten 5 Jahre)", wd.rate(k.achieved, k.latest),
-             f"= {wd.t_rate(k.achieved)}" if k.achieved else "weniger als zwei Jahre Daten"),
+             f"Pfad {k.latest_year}: {wd.t(k.path_latest)} · "
+             f"Ampel: {status.LIGHTS[k.status].word}"),
+            (f"Nötige Minderung bis {first}", wd.rate(step and step.required_pct),
+             f"= {wd.t_rate(step and step.required)} bis zum Pfadwert "
+             f"{wd.t(step and step.path)}; {k.rate_basis}"),
+            ("Erreicht (Ø der letzten 5 Jahre)", wd.rate(k.achieved_pct),
+             f"= {wd.t_rate(k.achieved)}; {k.rate_basis}" if k.achieved
+             else "weniger als zwei Jahre Daten"),
         ]  # fmt: skip
         for i, (label, value, note) in enumerate(tiles):
             bar = STATUS_RGB[k.status] if i == 2 else slides.ACCENT
@@ -207,22 +213,22 @@ class _Deck:
             slides.kpi_tile(s, x, y, w, h, f"Ampel der Mitglieder {snap.year}", "", "", GREY)
             self._status_circles(s, x + 0.35, y + 0.62)
         else:
-            note = f"Trendwert {M30}: {wd.t(k.projected_2030)} (Pfad: {wd.t(k.path_2030)})"
+            note = (
+                f"Trendwert {first}: {wd.t(step and step.projected)} "
+                f"(Pfad: {wd.t(step and step.path)})"
+            )
             label = "Null erreicht beim jetzigen Tempo"
             slides.kpi_tile(s, x, y, w, h, label, wd.zero_year(k.zero_year), note)
 
     def _status_circles(self, s, x: float, y: float) -> None:
-        counts: dict[str, int] = {}
-        for k in self.snap.kpis.values():
-            if k.latest_year == self.snap.year:
-                counts[k.status] = counts.get(k.status, 0) + 1
-        keys = [key for key in ("gruen", "gelb", "rot", "ohne Ziel") if counts.get(key)]
-        keys = keys or ["gruen", "gelb", "rot"]
+        counts = self.snap.lights
+        keys = [key for key in status.LIGHTS if counts.get(key)]
+        keys = keys or [status.GREEN, status.YELLOW, status.RED]
         step = 1.1 if len(keys) <= 3 else 0.85
         for i, key in enumerate(keys):
-            word = wd.STATUS_WORD[key]
+            word = status.LIGHTS[key].word
             slides.count_circle(s, x + i * step, y, 0.8, counts.get(key, 0), key, word)
-        note = "Mitglieder mit Meldung im Berichtsjahr, gemessen am eigenen Zielpfad"
+        note = "Alle Mitglieder, jeweils im gezählten Jahr am eigenen Zielpfad gemessen"
         slides.text_box(s, x - 0.05, y + 1.2, 3.4, 0.5, [note], 12, color=GREY)
 
     def chart_slide(self, title: str, key: str, note: str = "") -> None:
@@ -235,21 +241,22 @@ class _Deck:
 
     def member_slide(self, member_id: str) -> None:
         snap = self.snap
-        row, k = snap.member(member_id), snap.kpis[member_id]
-        target = snap.targets.get(member_id)
+        row = snap.find(member_id)
+        k, target = row.kpi, row.target
         goal = f"Ziel: {target.describe()}" if target else "Ziel: noch nicht vereinbart"
-        s = self.slide(str(row["name"]), f"{row['sector']} · {goal}")
+        s = self.slide(row.name, f"{row.sector} · {goal}")
         if not self.picture(s, member_id):
-            text = [f"Für {row['short_name']} liegen bis {snap.year} keine Daten vor."]
+            text = [f"Für {row.short_name} liegen bis {snap.year} keine Daten vor."]
             slides.text_box(s, slides.LEFT, 1.7, 12.3, 1, text, 18)
             return
         x = SIDE[0] + SIDE[2] + 0.3
         w = slides.RIGHT - x
+        nxt = k.next_step()
         slides.traffic_light(s, x, 1.75, k.status)
         light = [
             [Run(f"Ampel {k.latest_year}: "),
-             Run(wd.STATUS_WORD[k.status].upper(), bold=True, color=STATUS_INK[k.status])],
-            [Run(wd.STATUS_TEXT[k.status], size=13, color=GREY)],
+             Run(status.LIGHTS[k.status].word.upper(), bold=True, color=STATUS_INK[k.status])],
+            [Run(status.LIGHTS[k.status].text, size=13, color=GREY)],
         ]  # fmt: skip
         slides.text_box(s, x + 0.75, 1.72, w - 0.75, 1.3, light, 20, space_after=4)
         rows = [
@@ -257,33 +264,35 @@ class _Deck:
             [f"Veränderung seit {k.base_year}", wd.change(k.change_pct)],
             [f"Zielpfad {k.latest_year}", wd.t(k.path_latest)],
             ["Abstand zum Pfad", wd.signed_t(k.gap_latest)],
-            [f"Nötig bis {M30}", wd.rate(k.required_2030, k.latest)],
-            ["Erreicht (Ø 5 Jahre)", wd.rate(k.achieved, k.latest)],
+            [f"Nötig bis {nxt.year}" if nxt else "Nötig", wd.rate(nxt and nxt.required_pct)],
+            ["Erreicht (Ø 5 Jahre)", wd.rate(k.achieved_pct)],
             ["Null im Trend", wd.zero_year(k.zero_year)],
         ]
         slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=0.4,
                      header=False, right=(1,))  # fmt: skip
         foot = [
-            f"Nötig: {wd.t_rate(k.required_2030)}, erreicht: {wd.t_rate(k.achieved)}; "
-            f"Prozent = Anteil an den Emissionen "
-            f"{k.latest_year}."
+            f"Nötig: {wd.t_rate(nxt and nxt.required)}, erreicht: {wd.t_rate(k.achieved)}; "
+            f"Prozent = {k.rate_basis}."
         ]
+        if row.partial_years:
+            years = ", ".join(str(y) for y in sorted(row.partial_years))
+            foot.append(f"Schraffiert: nur teilweise gemeldet ({years}).")
         if target:
             foot.append(f"Quelle des Ziels: {target.source}")
         if foot:
             slides.text_box(s, x, 6.1, w, 0.85, foot, 10, color=GREY)
-        comp = snap.completeness
-        mine = comp[(comp["member_id"] == member_id) & (comp["year"] == snap.year)]
-        state = mine["status"].iloc[0] if not mine.empty else "fehlt"
-        missing = mine["missing_carriers"].iloc[0] if not mine.empty else ""
+        state, missing = row.state, row.missing_carriers
         text = f"Meldung {snap.year}: {state}" + (f" (es fehlen: {missing})" if missing else "")
+        if k.latest_year != snap.year:
+            text += f"; Kennzahlen aus {k.latest_year}, dem letzten vollständigen Jahr"
         slides.notes(s, f"{text}. {goal}." + (f" Quelle: {target.source}" if target else ""))
 
     def comparison(self, chosen: list[str]) -> None:
         snap = self.snap
+        first = views.first_reference_year(snap)
         head = ["Mitglied", f"Emissionen {snap.year}", "Veränderung seit Basisjahr",
-                "Abstand zum Pfad", "Ampel", "Erreicht pro Jahr", f"Nötig bis {M30}"]  # fmt: skip
-        body = [(m, snap.kpis[m], str(snap.member(m)["short_name"])) for m in chosen]
+                "Abstand zum Pfad", "Ampel", "Erreicht pro Jahr", f"Nötig bis {first}"]  # fmt: skip
+        body = [(m, snap.kpis[m], snap.find(m).short_name) for m in chosen]
         body.append(("netzwerk", snap.network, "Netzwerk gesamt"))
         chunks = [body[i : i + 12] for i in range(0, len(body), 12)]
         for n, chunk in enumerate(chunks, start=1):
@@ -294,9 +303,10 @@ class _Deck:
                 latest = wd.t(k.latest)
                 if k.latest_year is not None and k.latest_year != snap.year:
                     latest += f" ({k.latest_year})"
+                step = k.step(first) if first else None
                 rows.append([name, latest, wd.change(k.change_pct), wd.signed_t(k.gap_latest),
-                             wd.STATUS_WORD[k.status], wd.rate_cell(k.achieved, k.latest),
-                             wd.rate_cell(k.required_2030, k.latest)])  # fmt: skip
+                             status.LIGHTS[k.status].word, wd.rate_cell(k.achieved_pct),
+                             wd.rate_cell(step and step.required_pct)])  # fmt: skip
                 fills[(i, 4)] = (STATUS_RGB[k.status], STATUS_TEXT_RGB[k.status])
                 if owner == "netzwerk":
                     bold.append(i)
@@ -304,36 +314,38 @@ class _Deck:
                          size=13, row_height=0.38, right=(1, 2, 3, 5, 6), fills=fills,
                          bold_rows=bold)  # fmt: skip
             note = (
-                "Emissionen und Abstand in t CO₂e; Veränderung gegenüber dem eigenen Basisjahr. "
-                f"Ampel: Grün = {wd.STATUS_TEXT['gruen']}, Gelb = {wd.STATUS_TEXT['gelb']}, "
-                f"Rot = {wd.STATUS_TEXT['rot']}. Erreicht (Ø der letzten fünf Jahre) und nötig "
-                f"(bis zum eigenen Pfadwert {M30}): Minderung pro Jahr in % der Emissionen "
-                f"{snap.year}."
+                f"{snap.coverage_text()}. Emissionen und Abstand in t CO₂e; Veränderung gegenüber "
+                f"dem eigenen Basisjahr. {status.legend()} Erreicht (Ø der letzten fünf Jahre) und "
+                f"nötig (bis zum eigenen Pfadwert {first}): Minderung pro Jahr in % der Emissionen "
+                "des Jahres in Klammern bzw. des Berichtsjahres."
             )
             slides.text_box(s, slides.LEFT, 6.25, 12.3, 0.7, [note], 11, color=GREY)
 
     def path_and_gap(self) -> None:
         snap, k = self.snap, self.snap.network
-        s = self.slide(f"Pfad & Lücke {snap.year}")
+        s = self.slide(f"Pfad & Lücke {snap.year}", snap.coverage_text())
         p = snap.paths.set_index("year")
-        pledged, needed = p["members_path"].get(N35), p["network_path"].get(N35)
+        first = views.first_reference_year(snap)
+        step = k.step(first) if first else None
+        end = k.budget_end
+        pledged, needed = p["members_path"].get(end), p["network_path"].get(end)
         bullets = [
             [Run("Netzwerk: ", bold=True), Run(f"{wd.signed_t(k.gap_latest)} gegenüber dem "
-             f"Netzwerkpfad (Ampel: {wd.STATUS_WORD[k.status]}).")],
-            [Run(f"Bis {M30} nötig: ", bold=True), Run(f"{wd.t_rate(k.required_2030)} "
-             f"({wd.rate(k.required_2030, k.latest)}); erreicht zuletzt "
-             f"{wd.t_rate(k.achieved)} ({wd.rate(k.achieved, k.latest)}).")],
-            [Run("Beim jetzigen Tempo: ", bold=True), Run(f"{M30} noch "
-             f"{wd.t(k.projected_2030)} (Pfad: {wd.t(k.path_2030)}); null erst "
+             f"Netzwerkpfad (Ampel: {status.LIGHTS[k.status].word}).")],
+            [Run(f"Bis {first} nötig: ", bold=True), Run(f"{wd.t_rate(step and step.required)} "
+             f"({wd.rate(step and step.required_pct)}); erreicht zuletzt "
+             f"{wd.t_rate(k.achieved)} ({wd.rate(k.achieved_pct)}); {k.rate_basis}.")],
+            [Run("Beim jetzigen Tempo: ", bold=True), Run(f"{first} noch "
+             f"{wd.t(step and step.projected)} (Pfad: {wd.t(step and step.path)}); null erst "
              f"{wd.zero_year(k.zero_year)}.")],
         ]  # fmt: skip
         if pd.notna(pledged) and pd.notna(needed):
-            bullets.append([Run(f"Lücke der Zusagen {N35}: ", bold=True), Run(
-                f"Die Ziele der Mitglieder ergeben {N35} zusammen {wd.t(pledged)}, der "
+            bullets.append([Run(f"Lücke der Zusagen {end}: ", bold=True), Run(
+                f"Die Ziele der Mitglieder ergeben {end} zusammen {wd.t(pledged)}, der "
                 f"Netzwerkpfad verlangt {wd.t(needed)}.")])  # fmt: skip
         b = k.budget
         if b is not None and b.budget:
-            bullets.append([Run(f"CO₂-Budget {k.base_year}–{N35}: ", bold=True), Run(
+            bullets.append([Run(f"CO₂-Budget {k.base_year}–{end}: ", bold=True), Run(
                 f"{format_number(b.used / b.budget * 100, 0)} % verbraucht ({wd.t(b.used)} "
                 f"von {wd.t(b.budget)}), übrig {wd.t(b.left)}.")])  # fmt: skip
         width = (BUDGET[0] - 0.35 if "budget" in self.pngs else slides.RIGHT) - slides.LEFT
@@ -344,27 +356,24 @@ class _Deck:
         snap = self.snap
         s = self.slide("Methodik")
         net = snap.network_target
-        comp = snap.completeness[snap.completeness["year"] == snap.year]
-        complete = int((comp["status"] == "vollständig").sum())
         left = [
             [Run("Bilanz nach BISKO", bold=True)],
             "Emissionen = Endenergie (kWh, Heizwert) × Emissionsfaktor des Jahres "
             "(g CO₂e/kWh, mit Vorkette).",
             "Scope 1: Brenn- und Kraftstoffe; Scope 2: Strom und Fernwärme.",
             "Gemeldete Mengen (m³, l, MWh …) werden mit Umrechnungsfaktoren in kWh umgerechnet.",
-            f"Meldungen {snap.year}: {snap.reporting} Mitglieder, davon {complete} vollständig; "
-            f"Datenstand {snap.ctx.as_of}.",
+            f"Meldungen {snap.year}: {snap.coverage_text()}; Datenstand {snap.ctx.as_of}.",
         ]
         right = [
             [Run("Ziele und Kennzahlen", bold=True)],
             "Zielpfad: linear zwischen Basisjahr, Zwischenzielen und Neutralitätsjahr.",
             f"Netzwerkpfad: {net.describe()}." if net else "Netzwerkpfad: nicht hinterlegt.",
-            f"Ampel: Grün = {wd.STATUS_TEXT['gruen']}, Gelb = {wd.STATUS_TEXT['gelb']}, "
-            f"Rot = {wd.STATUS_TEXT['rot']}.",
-            f"Nötig: Minderung pro Jahr bis zum Pfadwert {M30}; erreicht: Durchschnitt der "
+            status.legend(),
+            f"Nötig: Minderung pro Jahr bis zum Pfadwert {views.first_reference_year(snap)}; "
+            "erreicht: Durchschnitt der "
             "letzten fünf Jahre; beide in % der Emissionen des Berichtsjahres.",
             "Trend: Ausgleichsgerade der letzten fünf Jahre; „null im Trend“ = Jahr, in dem sie "
-            f"0 erreicht. CO₂-Budget: Summe der Pfadwerte bis {N35}.",
+            f"0 erreicht. CO₂-Budget: Summe der Pfadwerte bis {snap.network.budget_end}.",
         ]
         for x, paras in ((slides.LEFT, left), (6.85, right)):
             slides.text_box(s, x, 1.4, 5.95, 5.5, paras, 17, space_after=10)

@@ -1,26 +1,22 @@
-"""Named charts for the command line, the meeting deck and the pages, as of a reporting year.
+"""Named charts for the command line, the meeting deck and the pages, from one report snapshot.
 
 Why: ``export chart NAME``, the deck and the pages must show the same figure for the same data;
-each name here builds it from :mod:`kek_data.charts` with the key figures of
-:mod:`kek_data.progress`. A :class:`Snapshot` loads the data of one viewer once, so a deck with
-ten members does not query the database for every slide. "As of year Y" means: only data up to Y
-count (latest value, change, gap, rates, trend and budget as :func:`kek_data.progress.kpi`
-computes them); for the newest year the figures equal :func:`progress.member_kpis` and
-:func:`progress.network_kpi`. Values in [t CO₂e], rates in [%/a].
+each name here builds it from :mod:`kek_data.charts` with the figures of a
+:class:`kek_data.report.Report` (one viewer, one reporting year) and computes nothing of its
+own. Values in [t CO₂e], rates in [%/a].
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import charts, emissions, progress, reference, views
-from kek_data.errors import AccessDenied, KekError, UnknownMember
-from kek_data.numbers import format_date, format_number
-from kek_data.viewer import NETWORK_MANAGER, Viewer
+from kek_data import charts, report, views
+from kek_data.errors import AccessDenied, KekError
+from kek_data.numbers import format_number
+from kek_data.report import Report
+from kek_data.viewer import Viewer
 
 #: name → German description (command line help, export page).
 NAMES: dict[str, str] = {
@@ -28,7 +24,7 @@ NAMES: dict[str, str] = {
     "mitglied": "Emissionen eines Mitglieds nach Energieträger mit Zielpfad",
     "mitglied-scope": "Emissionen eines Mitglieds nach Scope mit Zielpfad",
     "vergleich-index": "Entwicklung der Mitglieder im Vergleich (Basisjahr = 100)",
-    "vergleich-raten": "Minderung pro Jahr: erreicht und nötig bis 2030, je Mitglied",
+    "vergleich-raten": "Minderung pro Jahr: erreicht und nötig bis zum nächsten Netzwerkziel",
     "anteile": "Anteile der Mitglieder an den Netzwerkemissionen im Berichtsjahr",
     "luecke": "Abstand jedes Mitglieds zum eigenen Zielpfad im Berichtsjahr",
     "budget": "CO₂-Budget des Netzwerkpfads",
@@ -43,106 +39,6 @@ class FigureError(KekError):
     """Unknown chart name, missing member or a reporting year without data."""
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a chart or the deck shows for one viewer and reporting ``year`` [a]."""
-
-    viewer: Viewer
-    year: int
-    years: tuple[int, ...]  # years with any emissions data
-    ctx: charts.Context
-    members: pd.DataFrame  # member_id, name, short_name, sector, sort_order (visible ones)
-    detail: pd.DataFrame  # emissions.detail of the viewer, years ≤ year
-    targets: dict[str, progress.Target]
-    kpis: dict[str, progress.Kpi]  # per visible member, as of year
-    network: progress.Kpi  # network total, as of year
-    network_target: progress.Target | None
-    paths: pd.DataFrame  # progress.network_paths (all years to 2035)
-    reporting: int  # members with data in year
-    carrier_names: dict[str, str]
-    completeness: pd.DataFrame  # emissions.completeness, years ≤ year
-
-    def member(self, member_id: str) -> pd.Series:
-        """The member's row; :class:`UnknownMember` / :class:`AccessDenied` otherwise."""
-        rows = self.members[self.members["member_id"] == member_id]
-        if rows.empty:
-            if not self.viewer.sees_member_data:
-                raise AccessDenied("Für die öffentliche Ansicht sind keine Mitgliedsdaten frei.")
-            if not self.viewer.sees_all_members:
-                raise AccessDenied(f"Die Daten von „{member_id}“ sind für diese Ansicht gesperrt.")
-            known = ", ".join(self.members["member_id"])
-            raise UnknownMember(f"Unbekanntes Mitglied „{member_id}“ (bekannt: {known}).")
-        return rows.iloc[0]
-
-
-def _upto(series: dict[int, float], year: int) -> dict[int, float]:
-    return {y: v for y, v in series.items() if y <= year}
-
-
-def load(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> Snapshot:
-    """Load the data of ``viewer`` once; ``year`` defaults to the newest year with data."""
-    totals = emissions.network_totals(con)
-    years = tuple(int(y) for y in totals["year"])
-    if not years:
-        raise FigureError(
-            "Die Datenbank enthält noch keine Emissionsdaten. Bitte zuerst Daten hochladen "
-            "(oder zum Ausprobieren: python -m kek_data init --demo)."
-        )
-    if year is None:
-        year = years[-1]
-    elif year not in years:
-        raise FigureError(f"Für {year} liegen keine Daten vor (vorhanden: {years[0]}–{years[-1]}).")
-    as_of = emissions.data_as_of(con)
-    ctx = charts.Context(
-        as_of=format_date(as_of.date()) if as_of else "–", demo=emissions.is_demo(con)
-    )
-    # The network total is an aggregate everyone may see; its target base needs all members.
-    all_detail = emissions.detail(con, NETWORK_MANAGER)
-    all_targets = progress.targets(con, NETWORK_MANAGER, all_detail)
-    if viewer.sees_all_members:
-        detail, goals = all_detail, all_targets
-    else:
-        detail = emissions.detail(con, viewer)
-        goals = {o: t for o, t in all_targets.items() if o == progress.NETWORK or viewer.may_see(o)}
-    members = emissions.members(con, viewer).reset_index(drop=True)
-    detail = detail[detail["year"] <= year].reset_index(drop=True)
-    by_member = emissions.all_series(detail)
-    done = progress.complete_member_years(con, viewer)
-    kpis = {
-        m: progress.kpi(
-            m,
-            by_member.get(m, {}),
-            goals.get(m),
-            progress.latest_complete_year(by_member.get(m, {}), done.get(m)),
-        )
-        for m in members["member_id"]
-    }
-    network_series = _upto(emissions.series(all_detail), year)
-    row = totals[totals["year"] == year]
-    complete = emissions.completeness(con, viewer)
-    return Snapshot(
-        viewer=viewer,
-        year=year,
-        years=years,
-        ctx=ctx,
-        members=members,
-        detail=detail,
-        targets=goals,
-        kpis=kpis,
-        network=progress.kpi(
-            progress.NETWORK,
-            network_series,
-            goals.get(progress.NETWORK),
-            progress.latest_complete_year(network_series, progress.complete_network_years(con)),
-        ),
-        network_target=goals.get(progress.NETWORK),
-        paths=progress.network_paths(con),
-        reporting=int(row["members_reporting"].iloc[0]) if not row.empty else 0,
-        carrier_names=reference.carrier_names(con),
-        completeness=complete[complete["year"] <= year].reset_index(drop=True),
-    )
-
-
 def build(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -152,7 +48,7 @@ def build(
 ) -> go.Figure:
     """The chart ``name`` (see :data:`NAMES`) for ``viewer`` as of ``year`` (default: newest)."""
     check_name(name, member_id)
-    return build_from(load(con, viewer, year), name, member_id)
+    return build_from(report.build(con, viewer, year), name, member_id)
 
 
 def check_name(name: str, member_id: str | None = None) -> None:
@@ -163,102 +59,108 @@ def check_name(name: str, member_id: str | None = None) -> None:
         raise FigureError(f"Das Diagramm „{name}“ braucht ein Mitglied (--member KENNUNG).")
 
 
-def build_from(snap: Snapshot, name: str, member_id: str | None = None) -> go.Figure:
-    """The chart ``name`` from an already loaded :class:`Snapshot`."""
+def build_from(
+    rep: Report, name: str, member_id: str | None = None, chosen: list[str] | None = None
+) -> go.Figure:
+    """The chart ``name`` from a report; ``chosen`` limits comparison charts to these members."""
     check_name(name, member_id)
-    if name in _MEMBER_DATA and not snap.viewer.sees_member_data:
+    if name in _MEMBER_DATA and not rep.viewer.sees_member_data:
         raise AccessDenied(f"Das Diagramm „{name}“ zeigt Daten einzelner Mitglieder.")
     if name == "netzwerk":
-        return _network(snap)
+        return network(rep)
     if name in MEMBER_CHARTS:
-        return _member(snap, str(member_id), "carrier_id" if name == "mitglied" else "scope")
+        return member(rep, str(member_id), "carrier_id" if name == "mitglied" else "scope")
     if name == "budget":
-        return _budget(snap, member_id)
-    if snap.members.empty:
+        return budget(rep, member_id)
+    if not rep.member:
         raise FigureError("Keine Mitglieder sichtbar.")
+    ids = list(rep.member) if chosen is None else [m for m in rep.member if m in chosen]
     if name == "vergleich-index":
-        series = {m: k.series for m, k in snap.kpis.items()}
-        base_years = {m: k.base_year for m, k in snap.kpis.items() if k.base_year is not None}
-        return charts.indexed(series, snap.members, snap.ctx, base_years)
+        shown = rep.members[rep.members["member_id"].isin(ids)]
+        series = {m: rep.member[m].reported for m in ids}
+        base_years = {m: rep.member[m].kpi.base_year for m in ids}
+        partial = {m: rep.member[m].partial_years for m in ids}
+        return charts.indexed(series, shown, rep.ctx, base_years, partial)  # type: ignore[arg-type]
     if name == "vergleich-raten":
-        return charts.rates(views.rates_table(snap.kpis, snap.members), snap.ctx)
+        year = views.first_reference_year(rep)
+        return charts.rates(views.rates_table(rep, ids), rep.ctx, year)
     if name == "anteile":
-        table = views.share_table(member_totals(snap), snap.members, snap.year)
-        return charts.shares(table, snap.ctx, snap.year)
+        return charts.shares(views.share_table(rep), rep.ctx, rep.year)
     if name == "luecke":
-        return charts.gaps(gap_table(snap), snap.ctx, snap.year)
-    return _completeness(snap)
+        return charts.gaps(views.gap_table(rep), rep.ctx, rep.year)
+    return completeness(rep)
 
 
-def _network(snap: Snapshot) -> go.Figure:
-    """All members stacked; a member sees itself and the others as one aggregate bar."""
-    series = pd.Series(snap.network.series, dtype="float64")
-    if snap.viewer.sees_all_members and not snap.detail.empty:
-        totals, members = member_totals(snap), snap.members
-    else:
-        own = member_totals(snap).reindex(series.index).fillna(0.0)
+def counted_wide(rep: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Wide [t CO₂e] of the values each year counts (index year, one column per visible member)
+    and a same-shaped mask, True where a member counts with an older complete year."""
+    if rep.counted.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    c = rep.counted.assign(older=rep.counted["counted_year"] != rep.counted["year"])
+    values = c.pivot_table(index="year", columns="member_id", values="t_co2e", aggfunc="sum")
+    older = c.pivot_table(index="year", columns="member_id", values="older", aggfunc="max")
+    return values, older.fillna(False).astype(bool)
+
+
+def network(rep: Report) -> go.Figure:
+    """All members stacked; a member sees itself and the others as one aggregate bar, the
+    public the network total only."""
+    total = pd.Series(rep.network.series, dtype="float64")
+    values, older = counted_wide(rep)
+    members = rep.members
+    if not rep.viewer.sees_all_members:
+        own = values.reindex(total.index).fillna(0.0)
         label = "Übrige Mitglieder" if len(own.columns) else "Netzwerk gesamt"
-        totals = own.assign(rest=series - own.sum(axis=1))
-        members = pd.concat(
-            [snap.members, pd.DataFrame([{"member_id": "rest", "short_name": label,
-                                          "sort_order": 10}])],
-            ignore_index=True,
-        )  # fmt: skip
-    return charts.network_stacked(totals, members, snap.paths, snap.ctx)
+        values = own.assign(rest=total - own.sum(axis=1))
+        older = older.reindex(total.index).fillna(False).assign(rest=False).astype(bool)
+        rest = pd.DataFrame([{"member_id": "rest", "short_name": label, "sort_order": 10}])
+        members = pd.concat([members, rest], ignore_index=True)
+    return charts.network_stacked(values, members, rep.paths, rep.ctx, older)
 
 
-def member_totals(snap: Snapshot) -> pd.DataFrame:
-    """Wide [t CO₂e]: index year (≤ reporting year), one column per visible member."""
-    if snap.detail.empty:
-        return pd.DataFrame()
-    return snap.detail.pivot_table(
-        index="year", columns="member_id", values="t_co2e", aggfunc="sum"
+def member(rep: Report, member_id: str, by: str) -> go.Figure:
+    """One member's emissions by carrier or scope, partial years hatched."""
+    r = rep.find(member_id)
+    rows = rep.detail[rep.detail["member_id"] == member_id]
+    if rows.empty:
+        raise FigureError(f"Für {r.short_name} liegen bis {rep.year} keine Daten vor.")
+    what = "Energieträger" if by == "carrier_id" else "Scope"
+    title = f"{r.short_name}: Emissionen nach {what}"  # as on the page "Mitglied"
+    return charts.member_breakdown(
+        rows, by, r.kpi.path, title, rep.ctx, rep.carrier_names, r.partial_years
     )
 
 
-def _member(snap: Snapshot, member_id: str, by: str) -> go.Figure:
-    row = snap.member(member_id)
-    rows = snap.detail[snap.detail["member_id"] == member_id]
-    if rows.empty:
-        raise FigureError(f"Für {row['short_name']} liegen bis {snap.year} keine Daten vor.")
-    what = "Energieträger" if by == "carrier_id" else "Scope"
-    title = f"{row['short_name']}: Emissionen nach {what}"  # as on the page "Mitglied"
-    path = snap.kpis[member_id].path
-    return charts.member_breakdown(rows, by, path, title, snap.ctx, snap.carrier_names)
-
-
-def _budget(snap: Snapshot, member_id: str | None) -> go.Figure:
+def budget_title(rep: Report, member_id: str | None = None) -> str:
+    """Title of the budget chart, e.g. "CO₂-Budget des Netzwerkpfads 2015–2035: 74 % verbraucht"."""
     if member_id:
-        name = str(snap.member(member_id)["short_name"])
-        kpi, label = snap.kpis[member_id], f"von {name}"
+        r = rep.find(member_id)
+        kpi, label = r.kpi, f"von {r.short_name}"
     else:
-        name, kpi, label = "das Netzwerk", snap.network, "des Netzwerkpfads"
+        kpi, label = rep.network, "des Netzwerkpfads"
+    b = kpi.budget
+    if b is None:
+        return ""
+    share = format_number(b.used / b.budget * 100, 0) if b.budget else "–"
+    return f"CO₂-Budget {label} {kpi.base_year}–{kpi.budget_end}: {share} % verbraucht"
+
+
+def budget(rep: Report, member_id: str | None = None) -> go.Figure:
+    """Carbon budget of the network path (or of one member's path)."""
+    kpi = rep.find(member_id).kpi if member_id else rep.network
     if kpi.budget is None or not kpi.path:
+        name = rep.find(member_id).short_name if member_id else "das Netzwerk"
         raise FigureError(f"Für {name} ist kein Zielpfad hinterlegt, also kein CO₂-Budget.")
     b = kpi.budget
-    share = format_number(b.used / b.budget * 100, 0) if b.budget else "–"
-    title = f"CO₂-Budget {label} {kpi.base_year}–{max(kpi.path)}: {share} % verbraucht"
-    return charts.budget(b.used, b.left, b.budget, snap.ctx, title)
+    return charts.budget(b.used, b.left, b.budget, rep.ctx, budget_title(rep, member_id))
 
 
-def gap_table(snap: Snapshot) -> pd.DataFrame:
-    """Members with data in the reporting year: short_name, gap [t CO₂e], status.
-
-    Unlike :func:`kek_data.views.gap_table` a member whose newest data are older than the
-    reporting year is left out, because the chart is titled with that year.
-    """
-    rows = []
-    for m in snap.members.itertuples():
-        k = snap.kpis[m.member_id]
-        if k.latest_year == snap.year and k.gap_latest is not None:
-            rows.append({"short_name": m.short_name, "gap": k.gap_latest, "status": k.status})
-    return pd.DataFrame(rows, columns=["short_name", "gap", "status"])
-
-
-def _completeness(snap: Snapshot) -> go.Figure:
-    if snap.completeness.empty:
+def completeness(rep: Report) -> go.Figure:
+    """Member × year grid of the completeness states."""
+    if rep.completeness.empty:
         raise FigureError("Keine Meldungen vorhanden.")
-    table = snap.completeness
-    short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
-    names = [short.get(m, m) for m in sorted(table["member_id"].unique())]  # pivot order
-    return charts.completeness_heatmap(table, names, snap.ctx)
+    table = rep.completeness
+    short = {m: r.short_name for m, r in rep.member.items()}
+    present = set(table["member_id"])
+    names = {m: short.get(m, m) for m in rep.member if m in present}
+    return charts.completeness_heatmap(table, names, rep.ctx)

@@ -18,14 +18,14 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kek_data import db, emissions, wording
+from kek_data import db, emissions, report, status
 from kek_data.export import figures, tables
 from kek_data.export.tables import Column
 from kek_data.numbers import format_date
+from kek_data.report import Report
 from kek_data.viewer import Viewer
 
 T = "t CO₂e"
-STATUS_WORD = {"gruen": "grün", "gelb": "gelb", "rot": "rot", "ohne Ziel": "ohne Ziel"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ SHORT = _c("short_name", "Mitglied", text="Kurzname des Mitglieds")
 YEAR = _c("year", "Jahr", "year", text="Berichtsjahr (Kalenderjahr des Verbrauchs)")
 
 
-def _members(snap: figures.Snapshot) -> Table:
+def _members(snap: Report) -> Table:
     cols = [
         MEMBER,
         _c("name", "Name", text="vollständiger Name der Organisation"),
@@ -59,7 +59,7 @@ def _members(snap: figures.Snapshot) -> Table:
     return Table("mitglieder", "Mitglieder", "Die Mitglieder des Netzwerks.", snap.members, cols)
 
 
-def _emissions(snap: figures.Snapshot) -> Table:
+def _emissions(snap: Report) -> Table:
     short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
     df = snap.detail.assign(
         short_name=snap.detail["member_id"].map(short),
@@ -87,8 +87,8 @@ def _emissions(snap: figures.Snapshot) -> Table:
     )
 
 
-def _per_year(snap: figures.Snapshot) -> Table:
-    wide = figures.member_totals(snap)
+def _per_year(snap: Report) -> Table:
+    wide, older = figures.counted_wide(snap)
     df = pd.DataFrame({"year": [y for y in snap.years if y <= snap.year]})
     cols = [YEAR]
     for m in snap.members.itertuples():
@@ -97,16 +97,20 @@ def _per_year(snap: figures.Snapshot) -> Table:
             cols.append(_c(m.member_id, m.short_name, "number", T, f"Emissionen von {m.name}"))
     df["network"] = [snap.network.series.get(y) for y in df["year"]]
     cols.append(_c("network", "Netzwerk gesamt", "number", T, "Summe aller Mitglieder"))
+    df["coverage"] = [snap.coverage_text(y) for y in df["year"]]
+    cols.append(_c("coverage", "Vollständigkeit", text="welche Mitglieder mit welchem Jahr zählen"))
     return Table(
         "emissionen_je_jahr",
         "Emissionen je Jahr",
-        "Emissionen je Jahr: eine Spalte je Mitglied und die Netzwerksumme.",
+        "Emissionen je Jahr: eine Spalte je Mitglied und die Netzwerksumme. Ein Mitglied mit "
+        "unvollständiger Meldung zählt mit seinem letzten vollständigen Jahr (Spalte "
+        "Vollständigkeit), so dass die Spalten die Netzwerksumme ergeben.",
         df,
         cols,
     )
 
 
-def _paths(snap: figures.Snapshot) -> Table:
+def _paths(snap: Report) -> Table:
     cols = [
         YEAR,
         _c("actual", "Ist", "number", T, "Emissionen des Netzwerks (leer = noch kein Wert)"),
@@ -124,85 +128,102 @@ def _paths(snap: figures.Snapshot) -> Table:
     )
 
 
-def _kpi_row(owner: str, name: str, k, target) -> dict:
-    def rate(r, attr):
-        return None if r is None else getattr(r, attr)
-
+def _kpi_row(owner: str, name: str, k, target, years: Sequence[int]) -> dict:
     b = k.budget
-    return {
+    row = {
         "owner": owner, "name": name, "latest_year": k.latest_year, "latest": k.latest,
         "base_year": k.base_year, "base": k.base, "change_pct": k.change_pct,
         "path_latest": k.path_latest, "gap_latest": k.gap_latest,
-        "status": STATUS_WORD.get(k.status, k.status), "path_2030": k.path_2030,
-        "to_go_2030": k.to_go_2030,
-        "req30_t": rate(k.required_2030, "t_per_year"),
-        "req30_pct": wording.rate_pct(k.required_2030, k.latest),
-        "req30_compound": rate(k.required_2030, "pct_per_year"),
-        "req35_t": rate(k.required_2035, "t_per_year"),
-        "ach_t": rate(k.achieved, "t_per_year"), "ach_pct": wording.rate_pct(k.achieved, k.latest),
-        "ach_compound": rate(k.achieved, "pct_per_year"),
-        "projected_2030": k.projected_2030, "zero_year": k.zero_year,
+        "status": status.LIGHTS[k.status].word, "rate_basis": k.rate_basis,
+        "ach_t": None if k.achieved is None else k.achieved.t_per_year,
+        "ach_pct": k.achieved_pct,
+        "ach_compound": None if k.achieved is None else k.achieved.pct_per_year,
+        "zero_year": k.zero_year,
         "budget": None if b is None else b.budget, "used": None if b is None else b.used,
         "left": None if b is None else b.left,
         "target": target.describe() if target else "", "source": target.source if target else "",
     }  # fmt: skip
+    for y in years:
+        step = k.step(y)
+        row |= {
+            f"path_{y}": None if step is None else step.path,
+            f"to_go_{y}": None if step is None else step.to_go,
+            f"req_t_{y}": None if step is None else step.required.t_per_year,
+            f"req_pct_{y}": None if step is None else step.required_pct,
+            f"req_compound_{y}": None if step is None else step.required.pct_per_year,
+            f"projected_{y}": None if step is None else step.projected,
+        }
+    return row
 
 
-KPI_COLUMNS = [
-    _c("owner", "Kennung", text="Kennung des Mitglieds oder „netzwerk“"),
-    _c("name", "Name"),
-    _c("latest_year", "Berichtsjahr", "year", text="letztes Jahr mit Daten bis zum Berichtsjahr"),
-    _c("latest", "Emissionen", "number", T, "Emissionen im Berichtsjahr"),
-    _c("base_year", "Basisjahr", "year", text="Basisjahr des Ziels"),
-    _c("base", "Basiswert", "number", T, "Emissionen im Basisjahr"),
-    _c("change_pct", "Veränderung ggü. Basisjahr", "number", "%", "negativ = Minderung"),
-    _c("path_latest", "Zielpfad im Berichtsjahr", "number", T, "Wert des eigenen Zielpfads"),
-    _c("gap_latest", "Abstand zum Pfad", "number", T, "Ist − Pfad; positiv = über dem Pfad"),
-    _c("status", "Ampel", text="grün = auf/unter dem Pfad, gelb = bis 5 % darüber, "
-       "rot = mehr als 5 % darüber"),
-    _c("path_2030", "Zielpfad 2030", "number", T, "Pfadwert im Meilensteinjahr 2030"),
-    _c("to_go_2030", "Bis 2030 zu mindern", "number", T, "Emissionen im Berichtsjahr − Pfad 2030"),
-    _c("req30_t", "Nötige Minderung bis 2030", "number", "t CO₂e/a",
-       "gleiche Menge pro Jahr bis zum Pfadwert 2030"),
-    _c("req30_pct", "Nötige Minderung bis 2030 (Prozent)", "number", "%/a",
-       "nötige Minderung pro Jahr in % der Emissionen im Berichtsjahr (wie im Diagramm)"),
-    _c("req30_compound", "Nötige Minderung bis 2030 (geometrisch)", "number", "%/a",
-       "gleichbleibender Prozentsatz pro Jahr; leer, wenn der Pfadwert 0 t ist"),
-    _c("req35_t", "Nötige Minderung bis 2035", "number", "t CO₂e/a",
-       "gleiche Menge pro Jahr bis zum Pfadwert 2035"),
-    _c("ach_t", "Erreichte Minderung", "number", "t CO₂e/a", "Durchschnitt der letzten 5 Jahre"),
-    _c("ach_pct", "Erreichte Minderung (Prozent)", "number", "%/a",
-       "erreichte Minderung pro Jahr in % der Emissionen im Berichtsjahr; negativ = Zunahme"),
-    _c("ach_compound", "Erreichte Minderung (geometrisch)", "number", "%/a",
-       "gleichbleibender Prozentsatz der letzten 5 Jahre; negativ = Zunahme"),
-    _c("projected_2030", "Trendwert 2030", "number", T,
-       "Wert 2030 beim linearen Trend der letzten 5 Jahre (nicht unter 0)"),
-    _c("zero_year", "Null im Trend", "year",
-       text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht)"),
-    _c("budget", "CO₂-Budget bis 2035", "number", T, "Summe der Pfadwerte Basisjahr–2035"),
-    _c("used", "Budget verbraucht", "number", T, "Summe der Ist-Emissionen bis zum Berichtsjahr"),
-    _c("left", "Budget übrig", "number", T, "Budget − verbraucht; negativ = überzogen"),
-    _c("target", "Ziel", text="Ziel in Worten (Minderung gegenüber dem Basisjahr)"),
-    _c("source", "Quelle des Ziels"),
-]  # fmt: skip
+def kpi_columns(years: Sequence[int], end: int | None) -> list[Column]:
+    """Columns of the key-figure table; one group per reference year of the network target."""
+    head = [
+        _c("owner", "Kennung", text="Kennung des Mitglieds oder „netzwerk“"),
+        _c("name", "Name"),
+        _c("latest_year", "Gezähltes Jahr", "year",
+           text="Berichtsjahr oder, bei unvollständiger Meldung, letztes vollständiges Jahr"),
+        _c("latest", "Emissionen", "number", T, "Emissionen im gezählten Jahr"),
+        _c("base_year", "Basisjahr", "year", text="Basisjahr des Ziels"),
+        _c("base", "Basiswert", "number", T, "Emissionen im Basisjahr"),
+        _c("change_pct", "Veränderung ggü. Basisjahr", "number", "%", "negativ = Minderung"),
+        _c("path_latest", "Zielpfad im gezählten Jahr", "number", T, "Wert des eigenen Zielpfads"),
+        _c("gap_latest", "Abstand zum Pfad", "number", T, "Ist − Pfad; positiv = über dem Pfad"),
+        _c("status", "Ampel", text=status.legend()),
+        _c("rate_basis", "Bezug der Prozentraten", text="Nenner der Raten in %/a"),
+    ]  # fmt: skip
+    steps = []
+    for y in years:
+        steps += [
+            _c(f"path_{y}", f"Zielpfad {y}", "number", T, f"Pfadwert {y}"),
+            _c(f"to_go_{y}", f"Bis {y} zu mindern", "number", T,
+               f"Emissionen im gezählten Jahr − Pfad {y}"),
+            _c(f"req_t_{y}", f"Nötige Minderung bis {y}", "number", "t CO₂e/a",
+               f"gleiche Menge pro Jahr bis zum Pfadwert {y}"),
+            _c(f"req_pct_{y}", f"Nötige Minderung bis {y} (Prozent)", "number", "%/a",
+               "nötige Minderung pro Jahr in % der Emissionen im gezählten Jahr (linear)"),
+            _c(f"req_compound_{y}", f"Nötige Minderung bis {y} (geometrisch)", "number", "%/a",
+               "gleichbleibender Prozentsatz pro Jahr; leer, wenn der Pfadwert 0 t ist"),
+            _c(f"projected_{y}", f"Trendwert {y}", "number", T,
+               f"Wert {y} beim linearen Trend der letzten 5 Jahre (nicht unter 0)"),
+        ]  # fmt: skip
+    tail = [
+        _c("ach_t", "Erreichte Minderung", "number", "t CO₂e/a",
+           "Durchschnitt der letzten 5 Jahre"),
+        _c("ach_pct", "Erreichte Minderung (Prozent)", "number", "%/a",
+           "erreichte Minderung pro Jahr in % der Emissionen im gezählten Jahr; negativ = Zunahme"),
+        _c("ach_compound", "Erreichte Minderung (geometrisch)", "number", "%/a",
+           "gleichbleibender Prozentsatz der letzten 5 Jahre; negativ = Zunahme"),
+        _c("zero_year", "Null im Trend", "year",
+           text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht)"),
+        _c("budget", f"CO₂-Budget bis {end}", "number", T, f"Summe der Pfadwerte Basisjahr–{end}"),
+        _c("used", "Budget verbraucht", "number", T,
+           "Summe der Ist-Emissionen bis zum Berichtsjahr"),
+        _c("left", "Budget übrig", "number", T, "Budget − verbraucht; negativ = überzogen"),
+        _c("target", "Ziel", text="Ziel in Worten (Minderung gegenüber dem Basisjahr)"),
+        _c("source", "Quelle des Ziels"),
+    ]  # fmt: skip
+    return head + steps + tail
 
 
-def _kpis(snap: figures.Snapshot) -> Table:
-    rows = [_kpi_row("netzwerk", "Netzwerk gesamt", snap.network, snap.network_target)]
-    for m in snap.members.itertuples():
-        rows.append(
-            _kpi_row(m.member_id, m.name, snap.kpis[m.member_id], snap.targets.get(m.member_id))
-        )
+def _kpis(snap: Report) -> Table:
+    years = [y for y in snap.reference_years if y > snap.year]
+    cols = kpi_columns(years, snap.network.budget_end)
+    net = snap.network
+    rows = [_kpi_row("netzwerk", "Netzwerk gesamt", net, snap.network_target, years)]
+    for r in snap.member.values():
+        rows.append(_kpi_row(r.member_id, r.name, r.kpi, r.target, years))
     return Table(
         "kennzahlen",
         "Kennzahlen",
-        f"Kennzahlen des Netzwerks und jedes Mitglieds für das Berichtsjahr {snap.year}.",
-        pd.DataFrame(rows, columns=[c.key for c in KPI_COLUMNS]),
-        KPI_COLUMNS,
+        f"Kennzahlen des Netzwerks und jedes Mitglieds für das Berichtsjahr {snap.year} "
+        f"({snap.coverage_text()}).",
+        pd.DataFrame(rows, columns=[c.key for c in cols]),
+        cols,
     )
 
 
-def _completeness(snap: figures.Snapshot) -> Table:
+def _completeness(snap: Report) -> Table:
     cols = [
         MEMBER,
         YEAR,
@@ -285,7 +306,7 @@ def _conversions(con: duckdb.DuckDBPyConnection) -> Table:
     )
 
 
-def build_tables(snap: figures.Snapshot, con: duckdb.DuckDBPyConnection) -> list[Table]:
+def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     """Every table the viewer may see (member tables only for viewers who see members)."""
     result = []
     if snap.viewer.sees_member_data:
@@ -296,7 +317,7 @@ def build_tables(snap: figures.Snapshot, con: duckdb.DuckDBPyConnection) -> list
     return result + [_factors(con), _conversions(con)]
 
 
-def readme(snap: figures.Snapshot, items: Sequence[Table], workbook: str, now: datetime) -> str:
+def readme(snap: Report, items: Sequence[Table], workbook: str, now: datetime) -> str:
     """The German README.txt: contents, formats, units and every column of every table."""
     wrap = textwrap.TextWrapper(width=96, subsequent_indent="    ")
     lines = [
@@ -352,7 +373,7 @@ def readme(snap: figures.Snapshot, items: Sequence[Table], workbook: str, now: d
 
 def build_package(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> bytes:
     """ZIP bytes: ``README.txt``, one XLSX with every table and ``csv/<table>.csv``."""
-    snap = figures.load(con, viewer, year)
+    snap = report.build(con, viewer, year)
     items = build_tables(snap, con)
     now = datetime.now()
     demo = snap.ctx.demo

@@ -22,7 +22,12 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from kek_data.charts import STATUS_COLORS
+from kek_data.status import LIGHTS
+
+
+def _rgb(hex_color: str) -> RGBColor:
+    return RGBColor.from_string(hex_color.lstrip("#"))
+
 
 W, H = 13.333, 7.5  # slide size [in]
 LEFT, RIGHT = 0.5, 12.833  # content edges [in]
@@ -35,11 +40,10 @@ ACCENT = RGBColor(0x21, 0x66, 0xAC)
 DEMO_RED = RGBColor(0xB2, 0x18, 0x2B)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 LAMP_OFF = RGBColor(0x5A, 0x5A, 0x5A)
-#: Status colours of the charts; text on them is white except on yellow.
-STATUS_RGB = {k: RGBColor.from_string(v.lstrip("#")) for k, v in STATUS_COLORS.items()}
-STATUS_TEXT_RGB = {"gruen": WHITE, "gelb": DARK, "rot": WHITE, "ohne Ziel": WHITE}
-#: Status colour for text on white: yellow darkened for contrast.
-STATUS_INK = {**STATUS_RGB, "gelb": RGBColor(0x8A, 0x65, 0x00)}
+#: Traffic-light colours from kek_data.status: fill, text on the fill, the word on white.
+STATUS_RGB = {k: _rgb(lt.color) for k, lt in LIGHTS.items()}
+STATUS_TEXT_RGB = {k: _rgb(lt.on_color) for k, lt in LIGHTS.items()}
+STATUS_INK = {k: _rgb(lt.ink) for k, lt in LIGHTS.items()}
 MIDDLE = MSO_ANCHOR.MIDDLE
 
 

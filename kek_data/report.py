@@ -1,0 +1,315 @@
+"""The report snapshot: every key figure of one reporting year, for one viewer, built once.
+
+Why: the pages, the meeting deck, the data package and ``summary --json`` must show the same
+numbers for the same year; they all read a :class:`Report` from :func:`build` and compute
+nothing of their own (they only choose and format). Key figures per series come from
+:func:`kek_data.progress.kpi`, formulas from :mod:`kek_data.paths`.
+
+**The completeness rule** (written once, in :func:`counted_year`): a figure for year *Y* counts
+a member with its report for *Y* only if that report is complete (every energy carrier the
+member ever reported); otherwise with its newest complete year before *Y*, marked as such; a
+member without any complete year up to *Y* is not counted and named as missing. The member's
+own key figures (Ampel, gap, rates) use the same year, so network sums equal the sum of the
+member rows shown beside them. :meth:`Coverage.text` says it in one German line, e.g.
+"2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024".
+
+Aggregates over all members (network total, sum of the members' paths) are computed from every
+member whoever looks; member figures reach a viewer only for members the viewer may see.
+Values in [t CO₂e], rates in [t CO₂e/a] and [% of the reporting year's emissions per year].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from kek_data import charts, config, emissions, progress, reference, status
+from kek_data.errors import AccessDenied, KekError, UnknownMember
+from kek_data.numbers import format_date
+from kek_data.viewer import NETWORK_MANAGER, Viewer
+
+COMPLETE = "vollständig"
+
+
+class ReportError(KekError):
+    """No data at all, or a reporting year without data."""
+
+
+def counted_year(year: int, complete_years: set[int] | frozenset[int]) -> int | None:
+    """The year whose report of a member counts in a figure for ``year`` [a] (see module doc).
+
+    ``year`` itself if complete, else the newest complete year before it, else None.
+    """
+    earlier = [y for y in complete_years if y <= year]
+    return max(earlier) if earlier else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which members a figure of ``year`` counts, and with which year."""
+
+    year: int
+    n_members: int  # members of the network with any report
+    complete: tuple[str, ...]  # member ids with a complete report for year
+    older: tuple[tuple[str, int], ...]  # (member id, counted year) for members counted older
+    missing: tuple[str, ...]  # members without any complete report up to year
+
+    @property
+    def is_complete(self) -> bool:
+        """True when every member counts with a complete report of ``year`` itself."""
+        return not self.older and not self.missing
+
+    def text(self, names: Mapping[str, str] | None = None) -> str:
+        """One German line, e.g. "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie
+        mit 2024". Without ``names`` (public view) members are only counted, not named."""
+        parts = [f"{self.year}: {len(self.complete)} von {self.n_members} Mitgliedern vollständig"]
+        by_year: dict[int, list[str]] = {}
+        for member_id, used in self.older:
+            by_year.setdefault(used, []).append(member_id)
+        for used in sorted(by_year, reverse=True):
+            ids = by_year[used]
+            who = (
+                ", ".join(names.get(m, m) for m in ids)
+                if names is not None
+                else (f"{len(ids)} {'Mitglied' if len(ids) == 1 else 'Mitglieder'}")
+            )
+            parts.append(f"{who} mit {used}")
+        if self.missing:
+            ids = self.missing
+            who = (
+                ", ".join(names.get(m, m) for m in ids)
+                if names is not None
+                else (f"{len(ids)} {'Mitglied' if len(ids) == 1 else 'Mitglieder'}")
+            )
+            parts.append(f"{who} ohne vollständige Meldung (nicht enthalten)")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class MemberReport:
+    """One member's figures in the report: key figures, target and completeness."""
+
+    member_id: str
+    name: str
+    short_name: str
+    sector: str
+    sort_order: int
+    kpi: progress.Kpi
+    target: progress.Target | None
+    state: str  # completeness of the reporting year: vollständig / teilweise / fehlt
+    missing_carriers: str  # German names of carriers missing in the reporting year
+    partial_years: frozenset[int]  # years ≤ reporting year reported only in part
+    reported: dict[int, float]  # every reported year ≤ reporting year, partial ones too [t CO₂e]
+
+    def label(self, year: int) -> str:
+        """Short name, with the counted year when it is older than ``year``: "Caritas (2024)"."""
+        older = self.kpi.latest_year is not None and self.kpi.latest_year != year
+        return f"{self.short_name} ({self.kpi.latest_year})" if older else self.short_name
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every key figure of reporting ``year`` [a] for ``viewer``."""
+
+    viewer: Viewer
+    year: int
+    years: tuple[int, ...]  # years with any data
+    ctx: charts.Context
+    members: pd.DataFrame  # visible members: member_id, name, short_name, sector, sort_order
+    member: dict[str, MemberReport]  # visible members, in the network's order
+    network: progress.Kpi  # network total under the completeness rule
+    network_target: progress.Target | None
+    coverage: Coverage  # of the reporting year
+    coverage_by_year: dict[int, Coverage]
+    lights: dict[str, int]  # traffic light counts of the visible members
+    reference_years: tuple[int, ...]  # the network's milestone and neutrality years
+    paths: pd.DataFrame  # year, actual, network_path, members_path [t CO₂e]
+    counted: pd.DataFrame  # year, member_id, counted_year, t_co2e (visible members)
+    detail: pd.DataFrame  # emissions.detail of the viewer, years ≤ year
+    completeness: pd.DataFrame  # emissions.completeness of the viewer, years ≤ year
+    carrier_names: dict[str, str]
+
+    @property
+    def names(self) -> dict[str, str] | None:
+        """member_id → short name for wording; None for a viewer who sees no member."""
+        if not self.viewer.sees_member_data:
+            return None
+        return {m: r.short_name for m, r in self.member.items()}
+
+    def coverage_text(self, year: int | None = None) -> str:
+        """The completeness line of ``year`` (default: reporting year), as every surface says it."""
+        cov = self.coverage if year is None else self.coverage_by_year[year]
+        names = self.names
+        if names is not None and not self.viewer.sees_all_members:
+            names = None  # a member sees counts of the others, not their names
+        return cov.text(names)
+
+    def find(self, member_id: str) -> MemberReport:
+        """The member's figures; :class:`UnknownMember` / :class:`AccessDenied` otherwise."""
+        if member_id in self.member:
+            return self.member[member_id]
+        if not self.viewer.sees_member_data:
+            raise AccessDenied("Für die öffentliche Ansicht sind keine Mitgliedsdaten frei.")
+        if not self.viewer.sees_all_members:
+            raise AccessDenied(f"Die Daten von „{member_id}“ sind für diese Ansicht gesperrt.")
+        known = ", ".join(self.member)
+        raise UnknownMember(f"Unbekanntes Mitglied „{member_id}“ (bekannt: {known}).")
+
+    @property
+    def kpis(self) -> dict[str, progress.Kpi]:
+        """member_id → key figures of the visible members."""
+        return {m: r.kpi for m, r in self.member.items()}
+
+    def member_total(self) -> float:
+        """Sum of the visible members' counted values in the reporting year [t CO₂e]."""
+        return float(sum(r.kpi.latest or 0.0 for r in self.member.values()))
+
+
+def _complete_years(comp: pd.DataFrame) -> dict[str, frozenset[int]]:
+    done = comp[comp["status"] == COMPLETE]
+    result: dict[str, set[int]] = {}
+    for member_id, year in zip(done["member_id"], done["year"], strict=True):
+        result.setdefault(str(member_id), set()).add(int(year))
+    return {m: frozenset(ys) for m, ys in result.items()}
+
+
+def _count(
+    years: tuple[int, ...],
+    series: Mapping[str, Mapping[int, float]],
+    complete: Mapping[str, frozenset[int]],
+) -> tuple[pd.DataFrame, dict[int, Coverage]]:
+    """Rows (year, member_id, counted_year, t_co2e) under the rule, and the coverage per year."""
+    rows, coverage = [], {}
+    members = [m for m in series if series[m]]
+    for year in years:
+        done, older, missing = [], [], []
+        for m in members:
+            if min(series[m]) > year:
+                continue  # not yet reporting: not a member of this year's network
+            used = counted_year(year, complete.get(m, frozenset()))
+            if used is None:
+                missing.append(m)
+                continue
+            if used == year:
+                done.append(m)
+            else:
+                older.append((m, used))
+            rows.append((year, m, used, series[m][used]))
+        n = len(done) + len(older) + len(missing)
+        coverage[year] = Coverage(year, n, tuple(done), tuple(older), tuple(missing))
+    frame = pd.DataFrame(rows, columns=["year", "member_id", "counted_year", "t_co2e"])
+    return frame, coverage
+
+
+def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> Report:
+    """The report of ``year`` (default: the newest year with data) for ``viewer``."""
+    all_detail = emissions.detail(con, NETWORK_MANAGER)
+    years = tuple(sorted(int(y) for y in all_detail["year"].unique()))
+    if not years:
+        raise ReportError(
+            "Die Datenbank enthält noch keine Emissionsdaten. Bitte zuerst Daten hochladen "
+            "(oder zum Ausprobieren: python -m kek_data init --demo)."
+        )
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise ReportError(f"Für {year} liegen keine Daten vor (vorhanden: {years[0]}–{years[-1]}).")
+    as_of = emissions.data_as_of(con)
+    ctx = charts.Context(
+        as_of=format_date(as_of.date()) if as_of else "–", demo=emissions.is_demo(con)
+    )
+    all_comp = emissions.completeness(con, NETWORK_MANAGER)
+    series = emissions.all_series(all_detail)
+    complete = _complete_years(all_comp)
+    counted_all, coverage = _count(tuple(y for y in years if y <= year), series, complete)
+    network_series = {
+        int(y): float(v) for y, v in counted_all.groupby("year")["t_co2e"].sum().items()
+    }
+    # Aggregates use every member's target; the viewer gets only the targets it may see.
+    all_targets = progress.targets(con, NETWORK_MANAGER, series, network_series)
+    net_target = all_targets.get(progress.NETWORK)
+    reference_years = net_target.reference_years if net_target else ()
+    horizon = net_target.final_year if net_target else config.NEUTRALITY_YEAR
+    network = progress.kpi(
+        progress.NETWORK, network_series, net_target, year, reference_years, horizon
+    )
+    members = emissions.members(con, viewer).reset_index(drop=True)
+    visible = set(members["member_id"])
+    comp_now = all_comp[(all_comp["year"] == year)].set_index("member_id")
+    result: dict[str, MemberReport] = {}
+    for m in members.itertuples():
+        own = series.get(m.member_id, {})
+        used = counted_year(year, complete.get(m.member_id, frozenset()))
+        if used is None and own:
+            used = max((y for y in own if y <= year), default=None)  # shown as incomplete
+        target = all_targets.get(m.member_id)
+        k = progress.kpi(m.member_id, own, target, used, reference_years, horizon)
+        partial = all_comp[(all_comp["member_id"] == m.member_id) & (all_comp["year"] <= year)]
+        partial = partial[partial["status"] != COMPLETE]
+        state = comp_now["status"].get(m.member_id, "fehlt") if len(comp_now) else "fehlt"
+        missing = comp_now["missing_carriers"].get(m.member_id, "") if len(comp_now) else ""
+        result[m.member_id] = MemberReport(
+            member_id=m.member_id,
+            name=m.name,
+            short_name=m.short_name,
+            sector=m.sector,
+            sort_order=int(m.sort_order),
+            kpi=k,
+            target=target,
+            state=str(state),
+            missing_carriers=str(missing or ""),
+            partial_years=frozenset(int(y) for y in partial["year"] if int(y) in own),
+            reported={y: v for y, v in own.items() if y <= year},
+        )
+    detail = all_detail if viewer.sees_all_members else emissions.detail(con, viewer)
+    comp = all_comp if viewer.sees_all_members else emissions.completeness(con, viewer)
+    return Report(
+        viewer=viewer,
+        year=year,
+        years=years,
+        ctx=ctx,
+        members=members,
+        member=result,
+        network=network,
+        network_target=net_target,
+        coverage=coverage[year],
+        coverage_by_year=coverage,
+        lights=status.counts([r.kpi.status for r in result.values()]),
+        reference_years=reference_years,
+        paths=_paths(network_series, all_targets, horizon),
+        counted=counted_all[counted_all["member_id"].isin(visible)].reset_index(drop=True),
+        detail=detail[detail["year"] <= year].reset_index(drop=True),
+        completeness=comp[comp["year"] <= year].reset_index(drop=True),
+        carrier_names=reference.carrier_names(con),
+    )
+
+
+def _paths(
+    actual: Mapping[int, float], goals: Mapping[str, progress.Target], horizon: int
+) -> pd.DataFrame:
+    """Per year: network total (rule applied), network path, sum of the members' own paths.
+
+    The last two show the gap between what the members promised and what the network path
+    needs [t CO₂e]; both are aggregates over every member.
+    """
+    net = goals.get(progress.NETWORK)
+    start = min([*actual, *(t.base_year for t in goals.values())], default=horizon)
+    years = range(start, horizon + 1)
+    network_path = net.path(years) if net else {}
+    members_sum: dict[int, float] = {}
+    for owner, goal in goals.items():
+        if owner != progress.NETWORK:
+            for y, value in goal.path(years).items():
+                members_sum[y] = members_sum.get(y, 0.0) + value
+    nan = float("nan")
+    return pd.DataFrame(
+        {
+            "year": list(years),
+            "actual": [actual.get(y, nan) for y in years],
+            "network_path": [network_path.get(y, nan) for y in years],
+            "members_path": [members_sum.get(y, nan) for y in years],
+        }
+    )
