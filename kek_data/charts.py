@@ -44,7 +44,7 @@ MAX_SERIES = 12
 OTHERS_COLOR = "#BBBBBB"
 #: How bars of incomplete data look: hatched and lighter, with these legend entries.
 PARTIAL_PATTERN = "/"
-PARTIAL_OPACITY = 0.55
+PARTIAL_OPACITY = 0.7
 PARTIAL_LABEL = "teilweise gemeldet (nicht alle Energieträger)"
 OLDER_LABEL = "schraffiert: letztes vollständiges Jahr eingesetzt"
 
@@ -133,8 +133,9 @@ def _marks(years: list, hatched: set[int] | frozenset[int], color: str) -> dict:
         "color": color,
         "pattern": {
             "shape": [PARTIAL_PATTERN if y in hatched else "" for y in years],
+            "fillmode": "overlay",
             "fgcolor": "#FFFFFF",
-            "solidity": 0.45,
+            "solidity": 0.35,
         },
         "opacity": [PARTIAL_OPACITY if y in hatched else 1.0 for y in years] if hatched else 1.0,
     }
@@ -144,7 +145,8 @@ def _partial_legend(fig: go.Figure, name: str) -> None:
     """One legend entry explaining the hatched bars (a legend-only bar without data)."""
     fig.add_bar(
         x=[None], y=[None], name=name, marker_color="#9A9A9A",
-        marker_pattern={"shape": PARTIAL_PATTERN, "fgcolor": "#FFFFFF", "solidity": 0.45},
+        marker_pattern={"shape": PARTIAL_PATTERN, "fillmode": "overlay", "fgcolor": "#FFFFFF",
+                        "solidity": 0.35},
         hoverinfo="skip",
     )  # fmt: skip
 
