@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "kek.duckdb"
 
-#: Network milestone and neutrality years of Dortmund's programme (council decision) [a].
+#: Dortmund's neutrality year (council decision) [a]: the horizon of paths and budgets only
+#: while no network target is stored; every other reference year comes from the target data.
 NEUTRALITY_YEAR = 2035
-MILESTONE_YEAR = 2030
 
 #: Earliest plausible reporting year (BISKO base year of most municipal balances) [a].
 FIRST_YEAR = 1990

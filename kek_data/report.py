@@ -239,6 +239,10 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     members = emissions.members(con, viewer).reset_index(drop=True)
     visible = set(members["member_id"])
     comp_now = all_comp[(all_comp["year"] == year)].set_index("member_id")
+    past = all_comp[(all_comp["year"] <= year) & (all_comp["status"] != COMPLETE)]
+    partial_by_member: dict[str, set[int]] = {}
+    for member_id, y in zip(past["member_id"], past["year"], strict=True):
+        partial_by_member.setdefault(str(member_id), set()).add(int(y))
     result: dict[str, MemberReport] = {}
     for m in members.itertuples():
         own = series.get(m.member_id, {})
@@ -247,8 +251,6 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             used = max((y for y in own if y <= year), default=None)  # shown as incomplete
         target = all_targets.get(m.member_id)
         k = progress.kpi(m.member_id, own, target, used, reference_years, horizon)
-        partial = all_comp[(all_comp["member_id"] == m.member_id) & (all_comp["year"] <= year)]
-        partial = partial[partial["status"] != COMPLETE]
         state = comp_now["status"].get(m.member_id, "fehlt") if len(comp_now) else "fehlt"
         missing = comp_now["missing_carriers"].get(m.member_id, "") if len(comp_now) else ""
         result[m.member_id] = MemberReport(
@@ -261,7 +263,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             target=target,
             state=str(state),
             missing_carriers=str(missing or ""),
-            partial_years=frozenset(int(y) for y in partial["year"] if int(y) in own),
+            partial_years=frozenset(y for y in partial_by_member.get(m.member_id, ()) if y in own),
             reported={y: v for y, v in own.items() if y <= year},
         )
     detail = all_detail if viewer.sees_all_members else emissions.detail(con, viewer)
