@@ -215,7 +215,7 @@ def test_pages_read_the_report(small_app):
 
 
 def test_demo_surfaces_agree(con):
-    """Demo: Überblick's counts and coverage are the deck's and summary's (issue: 3/1/6 vs 3/1/4)."""
+    """Demo: Überblick's counts and coverage are the deck's and summary's (were 3/1/6 vs 3/1/4)."""
     rep = report.build(con, NETWORK_MANAGER)
     assert rep.coverage_text() == DEMO_COVERAGE
     assert rep.lights == {"gruen": 3, "gelb": 1, "rot": 6, "ohne Ziel": 0}
