@@ -7,9 +7,10 @@ import zipfile
 
 import pytest
 
-from kek_data.ingest import UploadError, check
-from kek_data.ingest.reader import MAX_ZIP_ENTRIES, check_bytes, detect_delimiter
+from kek_data.ingest import UploadError, check, import_file
+from kek_data.ingest.reader import check_bytes, detect_delimiter
 from kek_data.ingest.validate import known_header
+from kek_data.ingest.xlsx import MAX_ZIP_ENTRIES
 from tests.ingest_util import HEADER, csv_bytes, new_db, xlsx_bytes
 
 ROWS = ["2024;Strom;1.234,5;kWh;Zentrale;", "2024;Fernwärme;12,5;MWh;;Heizung – Altbau"]
@@ -234,3 +235,178 @@ def test_bom_file_with_foreign_bytes_is_refused_with_its_line(con):
     with pytest.raises(UploadError) as exc:
         check(con, b"\xef\xbb\xbf" + data, "bom.csv", "dsw21")
     assert str(exc.value).startswith("bom.csv, Zeile 1, Spalte 1: Die Datei ist als UTF-8")
+
+
+# --- bad input that would cost the server or mislead (issue 8, item 9) -----------------------
+
+WIDE_ROW = "2013;Strom;1;kWh;;x"
+
+
+@pytest.fixture
+def no_parser(monkeypatch):
+    """Fail the test if DuckDB's read_csv would run: the refusal must come before it."""
+    from kek_data.ingest import loader
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read_csv ran")
+
+    monkeypatch.setattr(loader, "run", refuse)
+
+
+@pytest.mark.parametrize(("n_fields", "size_kb"), [(50_000, 100), (1_000_000, 2000)])
+def test_row_with_far_more_fields_than_the_header_is_refused_before_parsing(
+    con, tmp_path, no_parser, n_fields, size_kb
+):
+    path = tmp_path / "breit.csv"
+    path.write_bytes(csv_bytes([WIDE_ROW + ";y" * (n_fields - 6)]))
+    assert path.stat().st_size >= size_kb * 1000
+    shown = {50_000: "50.000", 1_000_000: "1.000.000"}[n_fields]
+    expected = (
+        f"breit.csv, Zeile 2: Die Zeile hat {shown} Felder, die Kopfzeile nur 6 (erlaubt sind "
+        "höchstens 56). Bitte die überzähligen Trennzeichen (Semikolon) in dieser Zeile entfernen."
+    )
+    with pytest.raises(UploadError) as exc:
+        check(con, path.read_bytes(), path.name, "dsw21")
+    assert str(exc.value) == expected
+    with pytest.raises(UploadError) as exc:  # the import path of the command line (streamed)
+        import_file(con, tmp_path / "kek.duckdb", None, path.name, "dsw21", "T", source_path=path)
+    assert str(exc.value) == expected
+
+
+def test_wide_line_after_many_normal_ones_names_its_line(con, no_parser):
+    rows = ["2024;Strom;1;kWh;;"] * 20_000 + [WIDE_ROW + ";" * 80]
+    with pytest.raises(UploadError, match=r"^w\.csv, Zeile 20002: Die Zeile hat 86 Felder"):
+        check(con, csv_bytes(rows), "w.csv", "dsw21")
+
+
+def test_header_with_thousands_of_empty_columns_is_refused(con, no_parser):
+    data = csv_bytes(["2024;Strom;1;kWh"], header="Jahr;Energieträger;Menge;Einheit" + ";" * 50_000)
+    with pytest.raises(UploadError) as exc:
+        check(con, data, "h.csv", "dsw21")
+    assert str(exc.value) == (
+        "h.csv, Zeile 1: Die Kopfzeile hat 50.004 Felder (Trennzeichen Semikolon); erlaubt sind "
+        "höchstens 200. Bitte die leeren Spalten rechts der Tabelle löschen und erneut speichern."
+    )
+
+
+def test_line_longer_than_one_megabyte_is_refused(con, no_parser):
+    data = csv_bytes(["2024;Strom;1;kWh;;ok", "2024;Strom;1;kWh;;" + "x" * 2_000_000])
+    with pytest.raises(UploadError) as exc:
+        check(con, data, "lang.csv", "dsw21")
+    assert str(exc.value).startswith(
+        "lang.csv, Zeile 3: Die Zeile ist 1,9 MB lang; erlaubt sind höchstens 1,0 MB je Zeile."
+    )
+
+
+def test_some_extra_fields_and_quoted_separators_still_pass_the_width_check(con):
+    rows = ["2024;Strom;5;kWh;;" + ";" * 40, '2023;Strom;6;kWh;"' + ";" * 300 + '";']
+    preview = check(con, csv_bytes(rows), "ok.csv", "dsw21")
+    assert preview.checked.n_rows == 2
+    assert preview.rows["standort"].tolist()[1] == ";" * 300
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_not_called_binary(con, codec):
+    text = "\r\n".join([HEADER.replace(";", "\t"), "2024\tFernwärme\t5\tMWh\t\tÄnderung – neu"])
+    preview = _ok(con, (text + "\r\n").encode(codec))
+    assert preview.checked.encoding == "UTF-16 ohne BOM" and preview.checked.delimiter == "\t"
+    assert preview.rows["bemerkung"].tolist() == ["Änderung – neu"]
+
+
+def test_mixed_crlf_and_lf_line_ends_are_read_with_the_right_lines(con, tmp_path):
+    body = HEADER + "\r\n2024;Strom;1;kWh;;\n\n2023;Strom;2;kWh;;\r\n2022;Gas;x;kWh;;\n"
+    errors = check(con, body.encode(), "m.csv", "dsw21").checked.errors
+    assert errors == ["m.csv, Zeile 5, Spalte „Menge“: „x“ ist keine Zahl."]
+    good = body.replace(";x;", ";3;").encode()
+    path = tmp_path / "m.csv"
+    path.write_bytes(good)
+    result = import_file(
+        con, tmp_path / "kek.duckdb", None, "m.csv", "dsw21", "T", source_path=path
+    )
+    assert result.n_rows == 3
+    rows = con.execute("SELECT line_no, year FROM activity ORDER BY line_no").fetchall()
+    assert rows == [(2, 2024), (4, 2023), (5, 2022)]
+
+
+def test_lone_carriage_return_beside_newlines_names_its_line(con):
+    body = HEADER + "\n2024;Strom;1;kWh;;\n2023;Strom;2;kWh;;\r2022;Strom;3;kWh;;\n"
+    with pytest.raises(UploadError) as exc:
+        check(con, body.encode(), "cr.csv", "dsw21")
+    assert str(exc.value).startswith(
+        "cr.csv, Zeile 3: Die Datei mischt Zeilenenden (ein einzelnes CR-Zeichen neben"
+    )
+    assert "Anführungszeichen" not in str(exc.value)
+
+
+def _openpyxl_file(tmp_path, build) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    build(wb.active)
+    path = tmp_path / "formel.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _rezip(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """The zip with ``old`` replaced by ``new`` in one part (a file no spreadsheet writes)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        entries = {n: zin.read(n) for n in zin.namelist()}
+    assert old in entries[part]
+    entries[part] = entries[part].replace(old, new)
+    return _zip(entries)
+
+
+def test_xlsx_formula_without_cached_value_is_named_as_formula(con, tmp_path):
+    def build(ws):
+        ws.append(["Jahr", "Energieträger", "Menge", "Einheit"])
+        ws.append([2024, "Strom", 5, "kWh"])
+        ws.append([2023, "=B2", "=C2*2", "kWh"])
+
+    with pytest.raises(UploadError) as exc:
+        check(con, _openpyxl_file(tmp_path, build), "formel.xlsx", "dsw21")
+    assert str(exc.value) == (
+        "formel.xlsx, Zeile 3, Spalte B: Zelle B3 enthält eine Formel ohne berechneten Wert "
+        "(ebenso C3) – bitte die Datei in Excel öffnen, neu berechnen und speichern (oder die "
+        "Formeln durch Werte ersetzen)."
+    )
+
+
+def test_xlsx_formula_with_cached_value_is_read(con):
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["Jahr", "Energieträger", "Menge", "Einheit"])
+    ws.write_row(1, 0, [2024, "Strom"])
+    ws.write_formula(1, 2, "=2+3", None, 5)
+    ws.write(1, 3, "kWh")
+    wb.close()
+    preview = _ok(con, buffer.getvalue(), "f.xlsx")
+    assert preview.rows["quantity"].tolist() == [5.0]
+
+
+FAR_CELLS = [
+    ("XFD2", "bis Spalte 16384; erlaubt sind höchstens 200 Spalten"),
+    ("Z100000", "reicht bis Zeile 100.000, enthält aber nur wenige Zellen"),
+    ("AB50000", "reicht bis Zeile 50.000 und Spalte 28, enthält aber nur wenige Zellen"),
+    ("A999", "reicht über Zeile 1.048.576, enthält"),  # moved to A2000000 below
+]
+
+
+@pytest.mark.parametrize(("cell", "match"), FAR_CELLS)
+def test_xlsx_with_one_cell_far_away_is_refused_before_calamine(con, tmp_path, cell, match):
+    """calamine allocates the dense area up to the last cell: 5 KB would end the process."""
+
+    def build(ws):
+        ws.append(["Jahr", "Energieträger", "Menge", "Einheit"])
+        ws.append([2024, "Strom", 5, "kWh"])
+        ws[cell] = "x"
+
+    data = _openpyxl_file(tmp_path, build)
+    if cell == "A999":  # Excel (and openpyxl) stop at row 1.048.576; other programs may not
+        data = _rezip(data, "xl/worksheets/sheet1.xml", b'r="A999"', b'r="A2000000"')
+    assert len(data) < 10_000
+    with pytest.raises(UploadError, match=match):
+        check(con, data, "weit.xlsx", "dsw21")

@@ -1,12 +1,16 @@
 """Bytes of an uploaded file → a :class:`Source`: a UTF-8 text file plus its dialect and header.
 
 Why: members send whatever German Excel writes (CSV in UTF-8, UTF-8 with BOM or Windows-1252,
-UTF-16 "Unicode-Text", ``sep=;`` first lines, trailing empty columns and rows, or ``.xlsx``).
-The file is checked for being a table at all (size limit, binary, HTML/XML, PDF, old ``.xls``,
-zip bombs: entry count and unpacked size [bytes] before any parser) and decoded in Python only
-when it is not UTF-8 already (Windows-1252 is one byte per character, decoded in blocks).
-``.xlsx`` files are read with python-calamine (first sheet) and written as a UTF-8 CSV copy, so
-that :mod:`kek_data.ingest.loader` parses every format with DuckDB's ``read_csv``.
+UTF-16 "Unicode-Text" with or without BOM, ``sep=;`` first lines, trailing empty columns and
+rows, mixed line ends, or ``.xlsx``). The file is checked for being a table at all (size limit,
+binary, HTML/XML, PDF, old ``.xls``; zip bombs in :mod:`kek_data.ingest.xlsx`) and decoded in
+Python only when it is not UTF-8 already (Windows-1252 is one byte per character, decoded in
+blocks). Before any parser, one pass in blocks over the text refuses lines far wider than the
+header or longer than :data:`MAX_LINE_BYTES` (a 100 KB line of 50.000 fields would cost DuckDB
+minutes and gigabytes), so every later cost is bounded by the file's size. A file mixing
+CRLF, LF and CR line ends is read with LF throughout (each line end stays one line break).
+``.xlsx`` files become a UTF-8 CSV copy too, so that :mod:`kek_data.ingest.loader` parses every
+format with DuckDB's ``read_csv``. Every failure to read a file is an :class:`UploadError`.
 
 Line numbers are those a spreadsheet shows: the header is Zeile 1 (a ``sep=`` line, which Excel
 hides, is not counted); in ``.xlsx`` files they are the sheet's row numbers.
@@ -16,14 +20,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +34,9 @@ from kek_data.ingest.errors import UploadError
 from kek_data.numbers import format_number
 
 CHUNK = 8 * 1024 * 1024  #: decode / scan block [bytes]
-MAX_ZIP_ENTRIES = 1000  #: an .xlsx has a few dozen parts
-MAX_UNCOMPRESSED = 512 * 1024 * 1024  #: total unpacked size of an .xlsx [bytes]
-MAX_RATIO = 250  #: unpacked / packed size of one part; real sheets stay below ~30
+MAX_FIELDS = 200  #: fields of any line, the header's too (the template has 6 columns)
+MAX_EXTRA_FIELDS = 50  #: fields a line may have beyond the header (Excel pads, users slip)
+MAX_LINE_BYTES = 1024 * 1024  #: longest line [bytes]; = max_line_size in sql upload_file
 DELIMITERS = (";", "\t", ",")
 DELIMITER_NAMES = {";": "Semikolon", "\t": "Tabulator", ",": "Komma"}
 _SEP_LINE = re.compile(rb"^sep=(.)\r?$", re.IGNORECASE)
@@ -101,7 +102,7 @@ def check_bytes(data: bytes, file_name: str, max_bytes: int | None = None) -> No
         )
     if head.startswith(b"%PDF"):
         raise UploadError(f"{file_name}: Das ist ein PDF, keine Tabelle. Bitte CSV oder XLSX.")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return
     sample = data[:65536]
     controls = sum(sample.count(bytes([b])) for b in (*range(0, 9), 11, 14, *range(16, 27)))
@@ -116,6 +117,28 @@ def check_bytes(data: bytes, file_name: str, max_bytes: int | None = None) -> No
             f"{file_name}: Die Datei ist eine HTML- oder XML-Seite, keine Tabelle. In Excel "
             "bitte „Speichern unter“ → „CSV UTF-8 (durch Trennzeichen getrennt)“ wählen."
         )
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the start looks like UTF-16 text without BOM, else None.
+
+    Text in UTF-16 has a NUL in every second byte (Latin letters, digits, ``;``), the other
+    bytes nearly never; what decodes must be text (few control characters).
+    """
+    sample = data[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    half = len(sample) // 2
+    for codec, zeros, other in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        if zeros.count(0) >= 0.7 * half and other.count(0) <= 0.02 * half:
+            text = sample.decode(codec, "replace")
+            controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+            return codec if controls <= len(text) // 100 else None
+    return None
 
 
 def utf8_start(data: bytes) -> bool:
@@ -176,16 +199,27 @@ def read_csv_source(
     """Pick the encoding (BOM → strict UTF-8 → Windows-1252) and sniff the dialect.
 
     ``path`` is the same bytes on disk (e.g. the stored raw file); DuckDB then reads UTF-8 in
-    place, otherwise a UTF-8 copy goes to a temp folder. A non-UTF-8 byte after the first
-    64 KiB is found by DuckDB while reading; :func:`load` then converts and reads again.
+    place, otherwise a UTF-8 copy goes to a temp folder (``data`` may then be only the file's
+    start: a file that needs converting is refused, the caller reads it whole). A non-UTF-8 byte
+    after the first 64 KiB is found by DuckDB while reading; :func:`load` then converts and
+    reads again. Raises :class:`UploadError` for a line far too wide or long
+    (:func:`check_lines`).
     """
     src = Source(file_name=file_name, kind="csv", encoding="UTF-8", delimiter=";", header=[])
     src.data = data
+    partial = path is not None and path.stat().st_size != len(data)
+    utf16 = utf16_without_bom(data)
+    if partial and (utf16 or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        raise UploadError(f"{file_name}: UTF-16 wird nur vollständig gelesen.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         convert(src, "utf-16", "UTF-16")
+    elif utf16:
+        convert(src, utf16, "UTF-16 ohne BOM")
     elif data.startswith(codecs.BOM_UTF8):
         src.encoding = "UTF-8 mit BOM"
     elif not utf8_start(data):
+        if partial:
+            raise UploadError(f"{file_name}: Windows-1252 wird nur vollständig gelesen.")
         convert(src, "cp1252", "Windows-1252")
     if src.path is None:
         if path is None:
@@ -193,25 +227,154 @@ def read_csv_source(
             path = Path(src.temp.name) / "upload.csv"
             path.write_bytes(data)
         src.path = path
-    with src.path.open("rb") as fh:
-        top = fh.read(65536).removeprefix(codecs.BOM_UTF8)
-    lines = top.split(b"\n" if b"\n" in top or b"\r" not in top else b"\r", 3)
-    m = _SEP_LINE.match(lines[0])
-    if m:
-        src.skip = 1
-        lines = lines[1:]
-    text = [ln.rstrip(b"\r").decode("utf-8", "replace") for ln in lines[:2]]
-    if not text[0].strip(" \t\ufeff"):
-        raise UploadError(
-            f"{file_name}, Zeile 1, Spalte 1: Die erste Zeile ist leer. Die Kopfzeile "
-            "(Jahr;Energieträger;Menge;Einheit) muss in Zeile 1 stehen."
-        )
-    if m:
-        src.delimiter = m.group(1).decode()
-    else:
-        src.delimiter = detect_delimiter(text[0], text[1] if len(text) > 1 else "", known)
-    src.header = _header_cells(text[0], src.delimiter)
+    try:
+        _one_line_end(src)
+        with src.path.open("rb") as fh:
+            top = fh.read(65536).removeprefix(codecs.BOM_UTF8)
+        lines = top.split(b"\n" if b"\n" in top or b"\r" not in top else b"\r", 3)
+        m = _SEP_LINE.match(lines[0])
+        if m:
+            src.skip = 1
+            lines = lines[1:]
+        text = [ln.rstrip(b"\r").decode("utf-8", "replace") for ln in lines[:2]]
+        if not text[0].strip(" \t\ufeff"):
+            raise UploadError(
+                f"{file_name}, Zeile 1, Spalte 1: Die erste Zeile ist leer. Die Kopfzeile "
+                "(Jahr;Energieträger;Menge;Einheit) muss in Zeile 1 stehen."
+            )
+        if m:
+            src.delimiter = m.group(1).decode()
+        else:
+            src.delimiter = detect_delimiter(text[0], text[1] if len(text) > 1 else "", known)
+        src.header = _header_cells(text[0], src.delimiter)
+        check_lines(src)
+    except BaseException:
+        src.close()
+        raise
     return src
+
+
+def _line_ends(path: Path) -> tuple[int, int, int]:
+    """Counts of CRLF, lone LF and lone CR line ends, in blocks."""
+    crlf = lf = cr = 0
+    prev_cr = False
+    with path.open("rb") as fh:
+        while block := fh.read(CHUNK):
+            joined = prev_cr and block.startswith(b"\n")  # CRLF split between two blocks
+            n_crlf = block.count(b"\r\n") + joined
+            crlf += n_crlf
+            lf += block.count(b"\n") - n_crlf
+            cr += block.count(b"\r") - n_crlf + joined
+            prev_cr = block.endswith(b"\r")
+    return crlf, lf, cr
+
+
+def _one_line_end(src: Source) -> None:
+    """A file mixing CRLF and LF gets a copy with LF throughout (same lines, same line numbers).
+
+    A lone CR beside LF/CRLF is refused with its line: whether it ends a line is a guess (old
+    Mac files end every line with CR and are read as such).
+    """
+    assert src.path is not None
+    crlf, lf, cr = _line_ends(src.path)
+    if cr and (crlf or lf):
+        raise UploadError(
+            f"{src.file_name}, Zeile {_lone_cr_line(src.path) - src.skip}: Die Datei mischt "
+            "Zeilenenden (ein einzelnes CR-Zeichen neben Zeilenumbrüchen LF/CRLF). Bitte die "
+            "Datei in Excel öffnen und als „CSV UTF-8“ neu speichern."
+        )
+    if not (crlf and lf):
+        return
+    if src.temp is None:
+        src.temp = temp_dir()
+    target = Path(src.temp.name) / "upload-lf.csv"
+    with src.path.open("rb") as fh, target.open("wb") as out:
+        carry = b""
+        while block := fh.read(CHUNK):
+            block = carry + block
+            carry = b"\r" if block.endswith(b"\r") else b""
+            out.write(block[: len(block) - len(carry)].replace(b"\r\n", b"\n"))
+        out.write(carry)
+    src.path = target
+
+
+def _lone_cr_line(path: Path) -> int:
+    """Physical line (counting LF) of the first CR not followed by LF."""
+    lines, prev = 1, b""
+    with path.open("rb") as fh:
+        while block := fh.read(CHUNK):
+            text = prev + block
+            m = re.search(rb"\r(?!\n)", text[:-1]) if len(text) > 1 else None
+            if m:
+                return lines + text.count(b"\n", 0, m.start())
+            lines += text[:-1].count(b"\n")
+            prev = text[-1:]
+    return lines
+
+
+def check_lines(src: Source) -> None:
+    """Refuse, before any parser, a line with far more fields than the header or too long.
+
+    One pass in blocks with numpy (newline positions; delimiters counted only in blocks with a
+    line long enough to hold that many), so the cost is linear in the file's size. A line may
+    have at most :data:`MAX_EXTRA_FIELDS` fields more than the header and never more than
+    :data:`MAX_FIELDS`; delimiters inside ``"…"`` on the same line do not count.
+    """
+    assert src.path is not None
+    delim = src.delimiter.encode()
+    if len(delim) != 1:
+        return
+    limit = min(MAX_FIELDS, len(src.header) + MAX_EXTRA_FIELDS)
+    with src.path.open("rb") as fh:
+        head = fh.read(65536)
+        nl = 10 if b"\n" in head or b"\r" not in head else 13
+        fh.seek(0)
+        line_no, carry_len, carry_fields = 1, 0, 0
+        while block := fh.read(CHUNK):
+            buf = np.frombuffer(block, dtype=np.uint8)
+            nls = np.flatnonzero(buf == nl)
+            starts = np.concatenate(([0], nls + 1))
+            ends = np.append(nls, len(buf))
+            lengths = ends - starts
+            lengths[0] += carry_len
+            counts = np.zeros(len(starts), dtype=np.int64)
+            if int(lengths.max()) >= limit - 1:
+                ds = np.flatnonzero(buf == delim[0])
+                counts = np.searchsorted(ds, ends) - np.searchsorted(ds, starts)
+            counts[0] += carry_fields
+            for i in np.flatnonzero((counts + 1 > limit) | (lengths > MAX_LINE_BYTES)):
+                fields = int(counts[i]) + 1
+                line = block[starts[i] : ends[i]]
+                if fields > limit and (i > 0 or not carry_len) and b'"' in line:
+                    fields = len(re.sub(rb'"[^"]*"', b"", line).split(delim))
+                if fields > limit or lengths[i] > MAX_LINE_BYTES:
+                    raise _too_wide(src, line_no + int(i), fields, int(lengths[i]), limit)
+            line_no += len(nls)
+            carry_len, carry_fields = int(lengths[-1]), int(counts[-1])
+
+
+def _too_wide(src: Source, physical: int, fields: int, length: int, limit: int) -> UploadError:
+    line = physical - src.skip
+    where = f"{src.file_name}, Zeile {line}"
+    name = DELIMITER_NAMES.get(src.delimiter, f"„{src.delimiter}“")
+    if length > MAX_LINE_BYTES and fields <= limit:
+        return UploadError(
+            f"{where}: Die Zeile ist {mb(length)} lang; erlaubt sind höchstens "
+            f"{mb(MAX_LINE_BYTES)} je Zeile. Bitte die Zeile kürzen oder prüfen, ob die Datei "
+            "Zeilenumbrüche enthält."
+        )
+    if line <= 1:
+        return UploadError(
+            f"{where}: Die Kopfzeile hat {format_number(fields, 0)} Felder (Trennzeichen "
+            f"{name}); erlaubt sind höchstens {format_number(MAX_FIELDS, 0)}. Bitte die leeren "
+            "Spalten rechts der Tabelle löschen und erneut speichern."
+        )
+    return UploadError(
+        f"{where}: Die Zeile hat {format_number(fields, 0)} Felder, die Kopfzeile nur "
+        f"{format_number(len(src.header), 0)} (erlaubt sind höchstens "
+        f"{format_number(limit, 0)}). Bitte die überzähligen Trennzeichen ({name}) in "
+        "dieser Zeile entfernen."
+    )
 
 
 def convert(src: Source, codec: str, label: str) -> None:
@@ -226,101 +389,6 @@ def convert(src: Source, codec: str, label: str) -> None:
     src.path, src.encoding = target, label
 
 
-def _check_zip(data: bytes, file_name: str) -> zipfile.ZipFile:
-    """Entry count, declared and real unpacked size of every part, before any parser runs."""
-    bomb = (
-        f"{file_name}: Die Excel-Datei ist verdächtig (entpackt viel zu groß oder zu viele "
-        "Teile) und wird aus Sicherheitsgründen nicht geöffnet."
-    )
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UploadError(f"{file_name}: Die Datei ist ein beschädigtes ZIP/Excel.") from exc
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        what = "eine OpenDocument-Tabelle (.ods)" if "content.xml" in names else "ein ZIP-Archiv"
-        raise UploadError(
-            f"{file_name}: Die Datei ist {what}, keine Excel-Arbeitsmappe (.xlsx). "
-            "Bitte als .xlsx oder CSV speichern."
-        )
-    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise UploadError(bomb)
-    for info in infos:
-        if info.file_size > MAX_RATIO * max(info.compress_size, 1024):
-            raise UploadError(bomb)
-    total = 0
-    try:  # the declared sizes may lie: unpack with a running cap (zipfile checks the CRC)
-        for info in infos:
-            with zf.open(info) as part:
-                while block := part.read(1024 * 1024):
-                    total += len(block)
-                    if total > MAX_UNCOMPRESSED:
-                        raise UploadError(bomb)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-        raise UploadError(f"{file_name}: Die Excel-Datei ist beschädigt ({exc}).") from exc
-    return zf
-
-
-def cell_text(value: object) -> str:
-    """An Excel cell as text: numbers exactly in German notation (``1234,5``), years as ``2024``."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "WAHR" if value else "FALSCH"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(Decimal(repr(value)), "f").replace(".", ",")
-    if hasattr(value, "strftime"):
-        fmt = "%d.%m.%Y %H:%M" if getattr(value, "hour", 0) else "%d.%m.%Y"
-        return value.strftime(fmt)
-    return str(value)
-
-
-def read_xlsx_source(data: bytes, file_name: str) -> Source:
-    """First sheet of an .xlsx (python-calamine) after the zip checks, as a UTF-8 CSV copy.
-
-    Leading empty rows and columns are skipped; line numbers are the sheet's row numbers.
-    """
-    from python_calamine import CalamineWorkbook
-
-    _check_zip(data, file_name)
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = wb.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=True)
-        first_row = sheet.start[0] if sheet.start else 0
-    except Exception as exc:  # calamine raises its own error types
-        raise UploadError(f"{file_name}: Die Excel-Datei lässt sich nicht lesen ({exc}).") from exc
-    if not rows or not any(cell_text(v) for v in rows[0]):
-        raise UploadError(
-            f"{file_name}, Zeile {first_row + 1}, Spalte 1: Das erste Tabellenblatt ist leer "
-            "oder beginnt nicht mit der Kopfzeile."
-        )
-    temp = temp_dir()
-    path = Path(temp.name) / "upload.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";", lineterminator="\n")
-        for row in rows:
-            writer.writerow([cell_text(v) for v in row])
-    return Source(
-        file_name=file_name,
-        kind="xlsx",
-        encoding="Excel (.xlsx)",
-        delimiter=";",
-        header=[cell_text(v) for v in rows[0]],
-        path=path,
-        lines=np.arange(first_row + 2, first_row + 1 + len(rows), dtype=np.int64),
-        header_line=first_row + 1,
-        temp=temp,
-    )
-
-
 def open_source(
     data: bytes,
     file_name: str,
@@ -328,8 +396,22 @@ def open_source(
     path: Path | None = None,
     max_bytes: int | None = None,
 ) -> Source:
-    """Check the bytes and return the readable :class:`Source` (CSV/TXT or XLSX by content)."""
+    """Check the bytes and return the readable :class:`Source` (CSV/TXT or XLSX by content).
+
+    Every failure to read the file is an :class:`UploadError` (a damaged file may make the zip,
+    zlib or Excel reader raise anything).
+    """
+    from kek_data.ingest import xlsx
+
     check_bytes(data, file_name, max_bytes)
-    if data.startswith(b"PK\x03\x04"):
-        return read_xlsx_source(data, file_name)
-    return read_csv_source(data, file_name, known, path)
+    try:
+        if data.startswith(b"PK\x03\x04"):
+            return xlsx.read_xlsx_source(data, file_name)
+        return read_csv_source(data, file_name, known, path)
+    except UploadError:
+        raise
+    except (*xlsx.DAMAGED, csv.Error) as exc:
+        raise UploadError(
+            f"{file_name}: Die Datei lässt sich nicht lesen ({type(exc).__name__}). Bitte als "
+            "„CSV UTF-8“ oder „Excel-Arbeitsmappe (.xlsx)“ neu speichern."
+        ) from exc
