@@ -133,6 +133,12 @@ def _csv_error(src: Source, exc: duckdb.Error) -> UploadError:
     original = re.search(r"Original Line: ?\r?\n?([^\n]*)", text)
     column = bad_quote_field(original.group(1), src.delimiter) if original else 1
     line = f", Zeile {int(m.group(1)) - src.skip}" if m else ", Zeile 1"
+    if original and '"' not in original.group(1):  # no quote: do not blame one
+        return UploadError(
+            f"{src.file_name}{line}: Die Zeile lässt sich nicht lesen (ungewöhnliche Zeilenenden "
+            "oder Steuerzeichen?). Bitte die Datei in Excel öffnen und als „CSV UTF-8“ neu "
+            "speichern."
+        )
     return UploadError(
         f"{src.file_name}{line}, {_column(src, column)}: Die Zeile lässt sich nicht lesen "
         "(Anführungszeichen mitten im Feld?). Ein Feld mit Anführungszeichen muss ganz in "
