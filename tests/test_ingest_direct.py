@@ -60,10 +60,11 @@ def _both(tmp_path, data: bytes, monkeypatch, **kw):
         ([*ROWS, ";;;;;"], HEADER, "utf-8", "\r\n", False),  # empty row: full check skips it
         (ROWS[:2] + ["", *ROWS[2:]], HEADER, "utf-8", "\r\n", False),  # blank line
         (['2024;Strom;5;kWh;"Haus; A";'], HEADER, "utf-8", "\r\n", False),  # quotes
-        (["2024; Strom ;5;kWh;Rathaus ;x"], HEADER, "utf-8", "\r\n", False),  # padded cells
-        (["2024;Strom;5;kWh;Rathaus; x "], HEADER, "utf-8", "\r\n", False),
-        (["2024;Strom;1 234,5;kWh;;"], HEADER, "utf-8", "\r\n", False),  # space as thousands
-        (ROWS, HEADER, "cp1252", "\r\n", False),
+        (["2024; Strom ;5;kWh;Rathaus ;x"], HEADER, "utf-8", "\r\n", True),  # padded cells
+        (["2024;Strom;5;kWh;Rathaus; x "], HEADER, "utf-8", "\r\n", True),
+        (["2024;Strom;1 234,5;kWh;;"], HEADER, "utf-8", "\r\n", True),  # space as thousands
+        (ROWS, HEADER, "cp1252", "\r\n", True),  # German Excel's "CSV (Trennzeichen-getrennt)"
+        (ROWS, HEADER, "cp1252", "\n", True),
     ],
 )
 def test_direct_and_full_check_store_the_same(
@@ -157,25 +158,34 @@ def test_command_line_file_is_streamed_not_read(tmp_path, monkeypatch):
     assert store.read_raw(path, store.sha256_of(real(file))) == real(file)
 
 
-def test_command_line_file_falls_back_to_the_full_check(tmp_path):
-    """A Windows-1252 file on disk takes the full check, which then reads it."""
+def test_command_line_windows_1252_file_is_transcoded_and_streamed(tmp_path, monkeypatch):
+    """A Windows-1252 file on disk (umlauts, en dash, euro sign) is transcoded in one streaming
+    pass and takes the direct path, without reading the file whole."""
     con, path = new_db(tmp_path)
     file = tmp_path / "kek_2024.csv"
     file.write_bytes(csv_bytes(ROWS, encoding="cp1252"))
+    real = type(file).read_bytes
+
+    def no_read_bytes(self):
+        if self == file:
+            raise AssertionError("file read whole")
+        return real(self)
+
+    monkeypatch.setattr(type(file), "read_bytes", no_read_bytes)
     result = import_file(con, path, None, file.name, "dsw21", "Test", source_path=file)
-    assert not result.direct and result.n_rows == len(ROWS)
+    assert result.direct and result.n_rows == len(ROWS)
     remark = con.execute("SELECT remark FROM activity WHERE line_no = 2").fetchall()[0][0]
     assert remark == "Zählerstand – geprüft €"
 
 
-def test_late_windows_1252_byte_declines_the_direct_path(tmp_path):
-    """A cp1252 byte after the sniffed head makes DuckDB stop; the full check converts."""
+def test_late_windows_1252_byte_is_read_as_windows_1252(tmp_path):
+    """A cp1252 byte after the sniffed head: the whole file is read as Windows-1252."""
     rows = [f"2024;Strom;{i};kWh;S{i};ok" for i in range(5000)] + ["2023;Strom;1;kWh;X;€"]
     data = csv_bytes(rows, encoding="cp1252")
     assert len(data) > direct.HEAD and not data.isascii()
     con, path = new_db(tmp_path)
     result = do_import(con, path, data)
-    assert not result.direct and result.n_rows == len(rows)
+    assert result.n_rows == len(rows)
     assert con.execute("SELECT remark FROM activity WHERE site = 'X'").fetchall() == [("€",)]
     assert codecs.decode(data, "cp1252")  # the file really is Windows-1252
 

@@ -5,18 +5,22 @@ all its flags, then copies the valid rows; for 1,000,000 rows that costs twice t
 memory of the file. Most large files are machine-written and valid, so they are appended
 straight away, in one transaction, under a placeholder submission id (:data:`PENDING`):
 
-1. only a "simple" CSV qualifies: UTF-8, no quote character, no NUL byte, a header that maps
-   without error (:func:`kek_data.ingest.validate.map_header`);
-2. ``upload_direct_insert`` appends every record; a record the full check would not accept with
-   exactly the same values raises inside DuckDB (``error()``);
+1. only a "simple" CSV qualifies: UTF-8 or Windows-1252 (German Excel's "CSV
+   (Trennzeichen-getrennt)"; transcoded to UTF-8 in one streaming pass first), no quote
+   character, no NUL byte, a header that maps without error
+   (:func:`kek_data.ingest.validate.map_header`);
+2. ``upload_direct_insert`` appends every record, typed by the same ``upload_cells`` query as
+   the full check; a record that any rule of ``sql/upload_rules.sql`` hits (or an empty
+   record) raises inside DuckDB (``error()``);
 3. the record count must equal the line count (so there is no blank line, and record *i* is on
-   line *i* + 2), no year × carrier × site twice, every unit fits its carrier, and the years
-   must not have data already unless ``replace``;
+   line *i* + 2), no set rule of ``upload_rules.sql`` (duplicates) may hit, and the years must
+   not have data already unless ``replace``;
 4. then the submission row is appended, the rows get its id and their line numbers, the raw
    file is awaited (fsynced), and the transaction commits.
 
 Whenever a step says no, the transaction is rolled back and :func:`try_import` returns None: the
-full check runs and produces every German message. So the fast path can only be faster, never
+full check runs and produces every German message. The rules are the same definitions on both
+paths (:mod:`kek_data.ingest.rules`), so the fast path can only be faster, never
 say something different. Quantities [unit as reported]; totals [kWh] and [t CO₂e].
 """
 
@@ -30,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from kek_data import config, db
-from kek_data.ingest import loader, reader, store, validate
+from kek_data.ingest import loader, reader, rules, store, validate
 from kek_data.ingest.errors import ImportFailed, UploadError, YearsHaveData
 from kek_data.ingest.outcome import Imported
 
@@ -91,10 +95,26 @@ def _has_quote(data: bytes | None, path: Path | None) -> bool:
     return False
 
 
+def _transcoded(path: Path, head: bytes, file_name: str) -> reader.Source | None:
+    """A Windows-1252 file on disk as a UTF-8 copy, in one streaming pass (bounded memory)."""
+    temp = reader.temp_dir()
+    target = Path(temp.name) / "upload-utf8.csv"
+    dec = codecs.getincrementaldecoder("cp1252")("kek-c1")  # as reader.convert decodes
+    with path.open("rb") as fh, target.open("wb") as out:
+        while block := fh.read(reader.CHUNK):
+            out.write(dec.decode(block).encode())
+        out.write(dec.decode(b"", final=True).encode())
+    with target.open("rb") as fh:
+        utf8_head = fh.read(HEAD)
+    src = reader.read_csv_source(utf8_head, file_name, validate.known_header, target)
+    src.temp, src.encoding = temp, "Windows-1252"
+    return src
+
+
 def _source(
     data: bytes | None, path: Path | None, file_name: str, size: int
 ) -> reader.Source | None:
-    """The CSV as DuckDB reads it, or None when the file is no simple UTF-8 CSV."""
+    """The CSV as DuckDB reads it (UTF-8), or None when the file is no simple CSV."""
     head = _head(data, path)
     if size > config.max_upload_bytes() or head.startswith(
         (b"PK\x03\x04", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -104,11 +124,15 @@ def _source(
         reader.check_bytes(head, file_name)
     except UploadError:
         return None
-    if not reader.utf8_start(head) or _has_quote(data, path):
+    if _has_quote(data, path):
         return None
-    src = reader.read_csv_source(
-        data if data is not None else head, file_name, validate.known_header, path
-    )
+    if data is None and not reader.utf8_start(head):  # Windows-1252 on disk
+        assert path is not None
+        src = _transcoded(path, head, file_name)
+    else:  # UTF-8 is read in place; bytes in Windows-1252 are converted by the reader
+        src = reader.read_csv_source(
+            data if data is not None else head, file_name, validate.known_header, path
+        )
     if head.count(b"\n") < 1 + src.skip:  # header line longer than the head: DuckDB skips it
         src.close()  # unchecked, so its encoding is unknown; the full check reads it all
         return None
@@ -150,24 +174,18 @@ def try_import(
             return None
         src.ncols = len(src.header)
         params = {
-            **validate.lookup_params(con),
+            **validate.rule_params(con, hm, current_year),
             "pending": PENDING,
             "member_id": member_id,
-            "first_year": config.FIRST_YEAR,
-            "last_year": current_year,
-            "simple_number": validate.SIMPLE_NUMBER_REGEX,
-            "example_prefix": validate.EXAMPLE_PREFIX,
-            "has_standort": "standort" in hm.present,
-            "has_bemerkung": "bemerkung" in hm.present,
         }
         names = validate.names_for(hm)(src.ncols)
         if memory_limit_mb:
             with contextlib.suppress(duckdb.OutOfMemoryException):  # already above: no cap
                 db.execute(con, "set_memory_limit", limit=f"{int(memory_limit_mb)}MiB")
-        con.execute("BEGIN TRANSACTION")
+        db.execute(con, "upload_begin")
         progress(0.3, f"{reader.mb(keeper.size)} werden geprüft und geschrieben …")
         try:
-            done = _append(con, keeper, shape, src, names, params, replace, submitted_by)
+            done = _append(con, keeper, shape, src, names, params, replace, submitted_by, progress)
         except DECLINE:
             db.rollback(con)
             return None
@@ -190,7 +208,7 @@ def try_import(
         return done
     finally:
         if memory_limit_mb:
-            con.execute("RESET memory_limit")
+            db.execute(con, "upload_reset_memory_limit")
         src.close()
         con.execute(db.sql("upload_drop"))
 
@@ -204,6 +222,7 @@ def _append(
     params: dict,
     replace: bool,
     submitted_by: str,
+    progress: Callable[[float, str], None],
 ) -> Imported | None:
     """Steps 2–4 inside the open transaction; None to roll back (not simple after all)."""
     n_rows = loader.run(con, src, names, "upload_direct_insert", params)
@@ -212,17 +231,17 @@ def _append(
         raise keeper.error
     if shape.has_nul or n_rows == 0 or n_rows != shape.records(src.skip):
         return None
-    pending = {"pending": PENDING}
-    if db.query_rows(con, "upload_direct_duplicates", **pending)[0][0]:
-        return None
+    db.execute(con, "upload_rows_from_pending")
+    for number, rule in rules.set_rules():
+        if con.execute(rules.set_rule_sql("upload_set_rule_count", number, rule)).fetchall()[0][0]:
+            return None
     con.execute(db.sql("upload_valid_from_pending"))
-    if db.query_rows(con, "upload_direct_unfit")[0][0]:
-        return None
     member_id = params["member_id"]
     totals = db.query_rows(con, "upload_year_summary", member_id=member_id)
     years = [int(r[0]) for r in totals]
-    have = db.query_rows(con, "upload_direct_years_with_data", member_id=member_id, years=years)
-    existing = [int(r[0]) for r in have]
+    existing = [
+        int(r[0]) for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)
+    ]
     fields = {**keeper.submission(member_id, submitted_by, src.file_name), "n_rows": n_rows}
     if existing and not replace:
         raise _Refused(fields, YearsHaveData(member_id, existing))
@@ -232,10 +251,11 @@ def _append(
         "upload_direct_finish",
         submission_id=sid,
         first_line=src.header_line + 1,
-        **pending,
+        pending=PENDING,
     )
     keeper.durable()
-    con.execute("COMMIT")
+    progress(0.9, store.COMMITTING)
+    db.execute(con, "upload_commit")
     kwh = sum(r[2] or 0.0 for r in totals)
     t_co2e = sum(r[3] or 0.0 for r in totals)
     return Imported(

@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 
 from kek_data import db
+from kek_data.ingest import rules
 from kek_data.ingest.errors import UploadError
 from kek_data.ingest.reader import CHUNK, Source, convert
 
@@ -180,20 +181,18 @@ class Utf8Check(threading.Thread):
 def run(
     con: duckdb.DuckDBPyConnection, src: Source, names: list[str], sql_name: str, params: dict
 ) -> int:
-    """Execute the named CTAS over ``read_csv($path, …)`` with this file's dialect; its rows."""
-    return int(
-        con.execute(
-            db.sql(sql_name),
-            {
-                **params,
-                "path": str(src.path),
-                "delim": src.delimiter,
-                "skip": src.skip + 1,
-                "parallel": src.parallel,
-                "columns": {n: "VARCHAR" for n in names},
-            },
-        ).fetchall()[0][0]
-    )
+    """Execute the named CTAS over ``read_csv($path, …)`` with this file's dialect; its rows.
+
+    The query gets the upload rules put in (:func:`kek_data.ingest.rules.sql`).
+    """
+    file_params = {
+        "path": str(src.path),
+        "delim": src.delimiter,
+        "skip": src.skip + 1,
+        "parallel": src.parallel,
+        "columns": {n: "VARCHAR" for n in names},
+    }
+    return int(rules.execute(con, sql_name, {**params, **file_params}).fetchall()[0][0])
 
 
 def load(

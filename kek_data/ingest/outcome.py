@@ -1,4 +1,4 @@
-"""What an import reports back to the page and the command line."""
+"""What an import reports back to the page and the command line, and how a value is quoted."""
 
 from __future__ import annotations
 
@@ -39,3 +39,16 @@ class Imported:
             f"für {self.member_id} "
             f"{what} (Jahre {years}{replaced}); {format_t(self.t_co2e)}."
         )
+
+
+MAX_SHOWN = 60  #: characters of a user's value quoted in a message (longer ones are cut)
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """A user's value as quoted in a German message: at most ``limit`` characters, then "…".
+
+    Why: a 100 KB cell must not be repeated in full in the error line (nor stored so with the
+    rejected submission).
+    """
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

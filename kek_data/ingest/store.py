@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 REJECTED = "rejected"
 IMPORTED = "imported"
 ROLLED_BACK = "rolled_back"
+#: progress texts (both import paths): the write transaction is open / about to COMMIT
+WRITING = "Daten werden geschrieben …"
+COMMITTING = "Daten werden festgeschrieben …"
 
 
 def files_dir(db_path: str | os.PathLike[str] | None = None) -> Path:
@@ -256,7 +259,7 @@ def commit_import(
     replace: bool,
     before_commit: Callable[[], None] | None = None,
 ) -> tuple[int, list[int]]:
-    """One transaction: the submission row and every row of ``upload_typed`` (INSERT … SELECT).
+    """One transaction: the submission row and every row of ``upload_valid`` (INSERT … SELECT).
 
     Returns ``(submission_id, replaced years)``. With ``replace=False`` and years that already
     have data, nothing is written and :class:`~kek_data.ingest.errors.YearsHaveData` is raised
@@ -266,7 +269,7 @@ def commit_import(
     """
     from kek_data.ingest.errors import YearsHaveData
 
-    con.execute("BEGIN TRANSACTION")
+    db.execute(con, "upload_begin")
     try:
         existing = [r[0] for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)]
         if existing and not replace:
@@ -286,7 +289,7 @@ def commit_import(
         )
         if before_commit is not None:
             before_commit()
-        con.execute("COMMIT")
+        db.execute(con, "upload_commit")
     except BaseException:
         db.rollback(con)
         raise

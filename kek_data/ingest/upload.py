@@ -2,7 +2,9 @@
 
 Why: "Daten hochladen" and ``python -m kek_data import`` must behave identically, so both call
 :func:`check` (preview, writes nothing) and :func:`import_file` (store the raw file, validate,
-record, one transaction). Quantities in the preview are [unit as reported], converted energy in
+record, one transaction). The page passes its :class:`Preview` to :func:`import_file`, which
+then appends the rows the check already typed (:attr:`Preview.staged`) instead of parsing the
+file a second time. Quantities in the preview are [unit as reported], converted energy in
 [kWh] (net calorific value; Erdgas kWh are read as gross/Hs and divided by 1,11) and
 emissions in [t CO₂e] with the BISKO factor of the row's year.
 """
@@ -24,8 +26,9 @@ from kek_data.ingest.errors import UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest.outcome import Imported
 from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number
 
-if TYPE_CHECKING:  # pandas only for the preview (query_df), not for an import
+if TYPE_CHECKING:  # pandas/pyarrow only for the preview (query_df), not for an import
     import pandas as pd
+    import pyarrow as pa
 
 PREVIEW_ROWS = 500  #: first rows shown in the preview (plus every row with an error)
 Progress = Callable[[float, str], None]
@@ -45,6 +48,7 @@ class Preview:
     rows: pd.DataFrame  # see sql upload_preview
     years: pd.DataFrame  # see sql upload_year_summary
     years_with_data: list[int] = field(default_factory=list)
+    staged: pa.Table | None = None  # valid rows (see sql upload_staged_rows), when ok
 
     @property
     def ok(self) -> bool:
@@ -88,10 +92,11 @@ def check(
         rows["fehler"] = [" · ".join(checked.row_errors.get(n, [])) for n in rows["line_no"]]
         years = db.query_df(con, "upload_year_summary", member_id=member_id)
         existing = [r[0] for r in db.query_rows(con, "upload_years_with_data", member_id=member_id)]
+        staged = con.sql(db.sql("upload_staged_rows")).to_arrow_table() if checked.ok else None
     finally:
         con.execute(db.sql("upload_drop"))
     progress(1.0, "Prüfung abgeschlossen.")
-    return Preview(checked, store.sha256_of(data), len(data), rows, years, existing)
+    return Preview(checked, store.sha256_of(data), len(data), rows, years, existing, staged)
 
 
 def record_rejection(
@@ -132,28 +137,33 @@ def import_file(
     source_path: Path | None = None,
     progress: Progress = _noop,
     memory_limit_mb: int | None = None,
+    preview: Preview | None = None,
 ) -> Imported:
     """Store, validate and import one file for one member, all rows or none.
 
     ``data`` are the bytes (page upload) or None for the file at ``source_path`` (command line:
     streamed, never held in memory on the direct path). The raw bytes go to the store (fsynced)
-    while the file is parsed. A simple valid CSV is appended in one pass
-    (:mod:`kek_data.ingest.direct`); any other file gets the full check and then one
-    transaction appends the submission row and every data row (``INSERT … SELECT``). Invalid
-    files are recorded as rejected and raise :class:`ValidationFailed` (or
+    while the file is parsed. With ``preview`` (the page's :func:`check` of the same bytes) the
+    rows it checked are appended without parsing again. Otherwise a simple valid CSV is
+    appended in one pass (:mod:`kek_data.ingest.direct`); any other file gets the full check.
+    Then one transaction appends the submission row and every data row (``INSERT … SELECT``).
+    Invalid files are recorded as rejected and raise :class:`ValidationFailed` (or
     :class:`UploadError` for non-tables); years with data and ``replace=False`` record a
     rejection and raise :class:`YearsHaveData`. ``dry_run`` only checks and writes nothing.
     ``memory_limit_mb`` caps DuckDB during the direct import (a setting of the whole DuckDB
-    instance: for a process of its own, such as the command line).
+    instance: for a process of its own, such as the command line). Progress texts: see
+    :data:`kek_data.ingest.store.WRITING` and :data:`~kek_data.ingest.store.COMMITTING`.
     """
     if data is None and source_path is None:
         raise ValueError("import_file braucht die Bytes oder source_path")
     file_name = os.path.basename(file_name) or "Datei"
+    staged = _staged(preview, data) if not dry_run else None
     keeper = None
     if not dry_run:  # every file is kept, also one rejected below (so nothing sent is lost)
         shape = direct.Shape()
         keeper = store.Keeper(db_path, data, source_path, inspect=shape)
         keeper.start()
+    if keeper is not None and staged is None:
         progress(0.1, "Datei wird gelesen und geprüft …")
         done = direct.try_import(
             con,
@@ -181,7 +191,13 @@ def import_file(
         return keeper.submission(member_id, submitted_by, file_name)
 
     try:
-        checked = _validated(con, data, file_name, source_path, progress)
+        if staged is not None:
+            assert preview is not None
+            checked = preview.checked
+            con.register("upload_staged", staged)
+            con.execute(db.sql("upload_valid_from_staged"))
+        else:
+            checked = _validated(con, data, file_name, source_path, progress)
         if not checked.ok:
             sid = None
             if keeper is not None:
@@ -202,11 +218,16 @@ def import_file(
             return Imported(
                 None, member_id, file_name, checked.n_rows, checked.years, existing, kwh, t_co2e
             )
-        progress(0.7, "Daten werden geschrieben …")
+        progress(0.7, store.WRITING)
         meta = fields()
+
+        def before_commit() -> None:
+            keeper.durable()
+            progress(0.9, store.COMMITTING)
+
         try:
             sid, replaced = store.commit_import(
-                con, **meta, n_rows=checked.n_rows, replace=replace, before_commit=keeper.durable
+                con, **meta, n_rows=checked.n_rows, replace=replace, before_commit=before_commit
             )
         except YearsHaveData as exc:
             keeper.durable()
@@ -225,3 +246,14 @@ def import_file(
         if keeper is not None:
             keeper.join()
         con.execute(db.sql("upload_drop"))
+        if staged is not None:
+            con.unregister("upload_staged")
+
+
+def _staged(preview: Preview | None, data: bytes | None) -> pa.Table | None:
+    """The preview's checked rows, if the preview belongs to exactly these bytes."""
+    if preview is None or preview.staged is None or not preview.ok or data is None:
+        return None
+    if preview.size_bytes != len(data) or preview.sha256 != store.sha256_of(data):
+        return None
+    return preview.staged

@@ -2,17 +2,15 @@
 
 Why: a member must learn *every* problem of a file at once, each with file, line (header =
 Zeile 1) and column, e.g. ``kek_2024.csv, Zeile 7, Spalte „Menge“: „12,3,4“ ist keine Zahl.``
-The checks run vectorised in DuckDB while the file is read (``sql/ingest.sql``: number regex,
-lookups in maps built from ``carrier_aliases``/``unit_aliases``, a join with
-``unit_conversions`` on the distinct carrier × unit pairs, a hash group count for duplicates);
-German sentences are built in Python only for the first :data:`MAX_LISTED` failing cells, while the
-count of all problems stays exact.
-
-Checks: header (required columns, unknown or doubled headers), year (four digits,
-:data:`kek_data.config.FIRST_YEAR` … current year), carrier (vocabulary incl. spellings, with
-„Meinten Sie …?“), unit (known and fitting the carrier), quantity (strict German number
-[unit], not negative, finite), duplicate year × carrier × site, values in columns without a
-header, and the template's example row left in place.
+The checks run vectorised in DuckDB while the file is read: the typed cells of every record
+(``upload_cells`` in ``sql/ingest.sql``: number regex, lookups in maps built from
+``carrier_aliases``/``unit_aliases``/``unit_conversions``) and the rules of
+``sql/upload_rules.sql`` (:mod:`kek_data.ingest.rules`, the same for the direct import): year
+range, spellings, number grammar, unit fit, text length, the template's example row, values in
+columns without a header, duplicate year × carrier × site. German sentences are built in Python
+(:class:`Messages`, from each rule's message) only for the first :data:`MAX_LISTED` failing
+cells, while the count of all problems stays exact. The header is checked here (required
+columns, unknown or doubled headers).
 """
 
 from __future__ import annotations
@@ -27,7 +25,8 @@ from datetime import date
 import duckdb
 
 from kek_data import config, db
-from kek_data.ingest import loader, reader
+from kek_data.ingest import loader, reader, rules
+from kek_data.ingest.outcome import shown
 from kek_data.numbers import (
     GERMAN_NUMBER_REGEX,
     GERMAN_NUMBER_TRIM_CHARS,
@@ -61,7 +60,7 @@ _PAD = f"[{GERMAN_NUMBER_TRIM_CHARS}]*"
 #: The common case of :data:`GERMAN_NUMBER_REGEX` (no padding, only ``.`` groups): such cells
 #: are converted with two replacements; tests check it accepts a subset of the full grammar.
 SIMPLE_NUMBER_REGEX = "[-+]?(?:[0-9]+|[1-9][0-9]{0,2}(?:\\.[0-9]{3})+)(?:,[0-9]+)?"
-_COL_OF_POSITION = {1: "jahr", 2: "energietraeger", 3: "menge", 4: "einheit", 6: "bemerkung"}
+_COL_OF_POSITION = dict(enumerate(COLUMNS, start=1))
 
 
 def header_key(cell: str) -> str:
@@ -101,7 +100,7 @@ def map_header(cells: list[str], file_name: str, header_line: int = 1) -> Header
             names.append(canonical)
         elif canonical:
             errors.append(
-                f"{where}, Spalte „{cell.strip()}“: Die Spalte kommt doppelt vor (Spalten "
+                f"{where}, Spalte „{shown(cell.strip())}“: Die Spalte kommt doppelt vor (Spalten "
                 f"{seen[canonical]} und {pos}); bitte eine davon löschen."
             )
             names.append(f"u{pos}")
@@ -111,9 +110,9 @@ def map_header(cells: list[str], file_name: str, header_line: int = 1) -> Header
             guess = difflib.get_close_matches(key, HEADER_ALIASES, n=1, cutoff=0.6)
             hint = f" Meinten Sie „{COLUMNS[HEADER_ALIASES[guess[0]]]}“?" if guess else ""
             errors.append(
-                f"{where}, Spalte „{cell.strip()}“: Unbekannte Spaltenüberschrift.{hint} Erlaubt "
-                "sind Jahr, Energieträger, Menge, Einheit, Standort, Bemerkung; weitere Angaben "
-                "bitte in „Bemerkung“ schreiben."
+                f"{where}, Spalte „{shown(cell.strip())}“: Unbekannte Spaltenüberschrift.{hint} "
+                "Erlaubt sind Jahr, Energieträger, Menge, Einheit, Standort, Bemerkung; weitere "
+                "Angaben bitte in „Bemerkung“ schreiben."
             )
             names.append(f"u{pos}")
     for col in REQUIRED:
@@ -158,6 +157,26 @@ def names_for(hm: HeaderMap) -> Callable[[int], list[str]]:
     return names
 
 
+def rule_params(con: duckdb.DuckDBPyConnection, hm: HeaderMap, last_year: int) -> dict[str, object]:
+    """The bound parameters of ``upload_cells`` and the rules (both import paths)."""
+    return {
+        "has_jahr": "jahr" in hm.present,
+        "has_traeger": "energietraeger" in hm.present,
+        "has_menge": "menge" in hm.present,
+        "has_einheit": "einheit" in hm.present,
+        "has_standort": "standort" in hm.present,
+        "has_bemerkung": "bemerkung" in hm.present,
+        "first_year": config.FIRST_YEAR,
+        "last_year": last_year,
+        **lookup_params(con),
+        "trim": GERMAN_NUMBER_TRIM_CHARS,
+        "year_regex": f"{_PAD}[0-9]{{1,4}}{_PAD}",
+        "simple_number": SIMPLE_NUMBER_REGEX,
+        "number_regex": f"{_PAD}(?:{GERMAN_NUMBER_REGEX}){_PAD}",
+        "example_prefix": EXAMPLE_PREFIX,
+    }
+
+
 def validate(
     con: duckdb.DuckDBPyConnection, src: reader.Source, *, current_year: int | None = None
 ) -> Checked:
@@ -167,59 +186,46 @@ def validate(
     """
     hm = map_header(src.header, src.file_name, src.header_line)
     last_year = current_year or date.today().year
-    has = {
-        "has_jahr": "jahr" in hm.present,
-        "has_traeger": "energietraeger" in hm.present,
-        "has_menge": "menge" in hm.present,
-        "has_einheit": "einheit" in hm.present,
-        "first_year": config.FIRST_YEAR,
-        "last_year": last_year,
-    }
-    params = {
-        **has,
-        **lookup_params(con),
-        "has_standort": "standort" in hm.present,
-        "has_bemerkung": "bemerkung" in hm.present,
-        "trim": GERMAN_NUMBER_TRIM_CHARS,
-        "year_regex": f"{_PAD}[0-9]{{1,4}}{_PAD}",
-        "simple_number": SIMPLE_NUMBER_REGEX,
-        "number_regex": f"{_PAD}(?:{GERMAN_NUMBER_REGEX}){_PAD}",
-        "example_prefix": EXAMPLE_PREFIX,
-    }
+    params = rule_params(con, hm, last_year)
     column_names = names_for(hm)
     loader.load(con, src, column_names, "upload_typed", params)
-    if con.execute("SELECT count(*) FROM upload_lines").fetchall()[0][0]:
+    if db.query_rows(con, "upload_lines_count")[0][0]:
         con.execute(db.sql("upload_set_lines_mapped"))
     else:
         con.execute(db.sql("upload_set_lines_simple"), {"first_line": src.header_line + 1})
-    if con.execute("SELECT bool_or(bad) FROM upload_typed").fetchall()[0][0]:
+    any_bad, any_extra = db.query_rows(con, "upload_any_bad")[0]
+    if any_bad:
         loader.run(con, src, column_names(src.ncols), "upload_raw_from_csv", {})
         con.execute(db.sql("upload_bad_text"))
     else:
         con.execute(db.sql("upload_bad_none"))
-    con.execute(db.sql("upload_errors"), has)
-    if con.execute("SELECT bool_or(has_extra) FROM upload_typed").fetchall()[0][0]:
+    rules.execute(con, "upload_errors", params)
+    extra = rules.extra_rule()
+    if any_extra and extra is not None:
         names = column_names(src.ncols)
         raw = [n if i <= len(hm.names) else f"x{i}" for i, n in enumerate(names, 1)]
         loader.run(con, src, raw, "upload_raw_from_csv", {})
-        con.execute(db.sql("upload_extra_errors"), {"trim": GERMAN_NUMBER_TRIM_CHARS})
+        db.execute(con, "upload_extra_errors", trim=GERMAN_NUMBER_TRIM_CHARS, rule=extra)
+    con.execute(db.sql("upload_rows_from_typed"))
+    for number, rule in rules.set_rules():
+        con.execute(rules.set_rule_sql("upload_set_rule_errors", number, rule))
     con.execute(db.sql("upload_valid_from_typed"))
-    n_rows, years = con.execute(db.sql("upload_counts")).fetchall()[0]
-    n_errors = int(con.execute(db.sql("upload_error_count")).fetchall()[0][0])
+    n_rows, years = db.query_rows(con, "upload_counts")[0]
+    n_errors = int(db.query_rows(con, "upload_error_count")[0][0])
     positions = [hm.names.index(c) + 1 if c in hm.names else 0 for c in COLUMNS]
     rows = db.query_rows(con, "upload_error_rows", limit=MAX_LISTED, positions=positions)
     messages = Messages(con, hm, last_year)
     errors = list(hm.errors)
     row_errors: dict[int, list[str]] = {}
-    for line, col, code, value, detail in rows:
-        where, text = messages.text(col, code, value, detail)
+    for line, col, rule_no, value, detail in rows:
+        where, text = messages.text(col, rule_no, value, detail)
         row_errors.setdefault(line, []).append(f"{where}: {text}")
         errors.append(f"{src.file_name}, Zeile {line}, {where}: {text}")
     n_errors += len(hm.errors)
     if not n_rows and not hm.errors:
         errors.append(
-            f"{src.file_name}, Zeile {src.header_line + 1}, Spalte „{hm.labels['jahr']}“: Unter "
-            "der Kopfzeile stehen keine Daten."
+            f"{src.file_name}, Zeile {src.header_line + 1}, Spalte „{shown(hm.labels['jahr'])}“: "
+            "Unter der Kopfzeile stehen keine Daten."
         )
         n_errors += 1
     if n_errors > len(errors):
@@ -241,103 +247,98 @@ def validate(
 
 
 def lookup_params(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """Reference lookups as bound lists: lower-case spelling → carrier_id, → canonical unit."""
-    carriers = con.execute("SELECT alias_key, carrier_id FROM carrier_aliases").fetchall()
-    units = con.execute("SELECT alias_key, unit FROM unit_aliases").fetchall()
+    """Reference lookups as bound lists: lower-case spelling → carrier_id, → canonical unit,
+    carrier → its units (the unit fit)."""
+    carriers = db.query_rows(con, "upload_carrier_aliases")
+    units = db.query_rows(con, "upload_unit_aliases")
+    fits = db.query_rows(con, "upload_units_of_carriers")
     return {
         "carrier_keys": [r[0] for r in carriers],
         "carrier_ids": [r[1] for r in carriers],
         "unit_keys": [r[0] for r in units],
         "unit_ids": [r[1] for r in units],
+        "fit_carriers": [r[0] for r in fits],
+        "fit_units": [list(r[1]) for r in fits],
     }
 
 
 class Messages:
-    """German sentences for the error codes of ``upload_errors`` (reference data loaded lazily)."""
+    """German sentences from the rules' messages (reference data loaded lazily)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, hm: HeaderMap, current_year: int):
         self.con = con
         self.hm = hm
         self.current_year = current_year
-        self._ref: dict[str, object] | None = None
+        self.rules = rules.all_rules()
+        self._ref: dict[str, dict] | None = None
 
     @property
-    def ref(self) -> dict[str, object]:
+    def ref(self) -> dict[str, dict]:
         if self._ref is None:
             con = self.con
             self._ref = {
-                "carriers": dict(con.execute("SELECT carrier_id, name FROM carriers").fetchall()),
-                "carrier_aliases": dict(
-                    con.execute("SELECT alias_key, carrier_id FROM carrier_aliases").fetchall()
-                ),
-                "unit_aliases": dict(
-                    con.execute("SELECT alias_key, unit FROM unit_aliases").fetchall()
-                ),
-                "units": con.execute(
-                    "SELECT carrier_id, list(unit ORDER BY factor) FROM unit_conversions "
-                    "GROUP BY carrier_id"
-                ).fetchall(),
+                "carriers": dict(db.query_rows(con, "upload_carrier_names")),
+                "carrier_aliases": dict(db.query_rows(con, "upload_carrier_aliases")),
+                "unit_aliases": dict(db.query_rows(con, "upload_unit_aliases")),
+                "units": dict(db.query_rows(con, "upload_units_of_carriers")),
             }
         return self._ref
 
-    def column(self, col: int, detail: str | None) -> str:
+    def column(self, col: int) -> str:
         if col >= 100:
             return f"Spalte {col - 100} (ohne Überschrift)"
-        return f"Spalte „{self.hm.labels[_COL_OF_POSITION[col]]}“"
+        return f"Spalte „{shown(self.hm.labels[_COL_OF_POSITION[col]])}“"
 
-    def text(self, col: int, code: str, value: str, detail: str | None) -> tuple[str, str]:
+    def text(
+        self, col: int, rule_no: int, value: str | None, detail: str | None
+    ) -> tuple[str, str]:
         """(``Spalte „…“``, sentence) for one failing cell."""
         value = (value or "").strip(GERMAN_NUMBER_TRIM_CHARS)
-        return self.column(col, detail), self._sentence(code, value, detail)
+        message = self.rules[rule_no].message
+        return self.column(col), message.format_map(_Placeholders(self, value, detail))
 
-    def _sentence(self, code: str, value: str, detail: str | None) -> str:
-        ref = self.ref
-        names: dict[str, str] = ref["carriers"]  # type: ignore[assignment]
-        if code == "leer":
-            return "Der Wert fehlt."
-        if code == "jahr_format":
-            return f"„{value}“ ist kein Jahr (vierstellig, z. B. {self.current_year - 1})."
-        if code == "jahr_bereich":
-            return (
-                f"Das Jahr {value} liegt außerhalb von {config.FIRST_YEAR} bis {self.current_year}."
-            )
-        if code == "traeger_unbekannt":
-            aliases: dict[str, str] = ref["carrier_aliases"]  # type: ignore[assignment]
-            guess = difflib.get_close_matches(value.lower(), aliases, n=1, cutoff=0.6)
-            hint = (
-                f" Meinten Sie {names[aliases[guess[0]]]}?"
-                if guess
-                else f" Erlaubt sind: {', '.join(names.values())}."
-            )
-            return f"„{value}“ ist kein bekannter Energieträger.{hint}"
-        if code == "menge_format":
+    def carrier_hint(self, value: str) -> str:
+        names, aliases = self.ref["carriers"], self.ref["carrier_aliases"]
+        guess = difflib.get_close_matches(value.lower()[:100], aliases, n=1, cutoff=0.6)
+        if guess:
+            return f" Meinten Sie {names[aliases[guess[0]]]}?"
+        return f" Erlaubt sind: {', '.join(names.values())}."
+
+    def unit_hint(self, value: str) -> str:
+        units = self.ref["unit_aliases"]
+        guess = difflib.get_close_matches(value.lower()[:100], units, n=1, cutoff=0.5)
+        return f" Meinten Sie {units[guess[0]]}?" if guess else ""
+
+    def number_problem(self, value: str) -> str:
+        if len(value) <= 100:
             try:
                 parse_german_number(value)
             except GermanNumberError as exc:
                 return str(exc)
-            return f"„{value}“ ist keine Zahl."
-        if code == "menge_gross":
-            return f"„{value}“ ist zu groß."
-        if code == "menge_negativ":
-            return f"Die Menge darf nicht negativ sein („{value}“)."
-        if code == "einheit_unbekannt":
-            units: dict[str, str] = ref["unit_aliases"]  # type: ignore[assignment]
-            guess = difflib.get_close_matches(value.lower(), units, n=1, cutoff=0.5)
-            hint = f" Meinten Sie {units[guess[0]]}?" if guess else ""
-            return f"„{value}“ ist keine bekannte Einheit.{hint}"
-        if code == "einheit_passt_nicht":
-            allowed = dict(ref["units"]).get(detail, [])  # type: ignore[call-overload]
-            return (
-                f"Die Einheit „{value}“ passt nicht zu {names.get(detail or '', detail)}; "
-                f"erlaubt: {', '.join(allowed)}."
-            )
-        if code == "doppelt":
-            return (
-                f"Doppelte Zeile: {names.get(value, value)} für dasselbe Jahr und denselben "
-                f"Standort steht schon in Zeile {detail}."
-            )
-        if code == "beispiel":
-            return "Das ist die Beispielzeile der Vorlage; bitte durch eigene Daten ersetzen."
-        if code == "extra":
-            return f"Wert „{value}“ steht in einer Spalte ohne Überschrift."
-        return f"„{value}“ ist ungültig."
+        return f"„{shown(value)}“ ist keine Zahl."
+
+
+class _Placeholders(dict):
+    """The placeholders of a rule's message, computed when the message uses them."""
+
+    def __init__(self, messages: Messages, value: str, detail: str | None):
+        super().__init__()
+        self.m, self.value, self.detail = messages, value, detail
+
+    def __missing__(self, key: str) -> str:
+        m, value, detail = self.m, self.value, self.detail
+        names = m.ref["carriers"]
+        compute = {
+            "value": lambda: shown(value),
+            "detail": lambda: shown(detail),
+            "first_year": lambda: str(config.FIRST_YEAR),
+            "last_year": lambda: str(m.current_year),
+            "example_year": lambda: str(m.current_year - 1),
+            "carrier_hint": lambda: m.carrier_hint(value),
+            "unit_hint": lambda: m.unit_hint(value),
+            "number_problem": lambda: m.number_problem(value),
+            "value_carrier": lambda: shown(names.get(value, value)),
+            "detail_carrier": lambda: shown(names.get(detail or "", detail)),
+            "allowed_units": lambda: ", ".join(m.ref["units"].get(detail, [])),
+        }
+        return compute[key]()

@@ -8,6 +8,7 @@ DROP TABLE IF EXISTS upload_typed;
 DROP TABLE IF EXISTS upload_errors;
 DROP TABLE IF EXISTS upload_bad;
 DROP VIEW IF EXISTS upload_valid;
+DROP VIEW IF EXISTS upload_rows;
 
 -- name: upload_file
 -- The uploaded file as read_csv reads it (included in the blocks below by its name in double
@@ -29,16 +30,17 @@ CREATE TEMP TABLE upload_lines (idx BIGINT, line_no INTEGER);
 CREATE TEMP TABLE upload_lines AS
 SELECT CAST(idx AS BIGINT) AS idx, CAST(line_no AS INTEGER) AS line_no FROM upload_line_frame;
 
--- name: upload_typed
--- One row per record of the file, in file order (rowid = record index), straight from
--- read_csv (all fields text; the header line is skipped, we parsed it). Computed: blank flags,
--- trimmed site and remark, the year, carrier and canonical unit (lookups in maps from
--- carrier_aliases / unit_aliases, NFC second chance), the quantity [unit] when the cell
--- matches kek_data.numbers.GERMAN_NUMBER_REGEX (menge_kind 1 = plain "1.234,5" converted with
--- two replacements, 2 = other separators or padding), text in columns without a header
--- (Excel's trailing columns; $has_x = false marks a canonical name that only pads), a hash of
--- year x carrier x site for duplicates, "bad", and the cell texts of bad rows (for messages).
-CREATE TEMP TABLE upload_typed AS
+-- name: upload_cells
+-- One row per record of the file, in file order, straight from read_csv (all fields text; the
+-- header line is skipped, we parsed it): the typed cells every rule of upload_rules.sql reads.
+-- Blank flags, trimmed site and remark, the year, carrier and canonical unit (lookups in maps
+-- from carrier_aliases / unit_aliases, NFC second chance), whether the unit fits the carrier
+-- (map carrier -> units of unit_conversions), the quantity [unit] when the cell matches
+-- kek_data.numbers.GERMAN_NUMBER_REGEX (menge_kind 1 = plain "1.234,5" converted with two
+-- replacements, 2 = other separators or padding), text in columns without a header (Excel's
+-- trailing columns; $has_x = false marks a canonical name that only pads), and "bad": some row
+-- rule hits (@rule_bad@, put in by kek_data.ingest.rules). Used by the full check
+-- (upload_typed) and the direct import (upload_direct_insert) alike.
 WITH r AS (
     SELECT *, concat_ws('', *COLUMNS('^x[0-9]+$')) AS x_text
     FROM {{upload_file}}
@@ -85,14 +87,16 @@ c AS (
                   CASE WHEN NOT $has_einheit THEN r.einheit END,
                   CASE WHEN NOT $has_standort THEN r.standort END,
                   CASE WHEN NOT $has_bemerkung THEN r.bemerkung END) AS extra_text,
-        r.jahr, r.energietraeger, r.menge, r.einheit
+        r.menge
     FROM r
 ),
 q AS (
-    SELECT c.* EXCLUDE (extra_text),
+    SELECT c.* EXCLUDE (extra_text, menge),
            CASE WHEN extra_text = '' THEN false ELSE trim(extra_text, $trim) <> '' END
                AS has_extra,
            coalesce(starts_with(remark, $example_prefix), false) AS is_example,
+           coalesce(list_contains(map_extract_value(MAP($fit_carriers, $fit_units), carrier_id),
+                                  unit), false) AS unit_fits,
            CASE menge_kind
                WHEN 1 THEN TRY_CAST(replace(replace(menge, '.', ''), ',', '.') AS DOUBLE)
                WHEN 2 THEN TRY_CAST(replace(replace(replace(replace(replace(replace(
@@ -106,25 +110,45 @@ e AS (
            jahr_blank AND traeger_blank AND menge_blank AND einheit_blank AND site = ''
                AND remark IS NULL AND NOT has_extra AS is_empty
     FROM q
-),
-b AS (
-    SELECT e.*,
-           NOT is_empty AND (
-               ($has_jahr AND (year IS NULL OR year < $first_year OR year > $last_year))
-               OR ($has_traeger AND carrier_id IS NULL)
-               OR ($has_menge AND (menge_kind = 0 OR quantity IS NULL OR isinf(quantity)
-                                   OR quantity < 0))
-               OR ($has_einheit AND unit IS NULL)
-               OR is_example
-           ) AS bad
-    FROM e
 )
-SELECT NULL::INTEGER AS line_no,
-       jahr_blank, traeger_blank, menge_blank, einheit_blank, site, remark, year, carrier_id,
-       unit, menge_kind, quantity, has_extra, is_example, is_empty, bad,
-       CASE WHEN year IS NOT NULL AND carrier_id IS NOT NULL AND NOT is_empty
-            THEN hash(year, carrier_id, lower(site)) END AS dup_key
-FROM b;
+SELECT e.*, NOT is_empty AND (@rule_bad@) AS bad
+FROM e
+
+-- name: upload_typed
+-- The full check's table of every record (rowid = record index), with its line (set below).
+CREATE TEMP TABLE upload_typed AS
+SELECT NULL::INTEGER AS line_no, t.*
+FROM ({{upload_cells}}) t;
+
+-- name: upload_rows_from_typed
+-- The records the set rules of upload_rules.sql look at: the full check's ...
+CREATE OR REPLACE TEMP VIEW upload_rows AS
+SELECT line_no, year, carrier_id, site FROM upload_typed
+WHERE NOT is_empty AND year IS NOT NULL AND carrier_id IS NOT NULL;
+
+-- name: upload_rows_from_pending
+-- ... or the rows the direct import appended (rowid stands for the line: only counted there).
+CREATE OR REPLACE TEMP VIEW upload_rows AS
+SELECT rowid AS line_no, year, carrier_id, site FROM activity WHERE submission_id = -1;
+
+-- name: upload_rule_list
+-- The row rules' results of one record (kek_data.ingest.rules fills in one item per rule).
+[@items@]
+
+-- name: upload_rule_hit
+-- One row rule's result for one record: whether it hits, its number and column, the quoted
+-- value and a detail for the message.
+{'hit': coalesce((@condition@), false), 'rule': @rule@, 'col': @col@,
+ 'value': CAST((@value@) AS VARCHAR), 'detail': CAST((@detail@) AS VARCHAR)}
+
+-- name: upload_set_rule_errors
+-- The hits of one set rule as problems of the full check.
+INSERT INTO upload_errors
+SELECT line_no, @col@, @rule@, value, detail FROM (@query@);
+
+-- name: upload_set_rule_count
+-- Whether one set rule hits the rows of the direct import (then the full check explains).
+SELECT count(*) FROM (@query@);
 
 -- name: upload_bad_text
 -- The cell texts of the bad rows (for messages and the preview), from the file re-read into
@@ -151,67 +175,27 @@ FROM upload_lines l
 WHERE l.idx = upload_typed.rowid;
 
 -- name: upload_errors
--- Every problem as (line, column position, code, value, detail); columns the file lacks are
--- skipped ($has_* = false) because the header error already names them.
+-- Every problem of a row rule as (line, column position, rule number, value, detail); columns
+-- the file lacks are skipped by the rules ($has_* = false) because the header error names them.
 CREATE TEMP TABLE upload_errors AS
 WITH b AS (
     SELECT t.*, x.v_jahr, x.v_traeger, x.v_menge, x.v_einheit
     FROM (SELECT rowid AS rid, * FROM upload_typed WHERE bad) t
     LEFT JOIN upload_bad x USING (rid)
 ),
-unfit AS (
-    SELECT DISTINCT carrier_id, unit FROM upload_typed
-    WHERE NOT is_empty AND carrier_id IS NOT NULL AND unit IS NOT NULL
-    EXCEPT
-    SELECT carrier_id, unit FROM unit_conversions
+h AS (
+    SELECT line_no, list_filter(@rule_hits@, lambda x: x.hit) AS hits FROM b
 ),
-dup_keys AS (
-    SELECT dup_key FROM upload_typed WHERE dup_key IS NOT NULL
-    GROUP BY dup_key HAVING count(*) > 1
-),
-dup AS (
-    SELECT line_no, carrier_id, min(line_no) OVER w AS first_line, count(*) OVER w AS n
-    FROM upload_typed
-    WHERE dup_key IN (SELECT dup_key FROM dup_keys)
-    WINDOW w AS (PARTITION BY year, carrier_id, lower(site))
+u AS (
+    SELECT line_no, unnest(hits) AS x FROM h
 )
-SELECT line_no, 1 AS col,
-       CASE WHEN jahr_blank THEN 'leer' WHEN year IS NULL THEN 'jahr_format'
-            ELSE 'jahr_bereich' END AS code,
-       v_jahr AS value, NULL AS detail
-FROM b
-WHERE $has_jahr AND (year IS NULL OR year < $first_year OR year > $last_year)
-UNION ALL
-SELECT line_no, 2, CASE WHEN traeger_blank THEN 'leer' ELSE 'traeger_unbekannt' END,
-       v_traeger, NULL
-FROM b WHERE $has_traeger AND carrier_id IS NULL
-UNION ALL
-SELECT line_no, 3,
-       CASE WHEN menge_blank THEN 'leer' WHEN menge_kind = 0 THEN 'menge_format'
-            WHEN quantity IS NULL OR isinf(quantity) THEN 'menge_gross'
-            ELSE 'menge_negativ' END,
-       v_menge, NULL
-FROM b
-WHERE $has_menge AND (menge_kind = 0 OR quantity IS NULL OR isinf(quantity) OR quantity < 0)
-UNION ALL
-SELECT line_no, 4, CASE WHEN einheit_blank THEN 'leer' ELSE 'einheit_unbekannt' END,
-       v_einheit, NULL
-FROM b WHERE $has_einheit AND unit IS NULL
-UNION ALL
-SELECT t.line_no, 4, 'einheit_passt_nicht', t.unit, t.carrier_id
-FROM upload_typed t JOIN unfit USING (carrier_id, unit)
-WHERE $has_einheit AND $has_traeger AND NOT t.is_empty
-UNION ALL
-SELECT line_no, 6, 'beispiel', remark, NULL FROM b WHERE is_example
-UNION ALL
-SELECT line_no, 2, 'doppelt', carrier_id, CAST(first_line AS VARCHAR)
-FROM dup WHERE n > 1 AND line_no <> first_line;
+SELECT line_no, x.col AS col, x.rule AS rule, x.value AS value, x.detail AS detail FROM u;
 
 -- name: upload_extra_errors
 -- Values in columns without a header (Excel's trailing columns must be empty); upload_raw is
 -- the file re-read with every position beyond the header named x<position>.
 INSERT INTO upload_errors
-SELECT line_no, 100 + CAST(substr(col, 2) AS INTEGER), 'extra', val, col
+SELECT line_no, 100 + CAST(substr(col, 2) AS INTEGER), $rule, val, col
 FROM (
     UNPIVOT (SELECT t.line_no, COLUMNS('^x[0-9]+$')
              FROM (SELECT line_no FROM upload_typed) t POSITIONAL JOIN upload_raw r)
@@ -225,9 +209,9 @@ SELECT count(*) FROM upload_errors;
 -- name: upload_error_rows
 -- The first $limit problems in reading order: by line, then by the column's position in the
 -- file ($positions[col] for the canonical columns 1..6, col - 100 for columns without header).
-SELECT line_no, col, code, value, detail
+SELECT line_no, col, rule, value, detail
 FROM upload_errors
-ORDER BY line_no, CASE WHEN col >= 100 THEN col - 100 ELSE $positions[col] END, col
+ORDER BY line_no, CASE WHEN col >= 100 THEN col - 100 ELSE $positions[col] END, col, rule
 LIMIT $limit;
 
 -- name: upload_counts
@@ -254,9 +238,8 @@ SELECT p.line_no,
        p.quantity,
        coalesce(trim(p.v_einheit, $trim), p.unit) AS einheit,
        p.site AS standort, p.remark AS bemerkung, p.carrier_id, p.bad,
-       CASE WHEN uc.target_unit = 'kWh' THEN p.quantity * uc.factor END AS kwh,
-       CASE WHEN uc.target_unit = 'kWh' THEN p.quantity * uc.factor * ef.g_co2e_per_kwh / 1e6
-            ELSE p.quantity * uc.factor END AS t_co2e
+       activity_kwh(p.quantity, uc.factor, uc.target_unit) AS kwh,
+       activity_t_co2e(p.quantity, uc.factor, uc.target_unit, ef.g_co2e_per_kwh) AS t_co2e
 FROM p
 LEFT JOIN carriers c ON c.carrier_id = p.carrier_id
 LEFT JOIN unit_conversions uc ON uc.carrier_id = p.carrier_id AND uc.unit = p.unit
@@ -264,16 +247,28 @@ ASOF LEFT JOIN emission_factors ef ON ef.carrier_id = p.carrier_id AND p.year >=
 ORDER BY p.line_no;
 
 -- name: upload_valid_from_typed
--- The rows to import, for upload_year_summary: the valid rows of upload_typed (full check) ...
+-- The rows to import (upload_year_summary, upload_years_with_data, insert_activity_from_upload):
+-- the valid rows of upload_typed (full check) ...
 CREATE OR REPLACE TEMP VIEW upload_valid AS
-SELECT year, carrier_id, unit, quantity FROM upload_typed
+SELECT line_no, year, carrier_id, quantity, unit, site, remark FROM upload_typed
 WHERE NOT is_empty AND NOT bad AND year IS NOT NULL;
+
+-- name: upload_valid_from_staged
+-- ... or the rows the page's check kept (kek_data.ingest.upload.Preview.staged, registered as
+-- upload_staged) ...
+CREATE OR REPLACE TEMP VIEW upload_valid AS
+SELECT line_no, year, carrier_id, quantity, unit, site, remark FROM upload_staged;
+
+-- name: upload_staged_rows
+-- The valid rows of a checked file, kept by the preview for the import (no second parse).
+SELECT line_no, year, carrier_id, quantity, unit, site, remark FROM upload_valid;
 
 -- name: upload_valid_from_pending
 -- ... or the rows the direct import appended under the placeholder submission_id -1
 -- (kek_data.ingest.direct.PENDING), visible only inside its transaction.
 CREATE OR REPLACE TEMP VIEW upload_valid AS
-SELECT year, carrier_id, unit, quantity FROM activity WHERE submission_id = -1;
+SELECT line_no, year, carrier_id, quantity, unit, site, remark FROM activity
+WHERE submission_id = -1;
 
 -- name: upload_year_summary
 -- Per year of the file: rows, [kWh] and [t CO2e] of the file next to the member's current data
@@ -285,10 +280,9 @@ WITH f AS (
 ),
 g AS (
     SELECT f.year, sum(f.rows) AS rows,
-           sum(CASE WHEN uc.target_unit = 'kWh' THEN f.quantity * uc.factor END) AS kwh,
-           sum(CASE WHEN uc.target_unit = 'kWh'
-                    THEN f.quantity * uc.factor * ef.g_co2e_per_kwh / 1e6
-                    ELSE f.quantity * uc.factor END) AS t_co2e
+           sum(activity_kwh(f.quantity, uc.factor, uc.target_unit)) AS kwh,
+           sum(activity_t_co2e(f.quantity, uc.factor, uc.target_unit, ef.g_co2e_per_kwh))
+               AS t_co2e
     FROM f
     LEFT JOIN unit_conversions uc USING (carrier_id, unit)
     ASOF LEFT JOIN emission_factors ef
@@ -307,15 +301,14 @@ ORDER BY g.year;
 -- Years of the file for which the member already has current data (replacing needs consent).
 SELECT DISTINCT year FROM current_activity
 WHERE member_id = $member_id
-  AND year IN (SELECT year FROM upload_typed WHERE NOT is_empty)
+  AND year IN (SELECT year FROM upload_valid)
 ORDER BY year;
 
 -- name: insert_activity_from_upload
 INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id, quantity, unit, site,
                       remark)
 SELECT $submission_id, line_no, $member_id, year, carrier_id, quantity, unit, site, remark
-FROM upload_typed
-WHERE NOT is_empty;
+FROM upload_valid;
 
 -- name: submission_by_id
 SELECT s.submission_id, s.member_id, s.status, s.sha256, s.file_name,
@@ -358,63 +351,16 @@ SELECT submission_id, sha256, file_name, size_bytes, is_demo FROM submissions OR
 -- name: upload_direct_insert
 -- Direct import of a simple file (kek_data.ingest.direct): every record straight from read_csv
 -- into activity, in file order, under the placeholder submission_id $pending (line_no is set by
--- upload_direct_finish). A record passes only if the full check (upload_typed) would accept it
--- with exactly these values; for anything else (empty row, padded or unusual spelling, a value
--- beside the header, the template's example row, ...) error() aborts the statement, the
--- transaction is rolled back and the full check runs and explains. Returns the rows appended.
+-- upload_direct_finish), typed by the same upload_cells as the full check. A record that some
+-- row rule hits, or an empty record, makes error() abort the statement; the transaction is
+-- rolled back and the full check runs and explains. Returns the rows appended.
 INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id, quantity, unit, site,
                       remark)
-WITH r AS (
-    SELECT *, concat_ws('', *COLUMNS('^x[0-9]+$')) AS x_text
-    FROM {{upload_file}}
-),
-c AS (
-    SELECT
-        CASE WHEN regexp_full_match(jahr, '[0-9]{4}') THEN CAST(jahr AS INTEGER) END AS year,
-        map_extract_value(MAP($carrier_keys, $carrier_ids), lower(energietraeger)) AS carrier_id,
-        map_extract_value(MAP($unit_keys, $unit_ids), lower(einheit)) AS unit,
-        CASE WHEN regexp_full_match(menge, $simple_number)
-             THEN TRY_CAST(replace(replace(menge, '.', ''), ',', '.') AS DOUBLE) END AS quantity,
-        coalesce(standort, '') AS site,
-        nullif(bemerkung, '') AS remark,
-        x_text
-    FROM r
-)
 SELECT $pending, 0, $member_id, year, carrier_id,
-       CASE WHEN year BETWEEN $first_year AND $last_year
-                 AND carrier_id IS NOT NULL AND unit IS NOT NULL
-                 AND quantity >= 0 AND NOT isinf(quantity) AND x_text = ''
-                 AND ($has_standort OR site = '') AND ($has_bemerkung OR remark IS NULL)
-                 AND ascii(site) NOT IN (9, 10, 13, 32, 160, 8239)
-                 AND ascii(right(site, 1)) NOT IN (9, 10, 13, 32, 160, 8239)
-                 AND (remark IS NULL
-                      OR (ascii(remark) NOT IN (9, 10, 13, 32, 160, 8239)
-                          AND ascii(right(remark, 1)) NOT IN (9, 10, 13, 32, 160, 8239)
-                          AND NOT starts_with(remark, $example_prefix)))
-            THEN quantity ELSE error('kek: direkter Import nicht möglich') END,
-       unit, CASE WHEN $has_standort THEN site ELSE '' END,
-       CASE WHEN $has_bemerkung THEN remark END
-FROM c;
-
--- name: upload_direct_duplicates
--- Year x carrier x site keys that occur twice among the appended rows (hash; a collision only
--- sends the file to the full check, which compares exactly).
-SELECT count(*) FROM (
-    SELECT hash(year, carrier_id, lower(site)) AS k FROM activity
-    WHERE submission_id = $pending GROUP BY k HAVING count(*) > 1
-);
-
--- name: upload_direct_unfit
--- Carrier x unit pairs of the appended rows without a conversion (the unit does not fit).
-SELECT count(*) FROM (
-    SELECT DISTINCT carrier_id, unit FROM upload_valid
-    EXCEPT SELECT carrier_id, unit FROM unit_conversions
-);
-
--- name: upload_direct_years_with_data
-SELECT DISTINCT year FROM current_activity
-WHERE member_id = $member_id AND list_contains($years, year)
-ORDER BY year;
+       CASE WHEN bad OR is_empty THEN error('kek: direkter Import nicht möglich')
+            ELSE quantity END,
+       unit, site, remark
+FROM ({{upload_cells}}) t;
 
 -- name: upload_direct_finish
 -- The appended rows get their submission and their line: record i of the file (in insertion
@@ -424,6 +370,35 @@ SET submission_id = $submission_id,
     line_no = rowid - (SELECT min(rowid) FROM activity WHERE submission_id = $pending)
               + $first_line
 WHERE submission_id = $pending;
+
+-- name: upload_carrier_aliases
+-- Spellings of the carriers (lower case) and units, bound as lookup lists of upload_cells.
+SELECT alias_key, carrier_id FROM carrier_aliases;
+
+-- name: upload_unit_aliases
+SELECT alias_key, unit FROM unit_aliases;
+
+-- name: upload_carrier_names
+SELECT carrier_id, name FROM carriers;
+
+-- name: upload_units_of_carriers
+-- Per carrier the units with a conversion, smallest factor first (unit fit and its message).
+SELECT carrier_id, list(unit ORDER BY factor) FROM unit_conversions GROUP BY carrier_id;
+
+-- name: upload_lines_count
+SELECT count(*) FROM upload_lines;
+
+-- name: upload_any_bad
+SELECT coalesce(bool_or(bad), false), coalesce(bool_or(has_extra), false) FROM upload_typed;
+
+-- name: upload_begin
+BEGIN TRANSACTION;
+
+-- name: upload_commit
+COMMIT;
+
+-- name: upload_reset_memory_limit
+RESET memory_limit;
 
 -- name: set_memory_limit
 -- DuckDB's memory cap for this instance, e.g. '256MiB' (the command line's direct import).
