@@ -117,7 +117,7 @@ def summary(con, year: int | None = None) -> dict:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the network totals and key figures (JSON with --json, else German lines)."""
-    con = db.connect(args.db)
+    con = db.connect(args.db, create=False)  # only init creates a database
     data = summary(con, args.year)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)

@@ -97,12 +97,21 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None, *, read_only: bool = False, create: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """Open (and create or migrate) the database file and sync reference data from ``data/``."""
+    """Open (and create or migrate) the database file and sync reference data from ``data/``.
+
+    ``create=False`` refuses a file that does not exist yet (a typo in ``--db`` must not make a
+    new empty database): every command but ``init`` opens so; the dashboard creates its file.
+    """
     from kek_data import reference  # layer above db: imported late to keep db importable alone
 
     target = config.db_path(path)
+    if not create and not target.is_file():
+        raise DatabaseError(
+            f"Datenbank {target} gibt es nicht. Bitte den Pfad prüfen oder die Datenbank erst "
+            f"anlegen: python -m kek_data init --db {target} (zum Ausprobieren mit --demo)."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(target), read_only=read_only, config=DUCKDB_CONFIG)

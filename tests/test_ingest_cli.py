@@ -21,8 +21,12 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def dbfile(tmp_path):
-    return tmp_path / "kek.duckdb"
+def dbfile(tmp_path, capsys):
+    """A database made by ``init`` (no other command creates one)."""
+    path = tmp_path / "kek.duckdb"
+    assert cli.main(["init", "--db", str(path)]) == 0
+    capsys.readouterr()
+    return path
 
 
 def test_import_dry_run_replace_and_exit_codes(tmp_path, dbfile, capsys):
@@ -135,3 +139,35 @@ def test_memory_cap_of_the_direct_import_is_lifted_afterwards(tmp_path, dbfile):
     )
     assert result.direct
     assert con.execute("SELECT current_setting('memory_limit')").fetchall() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "FILE", "--member", "dsw21"],
+        ["import", "FILE", "--member", "dsw21", "--dry-run"],
+        ["rollback", "1"],
+        ["check-store"],
+        ["summary"],
+        ["summary", "--json"],
+    ],
+)
+def test_a_missing_database_is_refused_not_created(tmp_path, capsys, command):
+    """A typo in --db must not make a new empty database and report success."""
+    good = tmp_path / "a.csv"
+    good.write_bytes(csv_bytes(["2024;Strom;1;kWh;;"]))
+    typo = tmp_path / "tippfehler" / "kek.duckdb"
+    args = [str(good) if a == "FILE" else a for a in command]
+    code, out, err = _run(capsys, *args, "--db", str(typo))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Fehler: Datenbank {typo} gibt es nicht. Bitte den Pfad prüfen oder die Datenbank erst "
+        f"anlegen: python -m kek_data init --db {typo} (zum Ausprobieren mit --demo).\n"
+    )
+    assert not typo.parent.exists()
+
+
+def test_only_init_creates_the_database(tmp_path, capsys):
+    path = tmp_path / "neu" / "kek.duckdb"
+    code, out, _ = _run(capsys, "init", "--db", str(path))
+    assert code == 0 and out.startswith(f"Datenbank {path} ist bereit") and path.is_file()

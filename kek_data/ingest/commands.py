@@ -41,7 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    con = db.connect(args.db)
+    con = db.connect(args.db, create=False)
     members = {r[0] for r in db.query_rows(con, "all_member_ids")}
     if args.member not in members:
         raise UnknownMember(
@@ -78,7 +78,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Withdraw an imported submission (its years show the previous data again)."""
-    con = db.connect(args.db)
+    con = db.connect(args.db, create=False)
     try:
         member = store.rollback(con, args.submission_id, _who(args), args.note)
     finally:
@@ -89,7 +89,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def cmd_check_store(args: argparse.Namespace) -> int:
     """Compare recorded submissions with the raw-file store; exit 1 on any mismatch."""
-    con = db.connect(args.db)
+    con = db.connect(args.db, create=False)
     try:
         problems = store.check_store(con, config.db_path(args.db), deep=args.deep)
     finally:
