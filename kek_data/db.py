@@ -1,29 +1,32 @@
-"""DuckDB connection, ordered migrations and named SQL from ``kek_data/sql``.
+"""DuckDB connection and ordered migrations; the named SQL of :mod:`kek_data.named_sql`.
 
 Why: the schema lives in one place (``sql/migrations/NNN_*.sql``) and every query is a named block
 in ``sql/*.sql`` run with bound parameters, so no page or command builds SQL from input.
 Opening an older file applies the missing migrations in order inside one transaction.
+Layers: ``named_sql`` ← ``reference`` ← ``db`` (no import circle).
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from kek_data import config
+from kek_data import config, reference
 from kek_data.errors import DatabaseError
 
-if TYPE_CHECKING:  # pandas is loaded by .df() only when a frame is asked for
-    import pandas as pd
+# The named-SQL layer, re-exported: callers write ``db.sql(...)``, ``db.query_df(...)``.
+from kek_data.named_sql import (  # noqa: F401
+    SQL_DIR,
+    execute,
+    query_df,
+    query_rows,
+    rollback,
+    sql,
+    transaction,
+)
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
-_NAME = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 
 #: DuckDB settings: nothing may be downloaded at run time (offline machines).
 DUCKDB_CONFIG = {
@@ -47,13 +50,9 @@ def latest_version() -> int:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version stored in the file (0 for an empty file)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    if not query_rows(con, "schema_version_table_exists")[0][0]:
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+    return int(query_rows(con, "schema_version_current")[0][0] or 0)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -67,33 +66,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         )
     if not pending:
         return current
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version "
-            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
-        )
-        for version, path in pending:
-            con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_version VALUES ($v, current_timestamp::TIMESTAMP)",
-                {"v": version},
-            )
-        con.execute("COMMIT")
-    except Exception as exc:
-        rollback(con)
+        with transaction(con):
+            execute(con, "schema_version_create")
+            for version, path in pending:
+                con.execute(path.read_text(encoding="utf-8"))
+                execute(con, "schema_version_insert", version=version)
+    except (duckdb.Error, OSError) as exc:
         raise DatabaseError(f"Migration der Datenbank fehlgeschlagen: {exc}") from exc
     return pending[-1][0]
-
-
-def rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back the open transaction, unless DuckDB already ended it (a failed COMMIT does).
-
-    Why: in ``except`` after a failed COMMIT a plain ROLLBACK raises "no transaction is active"
-    and hides the error that matters.
-    """
-    with contextlib.suppress(duckdb.TransactionException):
-        con.execute("ROLLBACK")
 
 
 def connect(
@@ -104,8 +85,6 @@ def connect(
     ``create=False`` refuses a file that does not exist yet (a typo in ``--db`` must not make a
     new empty database): every command but ``init`` opens so; the dashboard creates its file.
     """
-    from kek_data import reference  # layer above db: imported late to keep db importable alone
-
     target = config.db_path(path)
     if not create and not target.is_file():
         raise DatabaseError(
@@ -124,46 +103,3 @@ def connect(
         migrate(con)
         reference.sync(con)
     return con
-
-
-#: ``{{name}}`` inside a block stands for the text of the block ``name`` (constant SQL only)
-_INCLUDE = re.compile(r"\{\{(\w+)\}\}")
-
-
-@cache
-def _blocks() -> dict[str, str]:
-    blocks: dict[str, str] = {}
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        parts = _NAME.split(path.read_text(encoding="utf-8"))
-        for i in range(1, len(parts), 2):
-            if parts[i] in blocks:
-                raise KeyError(f"query {parts[i]!r} defined twice ({path.name})")
-            blocks[parts[i]] = parts[i + 1].strip().rstrip(";")
-    bare = {
-        name: "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("--"))
-        for name, text in blocks.items()
-    }
-    return {name: _INCLUDE.sub(lambda m: bare[m.group(1)], text) for name, text in blocks.items()}
-
-
-def sql(name: str) -> str:
-    """The SQL text of the named block in ``sql/*.sql`` (e.g. ``queries.sql``, ``ingest.sql``)."""
-    try:
-        return _blocks()[name]
-    except KeyError:
-        raise KeyError(f"unknown query {name!r}") from None
-
-
-def query_df(con: duckdb.DuckDBPyConnection, query_name: str, /, **params: Any) -> pd.DataFrame:
-    """Run a named query with bound parameters and return a DataFrame."""
-    return con.execute(sql(query_name), params).df()
-
-
-def query_rows(con: duckdb.DuckDBPyConnection, query_name: str, /, **params: Any) -> list[tuple]:
-    """Run a named query with bound parameters and return all rows as tuples."""
-    return con.execute(sql(query_name), params).fetchall()
-
-
-def execute(con: duckdb.DuckDBPyConnection, query_name: str, /, **params: Any) -> None:
-    """Run a named statement with bound parameters."""
-    con.execute(sql(query_name), params)

@@ -62,11 +62,10 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
     Refuses to write into a database that already holds submissions (demo data never mixes with
     real uploads).
     """
-    if con.execute("SELECT count(*) FROM submissions").fetchone()[0]:
+    if db.query_rows(con, "has_submissions")[0][0]:
         return 0
     rows = demo_rows()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with db.transaction(con):
         by_key: dict[tuple[str, int], list[dict[str, object]]] = {}
         for r in rows:
             by_key.setdefault((str(r["member_id"]), int(r["year"])), []).append(r)
@@ -85,26 +84,13 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
                 is_demo=True,
             )
             con.executemany(
-                "INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id,"
-                " quantity, unit, site, remark) VALUES (?, ?, ?, ?, ?, ?, ?, '', NULL)",
+                db.sql("insert_demo_activity"),
                 [
-                    (
-                        submission_id,
-                        i + 2,
-                        member_id,
-                        year,
-                        r["carrier_id"],
-                        r["quantity"],
-                        r["unit"],
-                    )
+                    {**r, "submission_id": submission_id, "line_no": i + 2}
                     for i, r in enumerate(items)
                 ],
             )
         _seed_targets(con)
-        con.execute("COMMIT")
-    except Exception:
-        db.rollback(con)
-        raise
     return len(rows)
 
 

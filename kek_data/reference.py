@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from kek_data import config, db
+from kek_data import config
+from kek_data.named_sql import execute, query_rows, sql, transaction
 
 REFERENCE_FILES = (
     "members.csv",
@@ -45,77 +46,70 @@ def sync(con: duckdb.DuckDBPyConnection, data_dir: Path | None = None) -> bool:
     """Reload reference tables from ``data/`` if the files changed; True if reloaded."""
     data_dir = data_dir or config.DATA_DIR
     digest = _files_hash(data_dir)
-    row = con.execute(db.sql("meta_get"), {"key": "reference_hash"}).fetchone()
-    if row and row[0] == digest:
+    row = query_rows(con, "meta_get", key="reference_hash")
+    if row and row[0][0] == digest:
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _load(con, data_dir)
-        con.execute(db.sql("meta_set"), {"key": "reference_hash", "value": digest})
-        con.execute("COMMIT")
-    except Exception:
-        db.rollback(con)
-        raise
+        execute(con, "meta_set", key="reference_hash", value=digest)
     return True
 
 
 def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     for m in read_table("members.csv", data_dir):
-        db.execute(con, "upsert_member", **{**m, "sort_order": int(m["sort_order"])})
-    for statement in (
-        "DELETE FROM carriers",
-        "DELETE FROM carrier_aliases",
-        "DELETE FROM unit_aliases",
-        "DELETE FROM unit_conversions",
-        "DELETE FROM emission_factors",
-    ):
-        con.execute(statement)
-    for c in read_table("carriers.csv", data_dir):
-        con.execute(
-            "INSERT INTO carriers VALUES ($id, $name, $scope, $kind, $sort)",
+        execute(con, "upsert_member", **{**m, "sort_order": int(m["sort_order"])})
+    execute(con, "reference_clear")
+    carriers = read_table("carriers.csv", data_dir)
+    con.executemany(
+        sql("insert_carrier"),
+        [
             {
-                "id": c["carrier_id"],
+                "carrier_id": c["carrier_id"],
                 "name": c["name"],
                 "scope": int(c["scope"]),
                 "kind": c["kind"],
-                "sort": int(c["sort_order"]),
-            },
-        )
-        aliases = {c["carrier_id"], c["name"], *filter(None, c["aliases"].split("|"))}
-        for alias in sorted({a.strip().lower() for a in aliases}):
-            con.execute(
-                "INSERT INTO carrier_aliases VALUES ($a, $id)", {"a": alias, "id": c["carrier_id"]}
-            )
-    for u in read_table("unit_aliases.csv", data_dir):
-        con.execute(
-            "INSERT OR REPLACE INTO unit_aliases VALUES ($a, $u)",
-            {"a": u["alias"].strip().lower(), "u": u["unit"]},
-        )
-    for u in read_table("unit_conversions.csv", data_dir):
-        con.execute(
-            "INSERT INTO unit_conversions VALUES ($c, $u, $f, $t, $d, $s)",
+                "sort_order": int(c["sort_order"]),
+            }
+            for c in carriers
+        ],
+    )
+    con.executemany(
+        sql("insert_carrier_alias"),
+        [
+            {"alias_key": alias, "carrier_id": c["carrier_id"]}
+            for c in carriers
+            for alias in _carrier_alias_keys(c)
+        ],
+    )
+    con.executemany(
+        sql("insert_unit_alias"),
+        [
+            {"alias_key": u["alias"].strip().lower(), "unit": u["unit"]}
+            for u in read_table("unit_aliases.csv", data_dir)
+        ],
+    )
+    con.executemany(
+        sql("insert_unit_conversion"),
+        [{**u, "factor": float(u["factor"])} for u in read_table("unit_conversions.csv", data_dir)],
+    )
+    con.executemany(
+        sql("insert_emission_factor"),
+        [
             {
-                "c": u["carrier_id"],
-                "u": u["unit"],
-                "f": float(u["factor"]),
-                "t": u["target_unit"],
-                "d": u["derivation"],
-                "s": u["source"],
-            },
-        )
-    for f in read_table("emission_factors.csv", data_dir):
-        con.execute(
-            "INSERT INTO emission_factors VALUES ($c, $y, $v, $st, $d, $s)",
-            {
-                "c": f["carrier_id"],
-                "y": int(f["valid_from"]),
-                "v": float(f["g_co2e_per_kwh"]),
-                "st": f["status"],
-                "d": f["derivation"],
-                "s": f["source"],
-            },
-        )
+                **f,
+                "valid_from": int(f["valid_from"]),
+                "g_co2e_per_kwh": float(f["g_co2e_per_kwh"]),
+            }
+            for f in read_table("emission_factors.csv", data_dir)
+        ],
+    )
     _sync_network_target(con, data_dir)
+
+
+def _carrier_alias_keys(c: dict[str, str]) -> list[str]:
+    """Lower-case, trimmed spellings of a carrier: its id, its name and its listed aliases."""
+    aliases = {c["carrier_id"], c["name"], *filter(None, c["aliases"].split("|"))}
+    return sorted({a.strip().lower() for a in aliases})
 
 
 def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
@@ -128,14 +122,10 @@ def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None
         int(t["milestone_year"]),
         float(t["milestone_pct"]),
     )
-    current = con.execute(
-        """SELECT t.base_year, t.neutrality_year, t.residual_pct, m.year, m.reduction_pct
-           FROM targets t LEFT JOIN target_milestones m USING (target_id)
-           WHERE t.owner = 'netzwerk' ORDER BY t.target_id DESC LIMIT 1"""
-    ).fetchone()
-    if current == wanted:
+    current = query_rows(con, "current_network_target")
+    if current and current[0] == wanted:
         return
-    target_id = db.query_rows(
+    target_id = query_rows(
         con,
         "insert_target",
         owner="netzwerk",
@@ -148,11 +138,9 @@ def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None
         source=t["source"],
         is_demo=False,
     )[0][0]
-    db.execute(
-        con, "insert_milestone", target_id=target_id, year=wanted[3], reduction_pct=wanted[4]
-    )
+    execute(con, "insert_milestone", target_id=target_id, year=wanted[3], reduction_pct=wanted[4])
 
 
 def carrier_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """carrier_id → German display name."""
-    return {r[0]: r[1] for r in db.query_rows(con, "carriers")}
+    return {r[0]: r[1] for r in query_rows(con, "carriers")}

@@ -93,6 +93,15 @@ VALUES ($member_id, $submitted_by, $submitted_at, $file_name, $sha256, $size_byt
         $n_rows, $status, $is_demo, $errors)
 RETURNING submission_id;
 
+-- name: has_submissions
+-- Whether any upload (or demo submission) was ever recorded: demo data never mixes with real ones.
+SELECT count(*) > 0 FROM submissions;
+
+-- name: insert_demo_activity
+INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id, quantity, unit, site,
+                      remark)
+VALUES ($submission_id, $line_no, $member_id, $year, $carrier_id, $quantity, $unit, '', NULL);
+
 -- name: meta_get
 SELECT value FROM meta WHERE key = $key;
 

@@ -1,5 +1,5 @@
 -- Schema version 1: members, reference data, append-only submissions and activity, targets.
--- Emissions are never stored: the view `emissions` derives them from activity x conversion x factor.
+-- Emissions are never stored: the view `emissions` (002_emission_formula.sql) derives them.
 
 CREATE TABLE meta (
     key   VARCHAR PRIMARY KEY,
@@ -126,22 +126,5 @@ SELECT a.*
 FROM activity a
 JOIN latest l USING (member_id, year, submission_id);
 
--- [kWh] after conversion to net calorific value; [t CO2e] = kWh x g/kWh / 1e6.
-CREATE VIEW emissions AS
-SELECT
-    ca.member_id,
-    ca.year,
-    ca.carrier_id,
-    c.scope,
-    ca.site,
-    ca.submission_id,
-    CASE WHEN uc.target_unit = 'kWh' THEN ca.quantity * uc.factor END AS kwh,
-    CASE
-        WHEN uc.target_unit = 'kWh' THEN ca.quantity * uc.factor * ef.g_co2e_per_kwh / 1e6
-        ELSE ca.quantity * uc.factor
-    END AS t_co2e
-FROM current_activity ca
-JOIN carriers c ON c.carrier_id = ca.carrier_id
-JOIN unit_conversions uc ON uc.carrier_id = ca.carrier_id AND uc.unit = ca.unit
-ASOF LEFT JOIN emission_factors ef
-    ON ef.carrier_id = ca.carrier_id AND ca.year >= ef.valid_from;
+-- The view `emissions` (activity x conversion x factor) is defined in 002_emission_formula.sql,
+-- the one place of the formula; files created at version 1 had a copy here that 002 replaces.
