@@ -1,0 +1,324 @@
+"""The methodology text ("Methodik"), written once for the page, the deck and the data package.
+
+Why: the Methodik page, the deck's methodology slide and the data package's README.txt must
+explain the figures in the same words; each reads :data:`SECTIONS` and only lays them out (page:
+a heading per section with its :attr:`Section.anchor`, which "Wie wird das berechnet?" links
+point to; slide: title and :attr:`Section.short`; README: title and every paragraph as plain
+text). Numbers that are code constants are read from the code, never typed again: the Ampel's
+tolerance (:data:`kek_data.status.TOLERANCE_PCT`), the trend and rate window (the ``window``
+default of :mod:`kek_data.paths`, which :func:`kek_data.progress.kpi` uses) and the trend horizon
+(:data:`kek_data.wording.HORIZON`). Values of the reference data (factors, Hs/Hi) are quoted
+with their source as in ``data/*.csv``; tests/test_methodology.py checks them against the files.
+The texts contain no Markdown markup, so the page's Markdown and the README's plain text are the
+same characters.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kek_data import paths, status
+from kek_data import wording as wd
+from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
+
+if TYPE_CHECKING:
+    from kek_data.report import Report
+
+
+def _default(func: Callable, name: str) -> int:
+    """Default of parameter ``name`` of ``func``: the value the key figures use."""
+    return int(inspect.signature(func).parameters[name].default)
+
+
+def _g(value: float) -> str:
+    """A constant as German text without trailing zeros, e.g. 5.0 → "5", 2.5 → "2,5"."""
+    return f"{value:g}".replace(".", ",")
+
+
+#: Years back from the reporting year L that the trend and the achieved rate use (L − n … L) [a].
+TREND_WINDOW = _default(paths.trend_zero_year, "window")
+RATE_WINDOW = _default(paths.achieved_rate, "window")
+TOLERANCE = _g(status.TOLERANCE_PCT)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the methodology: ``short`` is its first paragraph and the slide's text."""
+
+    anchor: str  # link target on the Methodik page ("…/methodik#ampel")
+    title: str
+    short: str
+    details: tuple[str, ...] = ()
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """Every paragraph, the short one first."""
+        return (self.short, *self.details)
+
+    @property
+    def markdown(self) -> str:
+        """The section's body as Markdown (paragraphs separated by a blank line)."""
+        return "\n\n".join(self.paragraphs)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "bilanzgrenze",
+        "Bilanzgrenze und Scopes",
+        "Bilanziert werden die Mitglieder, nicht das Stadtgebiet: jedes Mitglied meldet seinen "
+        "Energieverbrauch je Jahr und Energieträger, alle Standorte zusammen; erfasst sind "
+        "Scope 1 und 2 nach GHG Protocol.",
+        (
+            "Scope 1 sind direkte Emissionen aus eigener Verbrennung (Erdgas, Heizöl, "
+            "Flüssiggas, Holz/Pellets, Diesel, Benzin) und sonstige direkte Emissionen, die in "
+            "t CO₂e gemeldet werden (z. B. Kältemittel). Scope 2 sind Emissionen aus bezogenem "
+            "Strom und bezogener Fernwärme, standortbasiert (Bundesstrommix, Fernwärmefaktor). "
+            "Quelle der Zuordnung: GHG Protocol Corporate Standard (WRI/WBCSD, rev. 2004), Kap. 4.",
+            "Scope 3 (Dienstreisen, Beschaffung, Pendeln usw.) wird nicht bilanziert. Die "
+            "Emissionsfaktoren enthalten jedoch die Vorkette der Energieträger (Förderung, "
+            "Transport, Umwandlung); dieser Anteil wird beim jeweiligen Energieträger in "
+            "Scope 1 bzw. 2 ausgewiesen, wie es die BISKO-Systematik vorsieht.",
+            "CO₂e (CO₂-Äquivalente): alle Treibhausgase, nach ihrem Treibhauspotenzial in CO₂ "
+            "umgerechnet.",
+        ),
+    ),
+    Section(
+        "formel",
+        "Emissionsformel: Menge × Umrechnung × Faktor",
+        "Emissionen [t CO₂e] = gemeldete Menge [Einheit] × Umrechnung [kWh je Einheit] × "
+        "Emissionsfaktor des Jahres [g CO₂e/kWh] / 1.000.000.",
+        (
+            "Emissionen werden nie gespeichert, sondern immer aus den gemeldeten Mengen "
+            "berechnet; ein geänderter Faktor wirkt daher sofort auf alle Jahre, für die er gilt. "
+            "Die Umrechnung bezieht sich auf den Heizwert (Hi) der Endenergie: Heizwerte nach "
+            "AG Energiebilanzen, Dichten nach DIN EN 590 (Diesel), DIN 51603-1 (Heizöl), "
+            "DIN EN 228 (Benzin) und DVFG (Flüssiggas), Holzpellets nach DEPV; alle Werte mit "
+            "Rechenweg in der Tabelle „Umrechnungen“.",
+            "Die Faktoren folgen der BISKO-Systematik (Bilanzierungs-Systematik Kommunal, "
+            "Difu/ifeu, Fortschreibung 2024), mit der auch die Stadt Dortmund ihre Bilanz "
+            "erstellt: Lebenszyklus-Faktoren mit Vorkette, in g CO₂e je kWh Endenergie. Ein "
+            "Faktor gilt ab seinem Jahr („gültig ab“) bis zum nächsten Eintrag desselben "
+            "Energieträgers, für spätere Jahre der letzte Eintrag. Sonstige Emissionen werden "
+            "direkt in t CO₂e (oder kg CO₂e) gemeldet und ohne Faktor übernommen.",
+        ),
+    ),
+    Section(
+        "erdgas",
+        "Erdgas: Brennwert und Heizwert",
+        "Erdgas in kWh wird wie auf der Gasrechnung als Brennwert (Hs) verstanden und mit "
+        "Hs/Hi = 1,11 auf den Heizwert umgerechnet, auf den sich die BISKO-Faktoren beziehen.",
+        (
+            "Quelle des Verhältnisses: DVGW-Arbeitsblatt G 685 (Gasabrechnung). Gemeldete m³ "
+            "werden mit der Zustandszahl 0,95 und dem Brennwert 11,0 kWh/m³ (typische Werte für "
+            "H-Gas nach DVGW G 685) in Brennwert-kWh und dann ebenso in Heizwert-kWh "
+            "umgerechnet. Wer Erdgas bereits in Heizwert-kWh meldet, wird um rund 10 % zu niedrig "
+            "bilanziert; die Vorlage zum Hochladen weist darauf hin.",
+        ),
+    ),
+    Section(
+        "strommix",
+        "Strommix-Faktoren je Jahr",
+        "Strom wird mit dem Bundesstrommix des Verbrauchsjahres bewertet (standortbasiert): "
+        "BISKO-Wert 2022 (505 g CO₂e/kWh), mit der UBA-Reihe des Strommix auf die anderen "
+        "Jahre übertragen.",
+        (
+            "Eine BISKO-Jahresreihe lag nicht vor. Rechenweg: Faktor(Jahr) = 505 × UBA(Jahr) / "
+            "UBA(2022), mit UBA(2022) = 433 g/kWh "
+            "(direkte CO₂-Emissionen des Strommix, UBA Climate Change 23/2024). So behält die "
+            "Reihe das BISKO-Niveau mit Vorkette und folgt dem Verlauf des Strommix. Der "
+            "UBA-Wert für 2023 ist vorläufig, der für 2024 eine Schätzung; die Werte 2015–2021 "
+            "sind aus zweiter Hand übernommen (Status „Sekundärquelle“) und vor der Verwendung "
+            "in Gremien gegen die amtliche Tabelle zu prüfen. Jeder Wert steht mit Herleitung "
+            "und Quelle in der Tabelle „Emissionsfaktoren“.",
+        ),
+    ),
+    Section(
+        "fernwaerme",
+        "Fernwärme-Annahme",
+        "Fernwärme wird mit dem bundesweiten Durchschnitt von 198 g CO₂e/kWh bewertet "
+        "(Fernwärme-Mix Deutschland 2021, co2online); das ist eine Annahme, kein Faktor des "
+        "Dortmunder Netzes.",
+        (
+            "Das Dortmunder Fernwärmenetz (DEW21, mit Abwärmenutzung) hat einen eigenen Faktor, "
+            "der vom Netzwerkmanagement mit Quelle einzutragen ist. Bis dahin sind die "
+            "Fernwärme-Emissionen der Mitglieder nur eine Näherung (Status „Annahme“).",
+        ),
+    ),
+    Section(
+        "pfad",
+        "Zielpfad (linear zwischen Meilensteinen)",
+        "Jedes Mitglied hat ein eigenes Ziel (Basisjahr, Meilensteine in % gegenüber dem "
+        "Basisjahr, Neutralitätsjahr); der Zielpfad verläuft linear zwischen diesen Punkten, "
+        "danach waagerecht.",
+        (
+            "Der Basiswert ist der hinterlegte Wert oder, wenn keiner hinterlegt ist, die "
+            "Emissionen im Basisjahr. Im Neutralitätsjahr liegt der Pfad bei 0 t CO₂e oder beim "
+            "vereinbarten Rest in % des Basiswerts (z. B. kompensierte Restemissionen). Vor dem "
+            "Basisjahr gibt es keinen Pfad. Die lineare Form entspricht dem "
+            "„absolute contraction approach“ der SBTi: jedes Jahr wird dieselbe Menge in "
+            "t CO₂e gemindert.",
+            "Der Netzwerkpfad führt ebenso von den Netzwerkemissionen im Basisjahr über die "
+            "Meilensteine des Netzwerkziels zu dessen Neutralitätsjahr; die Jahre kommen aus "
+            "dem hinterlegten Netzwerkziel, nicht aus dem Programmcode. Die „Summe der "
+            "Mitgliederziele“ zeigt, was die Mitglieder zugesagt haben; ihr Abstand zum "
+            "Netzwerkpfad ist die Lücke zwischen Zusage und Bedarf.",
+        ),
+    ),
+    Section(
+        "ampel",
+        "Ampel mit Toleranz",
+        status.legend(),
+        (
+            "Verglichen werden die Ist-Emissionen mit dem eigenen Zielpfad im selben Jahr, dem "
+            "Berichtsjahr oder dem letzten vollständigen Jahr des Mitglieds (siehe "
+            f"Vollständigkeit). Gelb heißt: höchstens {TOLERANCE} % des Pfadwerts über dem "
+            f"Pfad; darüber Rot. Die Toleranz von {TOLERANCE} % bezieht sich auf den Betrag des "
+            "Pfadwerts, bei einem Pfadwert von 0 t CO₂e gibt es also keine Toleranz. Ohne "
+            "hinterlegtes Ziel zeigt die Ampel „ohne Ziel“. Abstand zum Pfad = Ist − Pfad; "
+            "positiv heißt über dem Pfad (im Rückstand).",
+        ),
+    ),
+    Section(
+        "vollstaendigkeit",
+        "Vollständigkeit",
+        "Eine Netzwerkzahl eines Jahres zählt ein Mitglied nur mit einer vollständigen Meldung "
+        "dieses Jahres (alle seine Energieträger) oder mit seinem letzten vollständigen Jahr, "
+        "und sagt das dazu, z. B. „2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie "
+        "mit 2024“.",
+        (
+            "Vollständig ist ein Jahr, wenn das Mitglied jeden Energieträger gemeldet hat, den es "
+            "in irgendeinem Jahr gemeldet hat; teilweise, wenn einige fehlen; fehlt, wenn keiner "
+            "gemeldet ist. Ein halb gemeldetes Jahr ließe die Lage zu gut aussehen, deshalb zählt "
+            "es in keiner Summe. Ein Mitglied ohne jedes vollständige Jahr bis dahin wird nicht "
+            "gezählt und als fehlend genannt.",
+            "Die eigenen Kennzahlen des Mitglieds (Ampel, Abstand, Raten) beziehen sich auf "
+            "dasselbe Jahr, sodass die Netzwerksumme gleich der Summe der daneben gezeigten "
+            "Mitgliederzeilen ist. In Diagrammen ist ein teilweise gemeldetes Jahr heller und "
+            f"schraffiert dargestellt (Legende „{PARTIAL_LABEL}“), nie als normaler Balken.",
+        ),
+    ),
+    Section(
+        "raten",
+        "Raten: linear und geometrisch",
+        "Nötige und erreichte Minderung: in t CO₂e pro Jahr und in % der Emissionen des "
+        "Berichtsjahres pro Jahr (linear, auch für ein Ziel von 0 t CO₂e definiert), daneben "
+        "geometrisch, wo es diese Rate gibt.",
+        (
+            "Nötig bis zum Zieljahr Z: (Ist im Berichtsjahr L − Pfadwert Z) / (Z − L) in "
+            "t CO₂e pro Jahr; geteilt durch das Ist im Berichtsjahr ergibt die Prozentrate. "
+            "Zieljahre sind die Meilensteine und das Neutralitätsjahr des eigenen Ziels sowie "
+            "die Jahre des Netzwerkziels bis zum eigenen Zieljahr. Geometrisch: "
+            "1 − (Pfadwert Z / Ist L)^(1/(Z − L)), der gleichbleibende Prozentsatz vom jeweiligen "
+            "Vorjahr; für einen Pfadwert von 0 gibt es diese Rate nicht.",
+            f"Erreicht: Minderung pro Jahr in den letzten {RATE_WINDOW} Jahren, vom frühesten "
+            f"vorhandenen Jahr ab L − {RATE_WINDOW} bis L (fehlende Jahre verkürzen den "
+            "Zeitraum), linear in t CO₂e pro Jahr und in % der Emissionen des Berichtsjahres, "
+            "daneben geometrisch 1 − (Ist L / Ist Anfang)^(1/Jahre). Negativ heißt Zunahme. Es "
+            "braucht mindestens zwei Jahre.",
+        ),
+    ),
+    Section(
+        "trend",
+        "Trend",
+        f"Der Trend ist die Ausgleichsgerade (kleinste Quadrate) durch die Jahre L − "
+        f"{TREND_WINDOW} bis L, die Daten haben (höchstens {TREND_WINDOW + 1} Werte); L ist das "
+        "Berichtsjahr bzw. das letzte vollständige Jahr des Mitglieds.",
+        (
+            "Fehlende Jahre im Fenster werden ausgelassen; es braucht mindestens zwei Jahre Daten, "
+            "und liegt nur ein Jahr im Fenster, ist der Trend waagerecht. Der "
+            "Trendwert eines Jahres („beim jetzigen Tempo“) ist der Wert der Geraden in diesem "
+            "Jahr, nicht unter 0 t CO₂e; Trendabstand = Trendwert − Pfadwert im selben Jahr.",
+        ),
+    ),
+    Section(
+        "nulljahr",
+        "Nulljahr („null im Trend“)",
+        "Das Nulljahr ist das erste volle Jahr, in dem die Trendgerade 0 t CO₂e erreicht; "
+        f"steigt oder stagniert der Trend, heißt es „nie“, liegt es nach {wd.HORIZON}, heißt "
+        f"es „nach {wd.HORIZON}“.",
+        (
+            "Ist das Ist im Jahr L bereits 0 oder weniger, ist das Nulljahr L. Schneidet die "
+            "Gerade die Null rechnerisch vor L, obwohl L noch Emissionen hat, wird L genannt, "
+            f"weil ein vergangenes Jahr keine Antwort auf „wann beim jetzigen Tempo?“ ist. "
+            f"Jenseits von {wd.HORIZON} sagt eine Fortschreibung nichts Belastbares mehr.",
+        ),
+    ),
+    Section(
+        "budget",
+        "CO₂-Budget",
+        "CO₂-Budget = Summe der Pfadwerte vom Basisjahr bis zum Ende des Zeitraums; verbraucht "
+        "= Summe der Ist-Emissionen vom Basisjahr bis zum Berichtsjahr; übrig = Budget − "
+        "verbraucht (negativ = überzogen).",
+        (
+            "Der Zeitraum endet im letzten Zieljahr des Netzwerkziels (Neutralitätsjahr), bei "
+            "einem Mitglied mit späterem eigenem Zieljahr in diesem. Jahre ohne Meldung "
+            "zählen im Verbrauch nicht mit; beim Netzwerk ist das Ist jedes Jahres die "
+            "Netzwerksumme nach der Vollständigkeitsregel. Das Budget gilt für den ganzen "
+            "Zeitraum; der Anteil „verbraucht“ sagt, wie viel davon bis zum Berichtsjahr schon "
+            "aufgebraucht ist.",
+        ),
+    ),
+    Section(
+        "demodaten",
+        "Demodaten",
+        f"Eine Datenbank mit Demodaten trägt auf jeder Seite, jeder Folie und in jeder Datei den "
+        f"Hinweis „{DEMO_NOTICE}“: Verbräuche und Ziele der Mitglieder sind dann erfunden und "
+        "dienen nur der Vorführung.",
+        (
+            "Die Demodaten werden aus festen Profilen je Mitglied mit einem Zufallsgenerator mit "
+            "festem Startwert erzeugt, auf jedem Rechner gleich. Ziele mit Grundlage "
+            "„veröffentlicht“ lehnen sich an veröffentlichte Ziele an (Quelle genannt); "
+            "Basisjahr und Meilensteine sind trotzdem Annahmen. Nicht in Gremien verwenden.",
+        ),
+    ),
+)
+
+#: Anchor names on the Methodik page, in page order (targets of "Wie wird das berechnet?").
+ANCHORS: tuple[str, ...] = tuple(s.anchor for s in SECTIONS)
+
+
+def section(anchor: str) -> Section:
+    """The section with ``anchor``; ``KeyError`` for an unknown anchor (a broken link)."""
+    for s in SECTIONS:
+        if s.anchor == anchor:
+            return s
+    raise KeyError(f"Unbekannter Methodik-Abschnitt: {anchor}")
+
+
+def plain_text(width: int = 96, indent: str = "") -> list[str]:
+    """Every section as plain-text lines: its title, then each paragraph wrapped to ``width``
+    with a hanging indent (as the README's column lists)."""
+    wrap = textwrap.TextWrapper(
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+    )
+    lines: list[str] = []
+    for s in SECTIONS:
+        lines += ["", indent + s.title]
+        for paragraph in s.paragraphs:
+            kept = paragraph.replace("z. B.", "z.\u00a0B.")  # never "z." at a line end
+            lines += [line.replace("\u00a0", " ") for line in wrap.wrap(kept)]
+    return lines
+
+
+def facts(report: Report) -> list[str]:
+    """What the methodology means for this database and reporting year, one German line each.
+
+    The network target as stored (its years and source come from the target data) and the
+    completeness line of the reporting year (:meth:`kek_data.report.Report.coverage_text`).
+    """
+    target = report.network_target
+    if target is None:
+        lines = ["Netzwerkpfad: kein Netzwerkziel hinterlegt."]
+    else:
+        lines = [
+            f"Netzwerkpfad: {target.describe()}.",
+            f"Quelle des Netzwerkziels: {target.source}",
+        ]
+    return [*lines, f"Vollständigkeit {report.coverage_text()}"]
