@@ -85,7 +85,11 @@ def check(file, member_id: str) -> ingest.Preview | ingest.UploadError:
 
 
 def run_import(file, member_id: str, replace: bool) -> ingest.Imported:
-    """Import the checked file with a progress bar; clears every cached figure afterwards."""
+    """Import the checked file with a progress bar; clears every cached figure afterwards.
+
+    The rows the check typed (kept in the session's preview) are appended, not parsed again.
+    """
+    checked = check(file, member_id)
     bar = st.progress(0.0, text="Import startet …")
     try:
         with data.cursor() as cur:
@@ -98,6 +102,7 @@ def run_import(file, member_id: str, replace: bool) -> ingest.Imported:
                 who(),
                 replace=replace,
                 progress=_progress(bar),
+                preview=checked if isinstance(checked, ingest.Preview) else None,
             )
     finally:
         bar.empty()

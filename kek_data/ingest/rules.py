@@ -54,7 +54,7 @@ class Rule:
     sql: str
     message: str
     is_set: bool = False
-    value: str = ""
+    value: str = ""  # SQL; empty: the cell text of ``column``
     detail: str = "NULL"
 
 
@@ -82,7 +82,7 @@ def parse(text: str) -> list[Rule]:
                 sql="\n".join(lines).strip().rstrip(";"),
                 message=fields["message"],
                 is_set=kind == "set rule",
-                value=fields.get("value") or CELL_TEXT[column],
+                value=fields.get("value", ""),
                 detail=fields.get("detail") or "NULL",
             )
         )
@@ -137,7 +137,7 @@ def sql(name: str) -> str:
                 condition=r.sql,
                 rule=str(i),
                 col=str(POSITIONS[r.column]),
-                value=r.value,
+                value=r.value or CELL_TEXT[r.column],
                 detail=r.detail,
             )
             for i, r in row_rules()
