@@ -47,6 +47,9 @@ PARTIAL_PATTERN = "/"
 PARTIAL_OPACITY = 0.7
 PARTIAL_LABEL = "teilweise gemeldet (nicht alle Energieträger)"
 OLDER_LABEL = "schraffiert: letztes vollständiges Jahr eingesetzt"
+#: Names of the annotations :func:`finish` adds (so that the screen layout can find them).
+SOURCE_NOTE = "kek-source"
+DEMO_NOTE = "kek-demo"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def finish(
         xaxis={"gridcolor": "#F2F2F2", "tickformat": "d", "dtick": 1 if _few_years(fig) else None},
     )
     fig.add_annotation(
+        name=SOURCE_NOTE,
         text=source,
         xref="paper",
         yref="paper",
@@ -104,6 +108,7 @@ def finish(
     )
     if ctx.demo:
         fig.add_annotation(
+            name=DEMO_NOTE,
             text=DEMO_NOTICE.upper(),
             xref="paper",
             yref="paper",
@@ -116,6 +121,35 @@ def finish(
             font={"size": 13, "color": "#B2182B"},
         )
     return fig
+
+
+def for_screen(fig: go.Figure) -> go.Figure:
+    """A copy of a finished figure laid out for the page, from 390 px (phone) to 1440 px wide.
+
+    Why: the exported figure (PNG 2560 × 1440, deck) keeps title, right-hand legend and source
+    line; on a page the title is shown as wrapping text above the chart and the source line below
+    it (ui.frame.chart), and the legend runs horizontally under the plot, so that on a phone it
+    takes rows instead of two thirds of the width.
+    """
+    screen = go.Figure(fig)
+    notes = [a for a in screen.layout.annotations if a.name != SOURCE_NOTE]
+    legend_right = screen.layout.legend.orientation in (None, "v")
+    screen.update_layout(
+        title={"text": ""},
+        annotations=notes,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=fig.layout.height,
+    )
+    screen.update_yaxes(automargin=True)
+    screen.update_xaxes(automargin=True)
+    if legend_right:
+        screen.update_layout(
+            legend={
+                "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
+                "x": 0, "xanchor": "left", "font": {"size": 12},
+            },
+        )  # fmt: skip
+    return screen
 
 
 def _few_years(fig: go.Figure) -> bool:

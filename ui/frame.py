@@ -1,21 +1,65 @@
-"""The frame of every page: title, "Stand", the demo notice and chart display.
+"""The frame of every page: title, "Stand", the demo notice, sections, charts and tables.
 
 Why: every page and every screenshot must show the data's date and, for demo data, the notice
-**Demodaten (fiktiv)**. app.py calls :func:`sidebar`; each page calls :func:`header`.
+**Demodaten (fiktiv)**. app.py calls :func:`style` and :func:`sidebar`; each page calls
+:func:`header`, then :func:`section` for its parts (h2 under the page's h1), :func:`chart` for
+every figure (with its text alternative), :func:`table` for wide tables and
+:func:`how_computed` instead of naming code paths. Usage notes for page authors: /tmp/frame_api.md
+(the same as the docstrings here).
 """
 
 from __future__ import annotations
 
+import html
+import json
+from collections.abc import Mapping
+
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from kek_data import charts
 from kek_data.charts import DEMO_NOTICE
-from ui import data, exports
+from ui import chart_text, data, exports
 
 DEMO_TEXT = (
     f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
     "sind erfunden und dienen nur der Vorführung. Nicht in Gremien verwenden."
 )
+#: Plotly's toolbar speaks English ("Download plot as a PNG") and its download duplicates the
+#: buttons under each chart: no toolbar. Zoom by dragging, double-click resets.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
+#: Query parameter that carries a Methodik section from :func:`how_computed` to that page.
+SECTION_PARAM = "abschnitt"
+METHODIK = "pages/methodik.py"
+HOW_LABEL = "Wie wird das berechnet?"
+
+# Visible keyboard focus (WCAG 2.4.7, BITV 2.0): Streamlit's own ring on sidebar links is a faint
+# background change. The element carrying this style and the script is hidden (no gap).
+_CSS = """
+[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stPageLink"] a:focus-visible,
+[data-testid="stMain"] a:focus-visible, summary:focus-visible, button:focus-visible,
+[role="tab"]:focus-visible {
+  outline: 3px solid #332288 !important; outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #FFFFFF !important; border-radius: 4px;
+}
+[data-testid="stElementContainer"]:has(.kek-frame) { display: none; }
+"""
+# The page is German (WCAG 3.1.1): Streamlit's index.html says lang="en". A section requested by
+# how_computed() is scrolled into view once it is drawn.
+_SCRIPT = """
+document.documentElement.lang = "de";
+const want = %s;
+if (want) {
+  let tries = 0;
+  const look = () => {
+    const el = document.getElementById(want);
+    if (el) { el.scrollIntoView({block: "start"}); }
+    else if (++tries < 50) { setTimeout(look, 100); }
+  };
+  look();
+}
+"""
 
 
 def require_app() -> None:
@@ -32,6 +76,16 @@ def require_app() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def style() -> None:
+    """Called once per run by app.py: focus ring, ``lang="de"``, scroll to a requested section."""
+    want = st.query_params.get(SECTION_PARAM)
+    anchor = json.dumps(want if want and want.replace("-", "").isalnum() else "")
+    st.html(
+        f'<span class="kek-frame"></span><style>{_CSS}</style><script>{_SCRIPT % anchor}</script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def sidebar() -> None:
@@ -53,16 +107,89 @@ def sidebar() -> None:
 
 
 def header(title: str, intro: str | None = None) -> None:
-    """Page title, the demo notice (when demo data are shown) and an optional intro line."""
+    """Page title (the page's only h1), the demo notice (for demo data), an optional intro line."""
     ctx = data.context(data.db_file())
-    st.title(title)
+    st.title(title, anchor=False)
     if ctx.demo:
         st.warning(DEMO_TEXT, icon=":material/warning:")
     if intro:
         st.caption(intro)
 
 
-def chart(fig: go.Figure, name: str) -> None:
-    """Show a figure exactly as exported (``theme=None``) plus its download buttons."""
-    st.plotly_chart(fig, theme=None, width="stretch", key=f"chart-{name}")
+def section(title: str, anchor: str | None = None) -> None:
+    """A part of a page: an h2 under the page's h1 (use instead of ``st.subheader``).
+
+    ``anchor`` is the element id (e.g. ``"ampel"`` on Methodik, the target of
+    ``how_computed("ampel")``); by default Streamlit derives one from the title.
+    """
+    st.header(title, anchor=anchor)
+
+
+def subsection(title: str, anchor: str | None = None) -> None:
+    """A part of a :func:`section`: an h3."""
+    st.subheader(title, anchor=anchor)
+
+
+def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
+    """Show a figure with its text alternative and its download buttons.
+
+    On the page: the title as wrapping text, the plot (legend below it, no English toolbar), one
+    line with the key numbers (``summary``; by default derived from the figure, see
+    :func:`ui.chart_text.describe`) and the source, and the figure's data as a table in an
+    expander. The downloads (PNG/SVG/PDF) export ``fig`` exactly as given.
+    """
+    title = chart_text.title_of(fig)
+    if title:
+        st.markdown(f"**{html.escape(title)}**")
+    st.plotly_chart(
+        charts.for_screen(fig),
+        theme=None,
+        width="stretch",
+        key=f"chart-{name}",
+        config=PLOTLY_CONFIG,
+        alt=f"Diagramm: {title or name}. Zahlen in der Zeile darunter und in der Tabelle.",
+    )
+    text = summary if summary is not None else chart_text.describe(fig)
+    source = chart_text.source_of(fig)
+    st.caption(" · ".join(p for p in (text, source) if p))
+    with st.expander("Daten des Diagramms als Tabelle", icon=":material/table_view:"):
+        st.dataframe(chart_text.figure_table(fig), hide_index=True, width="content")
     exports.chart_downloads(fig, name)
+
+
+def table(
+    df: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    *,
+    hide_index: bool = True,
+    width: str = "stretch",
+) -> None:
+    """A table whose long column names are shown short, the full name as the column's help.
+
+    Why: Streamlit sizes columns to their header; headers such as "Noch zu mindern bis 2030
+    [t CO₂e]" push the right half of a table out of sight at 1440 px. ``labels`` maps a column
+    name to its short label (e.g. ``{"Noch zu mindern bis 2030 [t CO₂e]": "Rest 2030 [t]"}``);
+    hovering the header shows the full name. Downloads keep the full names.
+    """
+    labels = labels or {}
+    config = {
+        col: st.column_config.Column(labels.get(col, col), help=col if col in labels else None)
+        for col in df.columns
+        if col in labels
+    }
+    st.dataframe(df, hide_index=hide_index, width=width, column_config=config)
+
+
+def how_computed(anchor: str) -> None:
+    """A small link "Wie wird das berechnet?" to the section ``anchor`` of the Methodik page.
+
+    Use instead of captions that name code paths ("Berechnung: kek_data/progress.py"); the code
+    trail belongs in docstrings. The Methodik page gives the section the same anchor
+    (``frame.section("…", anchor="ampel")``); the link scrolls there.
+    """
+    st.page_link(
+        METHODIK,
+        label=HOW_LABEL,
+        icon=":material/help:",
+        query_params={SECTION_PARAM: anchor},
+    )
