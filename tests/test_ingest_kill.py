@@ -1,44 +1,56 @@
 """All or nothing: a large import killed with SIGKILL leaves every row of the file or none.
 
-A child process imports a generated file and reports its stages on stdout; the parent kills it
-(SIGKILL) at a random moment, mostly inside the write transaction, then reopens the database.
-Two files: a plain one (direct one-pass import, kek_data.ingest.direct) and one with quoted
-sites (full check, then INSERT … SELECT). A few trials of each run in the suite;
-``KEK_LONG_TESTS=1`` runs 30 of each with 1,000,000 rows.
+A child process imports a generated file and prints every progress marker of the import
+(``progress`` callback: the page's progress bar texts) on stdout; the parent kills it (SIGKILL)
+when a chosen marker appears, never after a timed sleep: right when the write phase starts
+(the rows are being appended), while the child holds at the write phase, holds just before
+COMMIT (everything appended, raw file fsynced), right at COMMIT, and after COMMIT. Two files: a
+plain one (direct one-pass import, kek_data.ingest.direct) and one with quoted sites (full
+check, then INSERT … SELECT). Every kill point runs once in the suite; ``KEK_LONG_TESTS=1``
+runs each 6 times with 1,000,000 rows.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from kek_data import db
-from kek_data.ingest import check_store
+from kek_data.ingest import check_store, store
 
 LONG = os.environ.get("KEK_LONG_TESTS") == "1"
 ROWS = 1_000_000 if LONG else 150_000
-TRIALS = 30 if LONG else 3
+REPEAT = 6 if LONG else 1
 ROOT = db.SQL_DIR.parent.parent
+WRITING = "geschrieben"  #: in the progress text of both paths when the write phase starts
+#: (marker, child holds there?, rows expected after the kill: None = all or none)
+KILL_POINTS = [
+    (WRITING, False, None),
+    (WRITING, True, 0),
+    (store.COMMITTING, True, 0),
+    (store.COMMITTING, False, None),
+    ("Import abgeschlossen", True, ROWS),
+]
 
 CHILD = """
 import sys
 from pathlib import Path
 from kek_data import db
-from kek_data.ingest import check_store
 from kek_data.ingest import import_file
 
-path, file = sys.argv[1], Path(sys.argv[2])
+path, file, hold = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 con = db.connect(path)
 print("connected", flush=True)
 
 def progress(fraction, text):
     print(f"stage {fraction} {text}", flush=True)
+    if hold and hold in text:
+        print("holding", flush=True)
+        sys.stdin.readline()  # blocks: the parent never writes, it kills
 
 result = import_file(con, path, file.read_bytes(), file.name, "dsw21", "Kill-Test",
                      replace=True, progress=progress)
@@ -64,41 +76,37 @@ def big_file(request, tmp_path_factory):
     return path
 
 
-def _start(db_path, big_file) -> subprocess.Popen:
+def _start(db_path, big_file, hold: str = "") -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(db_path), str(big_file)],
+        [sys.executable, "-c", CHILD, str(db_path), str(big_file), hold],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
 
 
-WRITING = "geschrieben"  #: progress text when the write transaction starts (both paths)
-
-
-def _wait_for(child: subprocess.Popen, marker: str) -> tuple[float, str]:
-    """Read the child's stages until a line contains ``marker`` (or 'done'): (time, line)."""
+def _wait_for(child: subprocess.Popen, marker: str) -> str:
+    """Read the child's lines until one contains ``marker`` (or 'done'); that line."""
     assert child.stdout is not None
     line = ""
     for line in child.stdout:
         if marker in line or line.startswith("done"):
             break
-    return time.perf_counter(), line
+    return line
 
 
-@pytest.fixture(scope="module")
-def write_window(big_file, tmp_path_factory) -> float:
-    """Seconds from the start of the write phase to 'done' in an unkilled run."""
-    db_path = tmp_path_factory.mktemp("calib") / "kek.duckdb"
+def test_unkilled_import_reports_every_marker(tmp_path, big_file):
+    db_path = tmp_path / "kek.duckdb"
+    db.connect(db_path).close()
     child = _start(db_path, big_file)
-    start, line = _wait_for(child, WRITING)
-    assert line.startswith("stage"), "the write phase was not reported"
-    end, done = _wait_for(child, "done")
-    child.wait(timeout=120)
+    out, _ = child.communicate(timeout=300)
     assert child.returncode == 0
-    assert done.strip().endswith(f"direct={'voll' not in big_file.name}"), done
-    return end - start
+    stages = [line for line in out.splitlines() if line.startswith("stage")]
+    for marker, _, _ in KILL_POINTS:
+        assert any(marker in s for s in stages), (marker, stages)
+    assert out.splitlines()[-1].endswith(f"direct={'voll' not in big_file.name}")
 
 
 def _state(db_path) -> tuple[int, list[tuple[int, str, int]]]:
@@ -113,19 +121,25 @@ def _state(db_path) -> tuple[int, list[tuple[int, str, int]]]:
     return rows, subs
 
 
-@pytest.mark.parametrize("trial", range(TRIALS))
-def test_killed_import_leaves_all_rows_or_none(tmp_path, big_file, write_window, trial):
+@pytest.mark.parametrize("repeat", range(REPEAT))
+@pytest.mark.parametrize(
+    ("marker", "hold", "expected"),
+    KILL_POINTS,
+    ids=[f"{m}{'-halt' if h else ''}" for m, h, _ in KILL_POINTS],
+)
+def test_killed_import_leaves_all_rows_or_none(tmp_path, big_file, marker, hold, expected, repeat):
     db_path = tmp_path / "kek.duckdb"
     db.connect(db_path).close()
-    rng = random.Random(trial)
-    child = _start(db_path, big_file)
-    _wait_for(child, WRITING if trial % 4 != 3 else "stage 0.1")
-    time.sleep(rng.uniform(0.0, 1.2 * write_window))  # mostly inside the write transaction
+    child = _start(db_path, big_file, marker if hold else "")
+    line = _wait_for(child, "holding" if hold else marker)
+    assert not line.startswith("done"), f"marker {marker!r} not reported"
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)
     rows, subs = _state(db_path)
     imported = [s for s in subs if s[1] == "imported"]
     assert rows in (0, ROWS), f"{rows} rows after kill: half an import"
+    if expected is not None:
+        assert rows == expected
     assert (rows == ROWS) == (len(imported) == 1)
     if imported:
         assert imported[0][2] == ROWS
