@@ -19,14 +19,11 @@ import inspect
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kek_data import paths, status
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
-
-if TYPE_CHECKING:
-    from kek_data.report import Report
+from kek_data.report import Coverage, Report
 
 
 def _default(func: Callable, name: str) -> int:
@@ -43,6 +40,10 @@ def _g(value: float) -> str:
 TREND_WINDOW = _default(paths.trend_zero_year, "window")
 RATE_WINDOW = _default(paths.achieved_rate, "window")
 TOLERANCE = _g(status.TOLERANCE_PCT)
+#: The completeness line as every surface writes it (kek_data.report.Coverage), with made-up names.
+_COVERAGE_EXAMPLE = Coverage(2025, 10, tuple("abcdefgh"), (("x", 2024), ("y", 2024)), ()).text(
+    {"x": "Mitglied X", "y": "Mitglied Y"}
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
-        "formel",
+        "emissionen",
         "Emissionsformel: Menge × Umrechnung × Faktor",
         "Emissionen [t CO₂e] = gemeldete Menge [Einheit] × Umrechnung [kWh je Einheit] × "
         "Emissionsfaktor des Jahres [g CO₂e/kWh] / 1.000.000.",
@@ -187,8 +188,7 @@ SECTIONS: tuple[Section, ...] = (
         "Vollständigkeit",
         "Eine Netzwerkzahl eines Jahres zählt ein Mitglied nur mit einer vollständigen Meldung "
         "dieses Jahres (alle seine Energieträger) oder mit seinem letzten vollständigen Jahr, "
-        "und sagt das dazu, z. B. „2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie "
-        "mit 2024“.",
+        f"und sagt das dazu, z. B. „{_COVERAGE_EXAMPLE}“.",
         (
             "Vollständig ist ein Jahr, wenn das Mitglied jeden Energieträger gemeldet hat, den es "
             "in irgendeinem Jahr gemeldet hat; teilweise, wenn einige fehlen; fehlt, wenn keiner "

@@ -28,10 +28,10 @@ if data.has_data(path):
         st.text(line)  # target source as stored: text, never Markdown
 
 for section in methodology.SECTIONS:
-    st.header(section.title, anchor=section.anchor)
+    frame.section(section.title, anchor=section.anchor)
     st.markdown(section.markdown)
 
-st.header(TABLES["emissionsfaktoren"], anchor="emissionsfaktoren")
+frame.section(TABLES["emissionsfaktoren"], anchor="emissionsfaktoren")
 st.caption(
     "Status „Sekundärquelle“: aus zweiter Hand übernommen, vor Verwendung in Gremien gegen die "
     "amtliche Tabelle prüfen. „abgeleitet“: berechnet (Rechenweg in der Spalte Herleitung)."
@@ -42,12 +42,12 @@ st.dataframe(
 )
 exports.table_downloads(factors, "emissionsfaktoren")
 
-st.header(TABLES["umrechnungen"], anchor="umrechnungen")
+frame.section(TABLES["umrechnungen"], anchor="umrechnungen")
 conversions = views.conversions_table(ref["conversions"])
 st.dataframe(views.german(conversions, columns={"Faktor": 4}), hide_index=True, width="stretch")
 exports.table_downloads(conversions, "umrechnungen")
 
-st.header(TABLES["stadtbilanz"], anchor="stadtbilanz")
+frame.section(TABLES["stadtbilanz"], anchor="stadtbilanz")
 city = data.city_balance()
 st.dataframe(
     [

@@ -22,6 +22,8 @@ from kek_data import db, methodology, reference, report, status
 from kek_data.export import deck, images, package
 from kek_data.viewer import NETWORK_MANAGER
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def flat(text: str) -> str:
     """Whitespace (line breaks of the README, the README's hanging indent) as single spaces."""
@@ -102,8 +104,13 @@ def test_texts_have_no_markdown_syntax():
 def test_anchors_are_unique_link_targets():
     assert len(set(methodology.ANCHORS)) == len(methodology.ANCHORS)
     assert all(re.fullmatch(r"[a-z]+", a) for a in methodology.ANCHORS)
-    for anchor in ("ampel", "raten", "trend", "budget", "vollstaendigkeit", "formel", "pfad"):
+    for anchor in ("ampel", "raten", "trend", "budget", "vollstaendigkeit", "emissionen", "pfad"):
         assert methodology.section(anchor).anchor == anchor
+    # every "Wie wird das berechnet?" link of a page points to a section that exists
+    used = set()
+    for page_file in (ROOT / "pages").glob("*.py"):
+        used |= set(re.findall(r"how_computed\(\s*\"([^\"]+)\"", page_file.read_text()))
+    assert used and used <= set(methodology.ANCHORS), sorted(used - set(methodology.ANCHORS))
     with pytest.raises(KeyError):
         methodology.section("gibtsnicht")
 
