@@ -158,6 +158,24 @@ def path_table(rep: Report) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def short_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Short screen labels for the long headers of :func:`path_table` (full name as tooltip)."""
+    out = {}
+    for col in table.columns:
+        short = (
+            col.replace("Noch zu mindern bis ", "Rest ")
+            .replace("Nötig bis ", "Nötig ")
+            .replace("Budget übrig bis ", "Budget ")
+            .replace("Null erreicht im Trend", "Null im Trend")
+            .replace(" [t CO₂e]", " [t]")
+            .replace("[%/a, linear]", "[%/a]")
+            .replace("[%/a, geometrisch]", "[%/a geom.]")
+        )
+        if short != col:
+            out[col] = short
+    return out
+
+
 def default_selection(rep: Report, n: int = 10) -> list[str]:
     """Preselected members for comparisons: all up to ``n``, else the ``n`` largest (counted)."""
     ids = list(rep.member)

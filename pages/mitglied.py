@@ -24,7 +24,7 @@ member_id = st.selectbox(
 )
 mine = rep.find(member_id)
 kpi, target = mine.kpi, mine.target
-st.subheader(mine.name)
+frame.section(mine.name)
 if target:
     st.markdown(
         f"**Ziel:** {target.describe()} · Grundlage: {target.basis}"
@@ -61,7 +61,7 @@ with tab1:
 with tab2:
     frame.chart(figures.member(rep, member_id, "scope"), f"mitglied-scope-{member_id}")
 
-st.subheader("Was es braucht")
+frame.section("Was es braucht")
 nxt = kpi.next_step()
 r1, r2, r3 = st.columns(3)
 r1.metric(
@@ -77,17 +77,17 @@ r2.metric(
 )
 r3.metric("Null erreicht im Trend", wording.zero_year(kpi.zero_year))
 
-st.subheader("Vollständigkeit der Meldungen")
+frame.section("Vollständigkeit der Meldungen")
 comp = rep.completeness
 comp = comp[(comp["member_id"] == member_id) & (comp["status"] != "vollständig")]
 if comp.empty:
     st.success("Alle Jahre sind mit allen Energieträgern gemeldet.")
 else:
-    st.dataframe(
+    frame.table(
         comp.rename(columns={"year": "Jahr", "status": "Status", "missing_carriers": "Es fehlen"})[
             ["Jahr", "Status", "Es fehlen"]
         ].astype({"Jahr": str}),
-        hide_index=True,
+        width="content",
     )
     st.caption("Im Diagramm sind nur teilweise gemeldete Jahre heller und schraffiert.")
 frame.how_computed("vollstaendigkeit")

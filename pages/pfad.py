@@ -20,7 +20,7 @@ kpi = rep.network
 years = [y for y in rep.reference_years if y > rep.year]
 first = kpi.step(years[0]) if years else None
 
-st.subheader(f"Netzwerk: Tempo ab {rep.year}")
+frame.section(f"Netzwerk: Tempo ab {rep.year}")
 st.caption(rep.coverage_text())
 cols = st.columns(len(years) + 2)
 for col, year in zip(cols, years, strict=False):
@@ -57,9 +57,9 @@ if kpi.budget is not None:
 
 if viewer.sees_member_data:
     frame.chart(figures.build_from(rep, "luecke"), "luecke")
-    st.subheader("Je Mitglied")
+    frame.section("Je Mitglied")
     table = views.path_table(rep)
-    st.dataframe(views.german(table), hide_index=True, width="stretch")
+    frame.table(views.german(table), labels=views.short_labels(table))
     exports.table_downloads(table, "pfad-je-mitglied")
     st.caption("Prozent pro Jahr (%/a) = Anteil an den Emissionen des Jahres in der Spalte Jahr.")
 frame.how_computed("raten")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import status, views
+from kek_data import status, views, wording
 from kek_data.export import figures
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame
@@ -52,13 +52,18 @@ for col, year in zip((c4, c5), [y for y in rep.reference_years if y > rep.year][
         "zu mindern.",
     )
 
-frame.chart(figures.network(rep), "netzwerk")
+frame.chart(
+    figures.network(rep),
+    "netzwerk",
+    summary=f"{rep.year}: {wording.t(kpi.latest)}, {wording.change(kpi.change_pct)} ggü. "
+    f"{kpi.base_year}, Netzwerkpfad {wording.t(kpi.path_latest)}. {rep.coverage_text()}.",
+)
 
 if viewer.sees_member_data:
-    st.subheader("Ampel: Mitglieder auf ihrem eigenen Zielpfad")
+    frame.section("Ampel: Mitglieder auf ihrem eigenen Zielpfad")
     st.markdown(views.status_line(rep.lights))
     table = views.member_table(rep)
-    st.dataframe(views.german(table), hide_index=True, width="stretch")
+    frame.table(views.german(table))
     exports.table_downloads(table, "ampel")
     st.caption(
         "Jahr = das Jahr, mit dem das Mitglied zählt: das Berichtsjahr, wenn es vollständig "

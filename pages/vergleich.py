@@ -37,7 +37,7 @@ st.caption(
 
 frame.chart(figures.build_from(rep, "anteile"), "anteile")  # shares of the whole network
 share = views.share_display(rep)
-st.dataframe(views.german(share), hide_index=True)
+frame.table(views.german(share), width="content")
 exports.table_downloads(share, "anteile")
 st.caption(rep.coverage_text())
 frame.how_computed("raten")
