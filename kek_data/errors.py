@@ -1,10 +1,19 @@
-"""Named exceptions of the KEK core; every message is German and says what to do."""
+"""Named exceptions of the KEK core, all in this one module.
+
+Every domain error is a :class:`KekError`; its message is German, says what to fix (file, line,
+column or field) and is shown to the user as is. The pages and the command line catch
+``KekError`` and show the message, never a traceback (``tests/test_structure.py`` checks that no
+other module defines its own error class).
+"""
 
 from __future__ import annotations
 
 
 class KekError(Exception):
     """Base class: a problem the user can act on (the message is shown as is)."""
+
+
+# --- database, viewer, members -----------------------------------------------------------------
 
 
 class DatabaseError(KekError):
@@ -17,3 +26,82 @@ class AccessDenied(KekError):
 
 class UnknownMember(KekError):
     """A member id that is not one of the network's members."""
+
+
+class ReportError(KekError):
+    """No data at all, or a reporting year without data (report snapshot)."""
+
+
+# --- numbers and uploads ------------------------------------------------------------------------
+
+
+class GermanNumberError(KekError, ValueError):
+    """Input is not a valid German number; the message is German and quotes the input.
+
+    Also a ``ValueError``: parsing code that catches ``ValueError`` keeps working.
+    """
+
+
+class UploadError(KekError):
+    """The file cannot be read as a table at all (empty, too large, binary, HTML, zip bomb)."""
+
+
+class ValidationFailed(KekError):
+    """The table has invalid rows; nothing was written.
+
+    ``errors`` holds the German error lines shown to the member (at most the first
+    ``MAX_LISTED`` plus a closing count line); ``n_errors`` is the exact number of problems.
+    """
+
+    def __init__(self, errors: list[str], n_errors: int, submission_id: int | None = None):
+        self.errors = list(errors)
+        self.n_errors = n_errors
+        self.submission_id = submission_id
+        super().__init__("\n".join(self.errors))
+
+
+class YearsHaveData(KekError):
+    """Years of the file already have data for the member; replacing them needs confirmation."""
+
+    def __init__(self, member_id: str, years: list[int]):
+        self.member_id = member_id
+        self.years = sorted(years)
+        listed = ", ".join(str(y) for y in self.years)
+        word = "Das Jahr" if len(self.years) == 1 else "Die Jahre"
+        verb = "hat" if len(self.years) == 1 else "haben"
+        super().__init__(
+            f"{word} {listed} {verb} für dieses Mitglied bereits Daten. Zum Ersetzen bitte "
+            "bestätigen (Kommandozeile: --replace); die bisherigen Daten bleiben als frühere "
+            "Meldung erhalten."
+        )
+
+
+class ImportFailed(KekError):
+    """The database could not take the rows (e.g. out of memory); nothing was written."""
+
+
+class RollbackError(KekError):
+    """A submission cannot be rolled back (unknown, rejected or already rolled back)."""
+
+
+class StoreError(KekError):
+    """The raw-file store next to the database cannot be written or read."""
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+class ExportCommandError(KekError):
+    """Wrong arguments of ``export`` or an output file that cannot be written."""
+
+
+class FigureError(KekError):
+    """Unknown chart name, missing member or a reporting year without data."""
+
+
+class ImageExportError(KekError):
+    """A figure could not be rendered (no browser, browser crashed, invalid size or format)."""
+
+
+class TableExportError(KekError):
+    """A table cannot be exported (e.g. an infinite number, an unsupported cell)."""

@@ -33,6 +33,8 @@ import numpy as np
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 
+from kek_data.errors import GermanNumberError
+
 __all__ = [
     "GERMAN_NUMBER_REGEX",
     "GERMAN_NUMBER_TRIM_CHARS",
@@ -76,10 +78,6 @@ GERMAN_NUMBER_REGEX = f"[-+{_MINUS}]?(?:[0-9]+|{_GROUPED})(?:,[0-9]+)?"
 # English thousands commas with a decimal point ("1,234.5") or several comma groups
 # ("1,234,567"); only used to give a helpful message, never to accept.
 _ENGLISH = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3}){2,}")
-
-
-class GermanNumberError(ValueError):
-    """Input is not a valid German number; the message is German and quotes the input."""
 
 
 def _is_digits(text: str) -> bool:

@@ -16,19 +16,6 @@ from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
 ROOT = db.SQL_DIR.parent.parent
 
 
-def test_core_does_not_import_streamlit():
-    code = (
-        "import sys, kek_data, kek_data.cli, kek_data.charts, kek_data.progress, kek_data.views;"
-        "import pkgutil, importlib;"
-        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(kek_data.__path__,"
-        " 'kek_data.') if m.name != 'kek_data.__main__'];"
-        "print('streamlit' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
-
-
 def test_migration_from_empty_file(tmp_path):
     path = tmp_path / "neu.duckdb"
     con = db.connect(path)

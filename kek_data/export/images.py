@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from kek_data.errors import KekError
+from kek_data.errors import ImageExportError
 
 _log = logging.getLogger(__name__)
 
@@ -53,10 +53,6 @@ _DEFAULT_MARGIN = {"t": 100, "b": 80}
 RENDER_TIMEOUT = 30.0
 #: … and a whole call, including a cold browser start, at most this long [s].
 CALL_TIMEOUT = 90.0
-
-
-class ImageExportError(KekError):
-    """A figure could not be rendered (no browser, browser crashed, invalid size or format)."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import pandas as pd
 import xlsxwriter
 
 from kek_data.charts import DEMO_NOTICE
-from kek_data.errors import KekError
+from kek_data.errors import TableExportError
 
 Kind = Literal["text", "int", "year", "number", "date", "datetime", "bool"]
 
@@ -38,10 +38,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 EXCEL_MAX_CHARS = 32_767
 DEMO_LINE = f"{DEMO_NOTICE}: alle Werte sind erfunden und dienen nur der Vorführung."
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-class TableExportError(KekError):
-    """A table cannot be exported (e.g. an infinite number, an unsupported cell)."""
 
 
 @dataclass(frozen=True)
