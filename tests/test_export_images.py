@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageStat
 
-from kek_data import db
+from kek_data import db, report
 from kek_data.export import figures, images
 from kek_data.viewer import NETWORK_MANAGER
 
@@ -25,11 +25,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def snap(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> figures.Snapshot:
+def snap(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> report.Report:
     path = tmp_path_factory.mktemp("bilder") / "kek.duckdb"
     shutil.copy(demo_db_template, path)
     con = db.connect(path)
-    yield figures.load(con, NETWORK_MANAGER)
+    yield report.build(con, NETWORK_MANAGER)
     con.close()
 
 
@@ -115,10 +115,11 @@ def test_prepare_keeps_pixel_distances_and_does_not_touch_the_figure():
     assert fig.layout.annotations[0].y == -0.3 and fig.layout.width is None
 
 
-def test_prepare_fits_long_titles_and_crowded_axes(snap):
-    fig = figures.build_from(snap, "mitglied", "dsw21")
-    assert fig.layout.xaxis.dtick == 1
-    narrow = images.prepare(fig, 700, 460)["layout"]
+def test_prepare_fits_long_titles_and_crowded_axes():
+    """A year axis with a tick every year (2015–2025) thins out on a narrow image."""
+    fig = go.Figure(go.Bar(x=list(range(2015, 2026)), y=[1] * 11))
+    fig.update_xaxes(dtick=1)
+    narrow = images.prepare(fig, 300, 460)["layout"]
     assert narrow["xaxis"]["dtick"] == 5 and narrow["xaxis"]["tick0"] == 2015
     wide = images.prepare(fig, 1280, 720)["layout"]
     assert wide["xaxis"]["dtick"] == 1
