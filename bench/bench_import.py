@@ -101,7 +101,9 @@ if variant.startswith("kek"):
     limit = None if variant.startswith("kek_upload") else config.import_memory_mb()  # as the CLI
     con = db.connect(dbfile)
 elif variant.startswith("duckdb"):
+    from kek_data import db  # only for the named floor queries (sql/ingest.sql: bench_*)
     con = duckdb.connect(dbfile)
+    floor_sql = db.sql("bench_" + variant)
 else:
     import pandas
 data = file.read_bytes() if variant.startswith("kek_upload") else None
@@ -122,14 +124,8 @@ elif variant == "kek_full":
     result = import_file(con, dbfile, None, file.name, "dsw21", "Benchmark", source_path=file,
                          memory_limit_mb=limit)
     rows, direct = result.n_rows, result.direct
-elif variant == "duckdb_table":
-    rows = con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": str(file)}
-                       ).fetchall()[0][0]
-elif variant == "duckdb_varchar":
-    rows = con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p, delim = ';', "
-                       "header = true, all_varchar = true)", {"p": str(file)}).fetchall()[0][0]
-elif variant == "duckdb_count":
-    rows = con.execute("SELECT count(*) FROM read_csv($p)", {"p": str(file)}).fetchall()[0][0]
+elif variant.startswith("duckdb"):
+    rows = con.execute(floor_sql, {"p": str(file)}).fetchall()[0][0]
 elif variant == "pandas":
     rows = len(pandas.read_csv(file, sep=";", dtype=str, encoding="utf-8"))
 seconds = time.perf_counter() - start

@@ -403,3 +403,14 @@ RESET memory_limit;
 -- name: set_memory_limit
 -- DuckDB's memory cap for this instance, e.g. '256MiB' (the command line's direct import).
 SET memory_limit = $limit;
+
+-- name: bench_duckdb_table
+-- The floors of bench/bench_import.py: DuckDB's own read of the file into a table (sniffing,
+-- typing), the same with every column as text, and parsing only.
+CREATE TABLE t AS SELECT * FROM read_csv($p);
+
+-- name: bench_duckdb_varchar
+CREATE TABLE t AS SELECT * FROM read_csv($p, delim = ';', header = true, all_varchar = true);
+
+-- name: bench_duckdb_count
+SELECT count(*) FROM read_csv($p);
