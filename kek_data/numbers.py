@@ -41,12 +41,9 @@ __all__ = [
     "MISSING",
     "GermanNumberError",
     "format_date",
-    "format_kwh",
-    "format_month_year",
     "format_number",
     "format_pct",
     "format_t",
-    "format_year",
     "parse_german_number",
 ]
 
@@ -195,11 +192,6 @@ def format_t(value: float | None, decimals: int = 1) -> str:
     return MISSING if _missing(value) else f"{format_number(value, decimals)} t CO₂e"
 
 
-def format_kwh(value: float | None) -> str:
-    """Energy [kWh] without decimals, e.g. ``1.234.567 kWh``; "–" if missing."""
-    return MISSING if _missing(value) else f"{format_number(value, 0)} kWh"
-
-
 def format_pct(value: float | None, decimals: int = 1, signed: bool = False) -> str:
     """Percentage [%] (already in percent, not a fraction), e.g. ``12,3 %``.
 
@@ -214,19 +206,9 @@ def format_pct(value: float | None, decimals: int = 1, signed: bool = False) -> 
     return f"{text} %"
 
 
-def format_year(year: int | None) -> str:
-    """Year [a] without thousands separator, e.g. ``2035``; "–" if missing."""
-    return MISSING if year is None else str(int(year))
-
-
 def format_date(d: date) -> str:
     """Date as ``26.11.2026`` (German numeric date, zero-padded)."""
     return _babel_format_date(d, "dd.MM.yyyy", locale=LOCALE)
-
-
-def format_month_year(d: date) -> str:
-    """Month and year as ``November 2026`` (German month name via babel)."""
-    return _babel_format_date(d, "MMMM y", locale=LOCALE)
 
 
 _SWAP = str.maketrans({",": ".", ".": ","})

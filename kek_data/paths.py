@@ -1,4 +1,4 @@
-"""Target paths, gaps, required/achieved reduction rates, trend and carbon budget.
+"""Target paths, required/achieved reduction rates, trend and carbon budget.
 
 Pure layer-1 module: stdlib only, no I/O, no project imports. Every series is a
 ``Mapping[int, float]`` from year to emissions in [t CO₂e].
@@ -32,9 +32,7 @@ __all__ = [
     "Rate",
     "achieved_rate",
     "carbon_budget",
-    "gap",
     "required_rate",
-    "status",
     "target_path",
     "trend_value",
     "trend_zero_year",
@@ -126,15 +124,6 @@ def _interpolate(anchors: list[tuple[int, float]], year: int) -> float:
         if y0 <= year <= y1:
             return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
     return anchors[0][1]  # before the first anchor (not reached: filtered by the caller)
-
-
-def gap(actual: Mapping[int, float], path: Mapping[int, float]) -> dict[int, float]:
-    """Return ``actual − path`` [t CO₂e] for every year in both series.
-
-    Positive means above the path, i.e. behind schedule; the sign is chosen so that a bar chart
-    of the gap shows "too much" as upward bars.
-    """
-    return {year: actual[year] - path[year] for year in sorted(actual.keys() & path.keys())}
 
 
 def required_rate(
@@ -262,17 +251,3 @@ def carbon_budget(
     used = sum(actual[y] for y in used_years)
     years_used = (used_years[0], used_years[-1]) if used_years else None
     return Budget(float(budget), float(used), float(budget - used), years_used)
-
-
-def status(actual_value: float, path_value: float, tolerance_pct: float = 5.0) -> str:
-    """Traffic light for one year: ``"gruen"``, ``"gelb"`` or ``"rot"``.
-
-    ``"gruen"`` if the actual value [t CO₂e] is on or below the path, ``"gelb"`` if it is at
-    most ``tolerance_pct`` [%] above, else ``"rot"``. The tolerance is taken of ``|path|`` so
-    that a negative path value (net removals) still gets a band above it.
-    """
-    if actual_value <= path_value:
-        return "gruen"
-    if actual_value <= path_value + abs(path_value) * tolerance_pct / 100.0:
-        return "gelb"
-    return "rot"

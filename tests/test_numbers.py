@@ -15,12 +15,9 @@ from kek_data.numbers import (
     GERMAN_NUMBER_TRIM_CHARS,
     GermanNumberError,
     format_date,
-    format_kwh,
-    format_month_year,
     format_number,
     format_pct,
     format_t,
-    format_year,
     parse_german_number,
 )
 
@@ -287,8 +284,6 @@ def test_format_units():
     assert format_t(1234.5) == "1.234,5 t CO₂e"
     assert format_t(1234.56, 2) == "1.234,56 t CO₂e"
     assert format_t(None) == "–"
-    assert format_kwh(1234567.4) == "1.234.567 kWh"
-    assert format_kwh(float("nan")) == "–"
 
 
 @pytest.mark.parametrize(
@@ -309,11 +304,7 @@ def test_format_pct(value, kwargs, expected):
     assert format_pct(value, **kwargs) == expected
 
 
-def test_format_year_and_dates():
-    assert format_year(2035) == "2035"
-    assert format_year(None) == "–"
+def test_format_dates():
     assert format_date(date(2026, 11, 26)) == "26.11.2026"
     assert format_date(date(2026, 3, 5)) == "05.03.2026"
     assert format_date(datetime(2026, 3, 5, 14, 30)) == "05.03.2026"
-    assert format_month_year(date(2026, 11, 26)) == "November 2026"
-    assert format_month_year(date(2026, 3, 1)) == "März 2026"

@@ -11,9 +11,7 @@ from kek_data.paths import (
     Rate,
     achieved_rate,
     carbon_budget,
-    gap,
     required_rate,
-    status,
     target_path,
     trend_value,
     trend_zero_year,
@@ -92,16 +90,6 @@ def test_target_path_unsorted_milestones():
 def test_target_path_rejects_anchor_not_after_base(milestones, neutrality_year):
     with pytest.raises(ValueError):
         target_path(2015, 1000.0, milestones, neutrality_year, [2020])
-
-
-# ---------------------------------------------------------------- gap
-
-
-def test_gap_only_common_years_and_sign():
-    actual = {2019: 950.0, 2020: 900.0, 2022: 700.0}
-    path = {2020: 833.0, 2021: 800.0, 2022: 766.0}
-    # 2020: 900 − 833 = 67 (behind); 2022: 700 − 766 = −66 (ahead)
-    assert gap(actual, path) == pytest.approx({2020: 67.0, 2022: -66.0})
 
 
 # ---------------------------------------------------------------- required_rate
@@ -305,30 +293,3 @@ def test_carbon_budget_without_actuals_and_invalid_range():
     assert budget == Budget(20.0, 0.0, 20.0, None)
     with pytest.raises(ValueError):
         carbon_budget({}, {}, 2030, 2020)
-
-
-# ---------------------------------------------------------------- status
-
-
-@pytest.mark.parametrize(
-    ("actual", "path", "expected"),
-    [
-        (90.0, 100.0, "gruen"),
-        (100.0, 100.0, "gruen"),
-        (104.0, 100.0, "gelb"),
-        (105.0, 100.0, "gelb"),  # exactly 100 × 1.05
-        (105.1, 100.0, "rot"),
-        (0.0, 0.0, "gruen"),
-        (0.1, 0.0, "rot"),  # no tolerance band around a path of 0
-        (-9.6, -10.0, "gelb"),  # band of |−10| × 5 % = 0.5 above −10 → −9.5
-        (-9.4, -10.0, "rot"),
-    ],
-)
-def test_status(actual, path, expected):
-    assert status(actual, path) == expected
-
-
-def test_status_custom_tolerance():
-    # 10 % above 200 = 220
-    assert status(220.0, 200.0, tolerance_pct=10.0) == "gelb"
-    assert status(221.0, 200.0, tolerance_pct=10.0) == "rot"

@@ -28,7 +28,7 @@ import numbers
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -339,20 +339,6 @@ def render(
     if not data:
         raise ImageExportError("Der Bildexport lieferte eine leere Datei.")
     return data
-
-
-def render_many(
-    figures: Mapping[str, go.Figure | Mapping[str, Any]],
-    size: Size,
-    progress: Callable[[int, str], None] | None = None,
-) -> dict[str, bytes]:
-    """PNG bytes of several figures at one ``size``; ``progress(done, key)`` after each one."""
-    images: dict[str, bytes] = {}
-    for done, (key, fig) in enumerate(figures.items(), start=1):
-        images[key] = render(fig, "png", size)
-        if progress:
-            progress(done, key)
-    return images
 
 
 def warm_up(background: bool = True) -> None:
