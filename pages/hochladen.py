@@ -6,6 +6,7 @@ from kek_data.errors import KekError
 from kek_data.ingest.template import hints
 from kek_data.numbers import format_count, format_number, format_t
 from ui import data, frame, upload
+from ui.text import plain
 
 frame.require_app()
 path = data.db_file()
@@ -16,7 +17,7 @@ frame.header(
     "wird vollständig geprüft, erst nach Ihrer Bestätigung übernommen und im Original aufbewahrt.",
 )
 for problem in upload.store_problems():
-    st.error(f"Dateiablage: {problem}", icon="🚨")
+    st.error(f"Dateiablage: {plain(problem)}", icon="🚨")
 
 members = data.members(viewer, path)
 if viewer.role == "mitglied":
@@ -53,13 +54,13 @@ file = st.file_uploader(
 if file is not None:
     result = upload.check(file, member_id)
     if isinstance(result, Exception):
-        st.error(str(result), icon="❌")
+        st.error(plain(result), icon="❌")
         st.caption("Die Datei wurde als abgelehnte Meldung mit dieser Meldung aufbewahrt.")
     elif not result.ok:
         c = result.checked
         st.error(
-            f"**{file.name}** enthält {format_number(c.n_errors, 0)} Fehler. Es wurde nichts "
-            "übernommen; bitte die Datei korrigieren und erneut hochladen.",
+            f"**{plain(file.name)}** enthält {format_number(c.n_errors, 0)} Fehler. Es wurde "
+            "nichts übernommen; bitte die Datei korrigieren und erneut hochladen.",
             icon="❌",
         )
         st.code("\n".join(c.errors), language=None, wrap_lines=True)
@@ -67,8 +68,8 @@ if file is not None:
     else:
         c = result.checked
         st.success(
-            f"**{file.name}**: {format_count(c.n_rows, 'Zeile', 'Zeilen')} geprüft, keine Fehler "
-            f"({c.encoding}, Trennzeichen „{c.delimiter}“).",
+            f"**{plain(file.name)}**: {format_count(c.n_rows, 'Zeile', 'Zeilen')} geprüft, keine "
+            f"Fehler ({c.encoding}, Trennzeichen „{plain(c.delimiter)}“).",
             icon="✅",
         )
         st.markdown("**Je Jahr** (neu aus der Datei und bisher angezeigt):")
@@ -90,7 +91,7 @@ if file is not None:
             try:
                 imported = upload.run_import(file, member_id, bool(result.years_with_data))
             except KekError as exc:  # e.g. a year got data meanwhile from another session
-                st.error(str(exc), icon="❌")
+                st.error(plain(exc), icon="❌")
                 st.session_state.pop(f"upload_check:{file.file_id}:{member_id}", None)
             else:
                 st.session_state["upload_done"] = (
@@ -132,6 +133,8 @@ if row["state"] in ("aktuell", "ersetzt"):
         key="upload_rollback_sure",
     )
     if st.button("Zurücknehmen", disabled=not sure, key="upload_rollback"):
-        upload.rollback(chosen)
-        st.session_state["upload_done"] = f"Meldung Nr. {chosen} wurde zurückgenommen."
-        st.rerun()
+        done, message = upload.rollback(chosen)
+        if done:
+            st.session_state["upload_done"] = message
+            st.rerun()
+        st.error(plain(message), icon="❌")  # e.g. taken back meanwhile in another session

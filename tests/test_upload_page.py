@@ -3,8 +3,9 @@ rollback – and the new figure on the Überblick page right after the import.""
 
 from __future__ import annotations
 
-from kek_data import db, progress
+from kek_data import db, report
 from kek_data.numbers import format_number
+from kek_data.viewer import NETWORK_MANAGER
 from tests.ingest_util import csv_bytes
 
 PAGE = "pages/hochladen.py"
@@ -26,7 +27,7 @@ def _open(app_test, member: str = "fhdo"):
 def _latest_total(path) -> float:
     con = db.connect(path)
     try:
-        return progress.network_kpi(con).latest
+        return report.build(con, NETWORK_MANAGER).network.latest
     finally:
         con.close()
 
@@ -118,3 +119,69 @@ def test_year_filled_meanwhile_by_another_session_is_an_error_not_a_crash(app_te
     at.button(key="upload_import").click().run()
     assert not at.exception
     assert any(f"Das Jahr {year} hat für dieses Mitglied bereits" in e.value for e in at.error)
+
+
+# --- user-supplied text shown only as text; every KekError as a German message --------------
+
+EVIL = "![x](http://host/p.png).csv"
+#: EVIL as the page writes it into Markdown: every punctuation character backslash-escaped
+EVIL_SHOWN = r"\!\[x\]\(http\:\/\/host\/p\.png\)\.csv"
+
+
+def test_file_name_is_shown_as_text_in_the_success_box(app_test):
+    at = _open(app_test, "edg")
+    at.file_uploader[0].upload(EVIL, csv_bytes(["2014;Strom;5;kWh;;"]), "text/csv").run()
+    assert not at.exception
+    assert at.success[0].value == (
+        f"**{EVIL_SHOWN}**: 1 Zeile geprüft, keine Fehler (UTF-8, Trennzeichen „\\;“)."
+    )
+
+
+def test_file_name_and_header_cell_are_shown_as_text_in_error_boxes(app_test):
+    at = _open(app_test, "edg")
+    bad = csv_bytes(["2014;Gass;5;kWh;;"])
+    at.file_uploader[0].upload(EVIL, bad, "text/csv").run()
+    assert at.error[0].value.startswith(f"**{EVIL_SHOWN}** enthält 1 Fehler.")
+    # the messages name the file without folders ("/" in a name): a code block shows it as is
+    assert at.code[0].value.startswith("p.png).csv, Zeile 2, Spalte „Energieträger“")
+    at = _open(app_test, "edg")
+    empty_first = b"\r\n;;;\r\nJahr;Menge\r\n"
+    at.file_uploader[0].upload("**fett** :red[rot] $x$.csv", empty_first, "text/csv").run()
+    assert at.error[0].value == (
+        r"\*\*fett\*\* \:red\[rot\] \$x\$\.csv\, Zeile 1\, Spalte 1\: Die erste Zeile ist leer\. "
+        r"Die Kopfzeile \(Jahr\;Energieträger\;Menge\;Einheit\) muss in Zeile 1 stehen\."
+    )
+
+
+def test_store_check_lines_show_file_names_as_text(app_test, seeded_db):
+    from kek_data.ingest import import_file
+    from kek_data.ingest.store import files_dir
+
+    evil = "![x](p.png).csv"  # no "/": kept as the file's name (a relative address)
+    con = db.connect(seeded_db)
+    import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), evil, "edg", "x")
+    con.close()
+    for raw in files_dir(seeded_db).glob("??/*"):
+        raw.unlink()
+    at = _open(app_test, "edg")
+    lines = [e.value for e in at.error if e.value.startswith("Dateiablage: ")]
+    assert lines and all(evil not in line for line in lines)
+    assert any(r"\(\!\[x\]\(p\.png\)\.csv\)\: Die Originaldatei fehlt" in ln for ln in lines)
+
+
+def test_second_rollback_of_the_same_submission_is_a_german_message(app_test, seeded_db):
+    """Two sessions take back the same submission: the second learns why, in German."""
+    from kek_data.ingest import import_file
+    from ui import upload
+
+    con = db.connect(seeded_db)
+    done = import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), "a.csv", "edg", "x")
+    con.close()
+    sid = done.submission_id
+    assert upload.rollback(sid) == (True, f"Meldung Nr. {sid} wurde zurückgenommen.")
+    assert upload.rollback(sid) == (False, f"Meldung Nr. {sid} (a.csv) ist bereits zurückgenommen.")
+    assert upload.rollback(99_999) == (False, "Meldung Nr. 99999 gibt es nicht.")
+    at = _open(app_test, "edg")  # the page shows the state of the first rollback
+    assert not at.exception
+    history = at.dataframe[-1].value
+    assert history["Status"].iloc[0] == "⏪ zurückgenommen" and history["Nr."].iloc[0] == sid

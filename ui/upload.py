@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kek_data import config, ingest
+from kek_data.errors import KekError
 from kek_data.ingest import store, template
 from kek_data.numbers import format_date, format_number
 from ui import data
@@ -203,12 +204,17 @@ def original(sha256: str) -> Callable[[], bytes] | None:
     return lambda: ingest.read_raw(path, sha256)
 
 
-def rollback(submission_id: int) -> str:
-    """Withdraw a submission; clears every cached figure. Returns the member id."""
-    with data.cursor() as cur:
-        member = ingest.rollback(cur, submission_id, who())
-    data.data_changed()
-    return member
+def rollback(submission_id: int) -> tuple[bool, str]:
+    """Withdraw a submission: (True, confirmation) or (False, the German reason, e.g. another
+    session took it back meanwhile). Clears every cached figure either way."""
+    try:
+        with data.cursor() as cur:
+            ingest.rollback(cur, submission_id, who())
+    except KekError as exc:
+        return False, str(exc)
+    finally:  # also after a refusal: another session may have changed the history
+        data.data_changed()
+    return True, f"Meldung Nr. {submission_id} wurde zurückgenommen."
 
 
 @st.cache_data(show_spinner=False)
