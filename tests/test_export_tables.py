@@ -6,9 +6,7 @@ import csv
 import io
 import json
 import math
-import os
 from datetime import datetime
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -16,8 +14,7 @@ import pytest
 
 from kek_data.export import tables
 from kek_data.export.tables import Column
-
-GOLDEN = Path(__file__).parent / "golden"
+from tests.golden import assert_golden
 
 INJECTIONS = [
     "=1+1",
@@ -29,17 +26,6 @@ INJECTIONS = [
     "\r=1",
     "＝1+1",
 ]
-
-
-def golden(name: str, content: str) -> None:
-    """Compare with tests/golden/<name>; KEK_UPDATE_GOLDEN=1 rewrites the file."""
-    path = GOLDEN / name
-    if os.environ.get("KEK_UPDATE_GOLDEN"):
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="")
-    assert path.exists(), f"{path} fehlt: einmal mit KEK_UPDATE_GOLDEN=1 laufen lassen"
-    with path.open(encoding="utf-8", newline="") as fh:
-        assert content == fh.read()
 
 
 @pytest.fixture
@@ -185,10 +171,10 @@ def test_infer_columns():
 
 def test_golden_csv_and_xlsx_content(frame):
     csv_text = tables.to_csv(frame, COLUMNS, demo=True).decode("utf-8-sig")
-    golden("export_table.csv", csv_text)
+    assert_golden("export_table.csv", csv_text)
     wb = openpyxl.load_workbook(io.BytesIO(tables.table_to_xlsx(frame, COLUMNS, demo=True)))
     cells = [
         [None if v is None else v.isoformat() if isinstance(v, datetime) else v for v in row]
         for row in wb.active.iter_rows(values_only=True)
     ]
-    golden("export_table_xlsx.json", json.dumps(cells, ensure_ascii=False, indent=1) + "\n")
+    assert_golden("export_table_xlsx.json", json.dumps(cells, ensure_ascii=False, indent=1) + "\n")
