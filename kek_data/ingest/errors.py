@@ -1,27 +1,7 @@
-"""Re-export of the upload's errors, which live in :mod:`kek_data.errors` (one place).
+"""Old place of the upload's errors; they live in :mod:`kek_data.errors` (one place).
 
-Kept only so that an import written against the old place keeps working while the ingest
-modules are being edited; new code imports from ``kek_data.errors``.
+Kept only as a re-export while the ingest modules are being edited by several people at once;
+every import in the tree reads ``from kek_data.errors import …``. To be deleted.
 """
 
-from __future__ import annotations
-
-from kek_data.errors import (
-    ImportFailed,
-    KekError,
-    RollbackError,
-    StoreError,
-    UploadError,
-    ValidationFailed,
-    YearsHaveData,
-)
-
-__all__ = [
-    "ImportFailed",
-    "KekError",
-    "RollbackError",
-    "StoreError",
-    "UploadError",
-    "ValidationFailed",
-    "YearsHaveData",
-]
+from kek_data.errors import *  # noqa: F403
