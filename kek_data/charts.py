@@ -50,6 +50,9 @@ OLDER_LABEL = "schraffiert: letztes vollständiges Jahr eingesetzt"
 #: Names of the annotations :func:`finish` adds (so that the screen layout can find them).
 SOURCE_NOTE = "kek-source"
 DEMO_NOTE = "kek-demo"
+#: On a page: plot height without legend and the height of one legend row [px].
+SCREEN_HEIGHT = 420
+LEGEND_ROW = 19
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,15 @@ def for_screen(fig: go.Figure) -> go.Figure:
     screen = go.Figure(fig)
     notes = [a for a in screen.layout.annotations if a.name != SOURCE_NOTE]
     legend_right = screen.layout.legend.orientation in (None, "v")
+    shown = screen.layout.showlegend is not False
+    entries = sum(1 for t in screen.data if t.name and t.showlegend is not False) if shown else 0
+    entries = entries if entries > 1 or screen.layout.showlegend else 0  # Plotly hides a lone one
     screen.update_layout(
         title={"text": ""},
         annotations=notes,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        height=fig.layout.height,
+        # Room for the legend below the plot: one row per entry on a phone, fewer rows when wide.
+        height=(fig.layout.height or SCREEN_HEIGHT) + (LEGEND_ROW * entries if legend_right else 0),
     )
     screen.update_yaxes(automargin=True)
     screen.update_xaxes(automargin=True)
@@ -488,10 +495,11 @@ def completeness_heatmap(table: pd.DataFrame, names: Mapping[str, str], ctx: Con
     )
     text = table.pivot(index="member_id", columns="year", values="status").reindex(order)
     names = [names[m] for m in order]
+    years = [str(y) for y in wide.columns]
     fig = go.Figure(
         go.Heatmap(
             z=wide.values,
-            x=[str(y) for y in wide.columns],
+            x=years,
             y=list(names),
             text=text.values,
             texttemplate="%{text}" if len(names) <= 2 * MAX_SERIES else "",
@@ -506,7 +514,15 @@ def completeness_heatmap(table: pd.DataFrame, names: Mapping[str, str], ctx: Con
     finish(fig, "Vollständigkeit der Meldungen", ctx, y_title="")
     fig.update_layout(
         yaxis={"autorange": "reversed", "tickformat": None, "title": "", "automargin": True},
-        xaxis={"tickformat": None, "dtick": None},
+        # Every year labelled (Plotly thins category labels to every other one by itself).
+        xaxis={
+            "tickformat": None,
+            "type": "category",
+            "tickmode": "array",
+            "tickvals": years,
+            "ticktext": years,
+            "dtick": None,
+        },
         height=max(350, 40 * len(names) + 180),
         hovermode="closest",
     )

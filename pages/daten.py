@@ -1,5 +1,11 @@
-"""Daten: filterable activity data and derived emissions, completeness heatmap member × year."""
+"""Daten: filterable activity data and derived emissions, completeness heatmap member × year.
 
+Emissions = quantity × conversion (kWh Heizwert) × factor: view ``emissions`` in
+kek_data/sql/migrations/001_init.sql. Both tables list members in the network's order
+(``sort_order``), then year and carrier, as every other page does.
+"""
+
+import pandas as pd
 import streamlit as st
 
 from kek_data import charts, views
@@ -22,6 +28,21 @@ names = dict(zip(members["member_id"], members["short_name"], strict=True))
 carrier_names = data.carrier_names(path)
 detail = data.detail(viewer, path)
 years = sorted(detail["year"].unique().tolist()) or [2015]
+member_rank = {m: i for i, m in enumerate(members.sort_values("sort_order")["member_id"])}
+carrier_rank = {c: i for i, c in enumerate(carrier_names)}  # carriers come in their sort_order
+
+
+def in_network_order(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows by member (network order), year, carrier; ties keep their order (e.g. sites)."""
+    keys = pd.DataFrame(
+        {
+            "m": df["member_id"].map(member_rank),
+            "y": df["year"],
+            "c": df["carrier_id"].map(carrier_rank),
+        }
+    )
+    return df.loc[keys.sort_values(["m", "y", "c"], kind="stable").index]
+
 
 f1, f2, f3 = st.columns([2, 2, 2])
 chosen = f1.multiselect("Mitglieder", list(names), format_func=names.get, placeholder="alle")
@@ -36,8 +57,8 @@ if chosen:
 if carriers:
     sel = sel[sel["carrier_id"].isin(carriers)]
 
-st.subheader("Emissionen je Mitglied, Jahr und Energieträger")
-table = views.emissions_table(sel, names, carrier_names)
+frame.section("Emissionen je Mitglied, Jahr und Energieträger")
+table = views.emissions_table(in_network_order(sel), names, carrier_names)
 if len(table) > MAX_ROWS:
     st.info(
         f"{format_number(len(table), 0)} Zeilen – angezeigt werden die ersten "
@@ -52,25 +73,25 @@ st.dataframe(
 exports.table_downloads(table, "emissionen")
 st.caption(
     f"{format_number(len(table), 0)} Zeilen, Summe "
-    f"{format_number(table['Emissionen [t CO₂e]'].sum(), 1)} t CO₂e. Berechnung: Menge × "
-    "Umrechnung (kWh Heizwert) × Emissionsfaktor; Sicht `emissions` in "
-    "kek_data/sql/migrations/001_init.sql."
+    f"{format_number(table['Emissionen [t CO₂e]'].sum(), 1)} t CO₂e. Emissionen = Menge × "
+    "Umrechnung in kWh (Heizwert) × Emissionsfaktor."
 )
+frame.how_computed("emissionen")
 
-st.subheader("Gemeldete Mengen (wie hochgeladen)")
+frame.section("Gemeldete Mengen (wie hochgeladen)")
 act = data.activity_table(viewer, path)
 act = act[act["year"].between(*year_range)]
 if chosen:
     act = act[act["member_id"].isin(chosen)]
 if carriers:
     act = act[act["carrier_id"].isin(carriers)]
-reported = views.activity_display(act)
+reported = views.activity_display(in_network_order(act))
 st.dataframe(
     views.german(reported.head(MAX_ROWS), columns={"Menge": 1}), hide_index=True, width="stretch"
 )
 exports.table_downloads(reported, "gemeldete-mengen")
 
-st.subheader("Vollständigkeit")
+frame.section("Vollständigkeit")
 comp = data.completeness(viewer, path)
 frame.chart(
     charts.completeness_heatmap(comp, names, ctx),
@@ -80,3 +101,4 @@ st.caption(
     "vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet hat; "
     "teilweise = einige davon; fehlt = keine Meldung."
 )
+frame.how_computed("vollstaendigkeit")

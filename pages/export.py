@@ -16,7 +16,7 @@ frame.header(
     "Material für Netzwerktreffen, Ausschüsse und Öffentlichkeit – mit den Zahlen von jetzt.",
 )
 
-st.subheader("Sitzungsfoliensatz")
+frame.section("Sitzungsfoliensatz")
 st.caption(
     "PowerPoint-Datei (16:9, PPTX) mit Titel, Netzwerküberblick, Netzwerkpfad, einer Folie je "
     "gewähltem Mitglied (Diagramm, Kennzahlen, Ampel), Vergleich, Pfad & Lücke, Methodik und "
@@ -25,14 +25,14 @@ st.caption(
 )
 exports.deck_builder()
 
-st.subheader("Datenpaket")
+frame.section("Datenpaket")
 st.caption(
     "ZIP-Datei mit allen Tabellen als CSV (für deutsches Excel: Semikolon, Dezimalkomma) und als "
     "Excel-Arbeitsmappe sowie einer README.txt, die jede Spalte und Einheit erklärt."
 )
 exports.data_package_download()
 
-st.subheader("Einzelnes Diagramm")
+frame.section("Einzelnes Diagramm")
 st.caption(
     "Unter jedem Diagramm des Dashboards stehen Knöpfe für PNG (2560 × 1440 Pixel, 16:9), SVG "
     "und PDF. Hier lässt sich jedes Diagramm auch direkt wählen."

@@ -77,3 +77,18 @@ def wait_until_idle(page, timeout_ms: int = 30000) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_timeout(800)
+
+
+def screenshot(page, path: Path) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside ``stMain``, not the document, so
+    the viewport is stretched to the content's height first (and restored afterwards)."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stSidebarContent"]\')]'
+        ".map(e => e.scrollHeight), window.innerHeight)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)

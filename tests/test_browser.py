@@ -1,6 +1,7 @@
 """One real browser run: Debian's Chromium opens every page of a running dashboard.
 
-Screenshots go to tests/artifacts/screenshots/ (look at them after a change of a page).
+Screenshots go to tests/artifacts/screenshots/<page>_<width>.png (look at them after a change of a
+page). Accessibility (axe-core) is checked in tests/test_a11y.py.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_until_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+WIDTHS = (1440, 390)  # desktop, phone
 PAGES = {
     "ueberblick": ("", "Überblick"),
     "mitglied": ("mitglied", "Mitglied"),
@@ -39,21 +41,50 @@ def browser():
 
 
 def test_every_page_in_chromium(browser, seeded_db):
+    """Every page at 1440 px (desktop) and 390 px (phone): title, demo notice, no error, German
+    only (no Plotly toolbar, no "Choose an option"), each chart with its data table; one
+    screenshot each, e.g. ueberblick_1440.png, ueberblick_390.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(seeded_db) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="de-DE")
         errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        for name, (path, title) in PAGES.items():
-            page.goto(f"{url}/{path}")
-            wait_until_idle(page)
-            assert page.locator("h1").first.inner_text().strip() == title
-            body = page.locator("[data-testid='stMain']").inner_text()
-            assert "Demodaten (fiktiv)" in body
-            assert "Traceback" not in body and "Error" not in body.split("Demodaten")[0]
-            assert page.locator("[data-testid='stException']").count() == 0
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 1000}, locale="de-DE")
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            for name, (path, title) in PAGES.items():
+                page.goto(f"{url}/{path}")
+                wait_until_idle(page)
+                assert page.locator("h1").first.inner_text().strip() == title
+                body = page.locator("[data-testid='stMain']").inner_text()
+                assert "Demodaten (fiktiv)" in body
+                assert "Traceback" not in body and "Error" not in body.split("Demodaten")[0]
+                assert page.locator("[data-testid='stException']").count() == 0
+                assert "Choose an option" not in body and "Download plot" not in body, name
+                assert page.locator(".modebar").count() == 0, name
+                tables = page.get_by_text("Daten des Diagramms als Tabelle").count()
+                page.wait_for_function(  # Plotly draws after the script run has ended
+                    "n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=tables
+                )
+                charts = page.locator(".js-plotly-plot").count()
+                assert tables == charts, (name, charts, tables)
+                screenshot(page, SHOTS / f"{name}_{width}.png")
+            page.close()
         assert not errors, errors
+
+
+def test_wide_table_fits_at_1440(browser, seeded_db):
+    """Pfad & Lücke, "Je Mitglied": every column visible at 1440 px, no sideways scrolling."""
+    with streamlit_server(seeded_db) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+        page.goto(f"{url}/pfad")
+        wait_until_idle(page)
+        grid = page.locator("[data-testid='stDataFrame']").last
+        grid.scroll_into_view_if_needed()
+        widths = grid.evaluate(
+            "el => { const s = el.querySelector('.dvn-scroller');"
+            " return [s.scrollWidth, s.clientWidth]; }"
+        )
+        assert widths[0] <= widths[1] + 2, widths
+        page.close()
 
 
 def test_page_opened_by_its_address_runs_inside_app_and_takes_an_upload(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kek_data.export import images
@@ -32,7 +34,7 @@ def test_every_chart_gets_png_svg_pdf_buttons(app_test):
 
 def test_export_page_offers_deck_package_and_charts(app_test):
     at = _run(app_test, "pages/export.py")
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Sitzungsfoliensatz", "Datenpaket", "Einzelnes Diagramm"
     ]  # fmt: skip
     labels = [b.label for b in at.download_button]
@@ -51,7 +53,17 @@ def test_deck_button_builds_a_deck(app_test):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.main.error, [e.value for e in at.main.error]
     labels = [b.label for b in at.download_button]
-    assert any(lab.startswith("KEK_Sitzungsfoliensatz_2024_") for lab in labels), labels
+    deck = next(lab for lab in labels if lab.startswith("KEK_Sitzungsfoliensatz_2024_"))
+    assert re.fullmatch(
+        r"KEK_Sitzungsfoliensatz_2024_\d{4}-\d\d-\d\d\.pptx herunterladen \(\d+,\d MB\)", deck
+    )
+
+
+def test_deck_label_german_decimal_and_real_extension():
+    assert (
+        exports.deck_label("KEK_Sitzungsfoliensatz_2025_2026-12-01.pptx", 1_512_345)
+        == "KEK_Sitzungsfoliensatz_2025_2026-12-01.pptx herunterladen (1,5 MB)"
+    )
 
 
 def test_member_chart_choice(app_test):

@@ -124,14 +124,27 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
     return out
 
 
+def _describe_grid(trace) -> str:
+    """Counts of a heatmap's cell texts and, if few, where the rarer ones are."""
+    cells = [
+        (_label(y), _label(x), str(c))
+        for y, row in zip(trace.y, trace.text, strict=False)
+        for x, c in zip(trace.x, row, strict=False)
+    ]
+    counts = pd.Series([c for _, _, c in cells]).value_counts()
+    line = ", ".join(f"{k} {format_number(int(v), 0)}" for k, v in counts.items())
+    rare = [(y, x, c) for y, x, c in cells if c != counts.index[0]]
+    if 0 < len(rare) <= 2 * MAX_NAMED:
+        line += " – " + "; ".join(f"{y} {x}: {c}" for y, x, c in rare)
+    return f"{len(trace.y)} Zeilen × {len(trace.x)} Spalten: {line}."
+
+
 def describe(fig: go.Figure) -> str:
     """One German line with the figure's key numbers, e.g. "2025: zusammen 216.416 t CO₂e;
     größte Anteile DSW21 60.000, …; Netzwerkpfad 200.000"."""
     for trace in fig.data:
         if trace.type == "heatmap" and trace.text is not None:
-            counts = pd.Series([str(c) for row in trace.text for c in row]).value_counts()
-            parts = ", ".join(f"{k} {format_number(int(v), 0)}" for k, v in counts.items())
-            return f"{len(trace.y)} Zeilen × {len(trace.x)} Spalten: {parts}."
+            return _describe_grid(trace)
         if trace.type == "pie":
             total = sum(float(v) for v in trace.values) or 1.0
             ranked = sorted(zip(trace.labels, trace.values, strict=False), key=lambda p: -p[1])
@@ -156,7 +169,9 @@ def describe(fig: go.Figure) -> str:
                 part += f", niedrigster {lo} {_number(column[lo], d)}{suffix}"
             parts.append(part if len(values) == 1 else f"{name}: {part}")
         return "; ".join(parts) + f" ({len(order)} Einträge)."
-    last = next(c for c in reversed(order) if any(c in col for col in values.values()))
+    # The newest category with a bar (a path line may run on to 2035), else with any value.
+    drawn = [col for n, col in values.items() if n in bars] or list(values.values())
+    last = next(c for c in reversed(order) if any(c in col for col in drawn))
     parts = []
     stacked = fig.layout.barmode in ("stack", "relative")
     shown = [(n, col[last]) for n, col in values.items() if last in col]

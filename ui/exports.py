@@ -20,6 +20,7 @@ import streamlit as st
 
 from kek_data.errors import KekError
 from kek_data.export import deck, images, package, tables
+from kek_data.numbers import format_number
 from ui import data
 
 _log = logging.getLogger(__name__)
@@ -145,10 +146,15 @@ def deck_builder() -> None:
     if "kek-deck-file" in st.session_state:
         file, pptx = st.session_state["kek-deck-file"]
         st.download_button(
-            f"{file} herunterladen ({len(pptx) / 1e6:.1f} MB)".replace(".", ",", 1),
+            deck_label(file, len(pptx)),
             data=pptx, file_name=file, mime=PPTX, key="dl-deck", on_click="ignore",
             icon=":material/download:", type="primary",
         )  # fmt: skip
+
+
+def deck_label(file: str, size: int) -> str:
+    """Label of the deck's download: "KEK_…_2026-12-01.pptx herunterladen (1,5 MB)"."""
+    return f"{file} herunterladen ({format_number(size / 1e6, 1)} MB)"
 
 
 def _package(con, viewer, year: int | None) -> bytes:

@@ -44,6 +44,9 @@ _CSS = """
   box-shadow: 0 0 0 5px #FFFFFF !important; border-radius: 4px;
 }
 [data-testid="stElementContainer"]:has(.kek-frame) { display: none; }
+/* Sections are h2 for the outline but keep the size the pages had with st.subheader. */
+[data-testid="stMain"] h2 { font-size: 1.75rem; }
+[data-testid="stMain"] h3 { font-size: 1.4rem; }
 """
 # The page is German (WCAG 3.1.1): Streamlit's index.html says lang="en". A section requested by
 # how_computed() is scrolled into view once it is drawn.
