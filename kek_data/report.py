@@ -88,6 +88,28 @@ class Coverage:
         return " · ".join(parts)
 
 
+#: The default reporting year needs at least this share of members with a complete report [-].
+DEFAULT_YEAR_SHARE = 0.5
+
+
+def default_year(coverage: Mapping[int, Coverage]) -> int:
+    """The newest year in which at least :data:`DEFAULT_YEAR_SHARE` of the members reported
+    completely [a]; else the newest year with any complete report; else the newest year.
+
+    Why: one member's early upload of a new year must not make a year the headline whose figures
+    are almost all copied from the year before. An explicit year is still allowed.
+    """
+    years = sorted(coverage)
+    for share in (DEFAULT_YEAR_SHARE, 1e-9):
+        good = [
+            y for y in years
+            if coverage[y].n_members and len(coverage[y].complete) >= share * coverage[y].n_members
+        ]  # fmt: skip
+        if good:
+            return good[-1]
+    return years[-1]
+
+
 @dataclass(frozen=True)
 class MemberReport:
     """One member's figures in the report: key figures, target and completeness."""
@@ -205,7 +227,7 @@ def _count(
 
 
 def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> Report:
-    """The report of ``year`` (default: the newest year with data) for ``viewer``."""
+    """The report of ``year`` for ``viewer``; default: :func:`default_year`."""
     all_detail = emissions.detail(con, NETWORK_MANAGER)
     years = tuple(sorted(int(y) for y in all_detail["year"].unique()))
     if not years:
@@ -213,9 +235,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             "Die Datenbank enthält noch keine Emissionsdaten. Bitte zuerst Daten hochladen "
             "(oder zum Ausprobieren: python -m kek_data init --demo)."
         )
-    if year is None:
-        year = years[-1]
-    elif year not in years:
+    if year is not None and year not in years:
         raise ReportError(f"Für {year} liegen keine Daten vor (vorhanden: {years[0]}–{years[-1]}).")
     as_of = emissions.data_as_of(con)
     ctx = charts.Context(
@@ -224,7 +244,11 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     all_comp = emissions.completeness(con, NETWORK_MANAGER)
     series = emissions.all_series(all_detail)
     complete = _complete_years(all_comp)
-    counted_all, coverage = _count(tuple(y for y in years if y <= year), series, complete)
+    counted_all, coverage = _count(years, series, complete)
+    if year is None:
+        year = default_year(coverage)
+    counted_all = counted_all[counted_all["year"] <= year]
+    coverage = {y: c for y, c in coverage.items() if y <= year}
     network_series = {
         int(y): float(v) for y, v in counted_all.groupby("year")["t_co2e"].sum().items()
     }

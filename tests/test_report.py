@@ -224,3 +224,23 @@ def test_demo_surfaces_agree(con):
     assert data["report"]["coverage"] == DEMO_COVERAGE
     assert data["report"]["lights"] == rep.lights
     assert round(data["report"]["network"]["t_co2e"]) == 217634
+
+
+def test_default_year_needs_half_of_the_members_complete(small_db, tmp_path):
+    """One member's early, partial upload of 2026 does not become the headline year."""
+    path = tmp_path / "early.duckdb"
+    path.write_bytes(small_db.read_bytes())
+    con = db.connect(path)
+    sid = con.execute("SELECT max(submission_id) FROM submissions").fetchone()[0]
+    con.execute(
+        "INSERT INTO activity (submission_id, line_no, member_id, year, carrier_id, quantity, "
+        "unit) VALUES (?, 99, 'b', 2026, 'strom', 1, 'kWh')",
+        [sid],
+    )
+    assert report.build(con, NETWORK_MANAGER).year == 2025  # 1 of 3 complete in 2026
+    explicit = report.build(con, NETWORK_MANAGER, 2026)
+    assert (
+        explicit.coverage_text()
+        == "2026: 1 von 3 Mitgliedern vollständig · A mit 2025 · C mit 2024"
+    )
+    con.close()
