@@ -140,9 +140,9 @@ def for_screen(fig: go.Figure) -> go.Figure:
     shown = screen.layout.showlegend is not False
     entries = sum(1 for t in screen.data if t.name and t.showlegend is not False) if shown else 0
     entries = entries if entries > 1 or screen.layout.showlegend else 0  # Plotly hides a lone one
+    screen.layout.annotations = notes  # assigned: update_layout would merge them by position
     screen.update_layout(
         title={"text": ""},
-        annotations=notes,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         # Room for the legend below the plot: one row per entry on a phone, fewer rows when wide.
         height=(fig.layout.height or SCREEN_HEIGHT) + (LEGEND_ROW * entries if legend_right else 0),
