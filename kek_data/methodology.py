@@ -193,8 +193,8 @@ SECTIONS: tuple[Section, ...] = (
             "Vollständig ist ein Jahr, wenn das Mitglied jeden Energieträger gemeldet hat, den es "
             "in irgendeinem Jahr gemeldet hat; teilweise, wenn einige fehlen; fehlt, wenn keiner "
             "gemeldet ist. Ein halb gemeldetes Jahr ließe die Lage zu gut aussehen, deshalb zählt "
-            "es in keiner Summe. Ein Mitglied ohne jedes vollständige Jahr bis dahin wird nicht "
-            "gezählt und als fehlend genannt.",
+            "es in keiner Netzwerksumme. Ein Mitglied ohne jedes vollständige Jahr bis dahin wird "
+            "nicht gezählt und als fehlend genannt.",
             "Die eigenen Kennzahlen des Mitglieds (Ampel, Abstand, Raten) beziehen sich auf "
             "dasselbe Jahr, sodass die Netzwerksumme gleich der Summe der daneben gezeigten "
             "Mitgliederzeilen ist. In Diagrammen ist ein teilweise gemeldetes Jahr heller und "
