@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kek_data import db, paths, progress
-from kek_data.numbers import format_number, format_pct
+from kek_data import db, paths, report
 from kek_data.viewer import NETWORK_MANAGER
 
 ROOT = db.SQL_DIR.parent.parent
@@ -24,7 +23,9 @@ PAGES = [
 
 def _text(at) -> str:
     parts = []
-    kinds = ("markdown", "caption", "title", "subheader", "warning", "error", "info", "success")
+    # sections are st.header (h2 under the page title, ui.frame.section)
+    kinds = ("markdown", "caption", "title", "header", "subheader", "warning", "error", "info",
+             "success")  # fmt: skip
     for kind in kinds:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
@@ -79,36 +80,46 @@ def test_every_page_first_requires_app():
 
 def test_overview_shows_network_kpis(app_test, seeded_db):
     con = db.connect(seeded_db)
-    kpi = progress.network_kpi(con)
+    kpi = report.build(con, NETWORK_MANAGER).network
     con.close()
     at = _run(app_test)
     text = _text(at)
-    assert format_number(kpi.latest, 0) in text
-    assert format_pct(kpi.change_pct, 1, signed=True) in text
-    assert format_number(kpi.gap_latest, 0) in text
-    assert f"letztes Berichtsjahr **{kpi.latest_year}**" in text
-    gap_2030 = progress.trend_gap(kpi.projected_2030, kpi.path_2030)
-    assert gap_2030 == pytest.approx(paths.trend_value(kpi.series, 2030) - kpi.path_2030)
-    assert f"Lücke 2030 im Trend {format_number(gap_2030, 0)}" in text
+    # 2025 under the completeness rule: Caritas and Diakonie count with 2024, so 217.634 t
+    # (the page used to say 216.416 t, their partial 2025 inside; issue 8, item 2)
+    assert "Berichtsjahr **2025**" in text
+    assert "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024" in text
+    assert "Emissionen 2025 217.634 -3,2 % ggü. Vorjahr" in text
+    assert "Veränderung ggü. 2015 -31,8 %" in text
+    assert "Über dem Pfad 2025 15.615" in text
+    step = kpi.step(2030)
+    assert step.trend_gap == pytest.approx(paths.trend_value(kpi.series, 2030) - step.path)
+    assert step.trend_gap == pytest.approx(40771.795, abs=0.001)
+    assert "Lücke 2030 im Trend 40.772" in text
+    assert "Lücke 2035 im Trend 147.186" in text
 
 
 def test_member_page_switches_member(app_test, seeded_db):
     con = db.connect(seeded_db)
-    kpis = progress.member_kpis(con, NETWORK_MANAGER)
+    fhdo = report.build(con, NETWORK_MANAGER).member["fhdo"].kpi
     con.close()
+    assert fhdo.latest == pytest.approx(6679.0, abs=0.5)
     at = _run(app_test, "pages/mitglied.py")
     at.selectbox(key="member").set_value("fhdo").run()
     assert not at.exception
     text = _text(at)
     assert "Fachhochschule Dortmund" in text
-    assert format_number(kpis["fhdo"].latest, 0) in text
+    assert "Emissionen 2025 [t CO₂e] 6.679" in text
+    assert "Abstand zum Pfad 2025 [t CO₂e] -124" in text
 
 
 def test_pfad_page_shows_rates(app_test, seeded_db):
     con = db.connect(seeded_db)
-    kpi = progress.network_kpi(con)
+    kpi = report.build(con, NETWORK_MANAGER).network
     con.close()
+    assert kpi.zero_year == 2055
+    assert kpi.step(2030).required_pct == pytest.approx(6.809, abs=0.001)
     at = _run(app_test, "pages/pfad.py")
     text = _text(at)
-    assert "Nötig bis 2030" in text
-    assert str(kpi.zero_year) in text
+    assert "Nötig bis 2030 6,8 % pro Jahr" in text
+    assert "Nötig bis 2035 10,0 % pro Jahr" in text
+    assert "Null erreicht im Trend 2055" in text

@@ -1,4 +1,5 @@
-"""Named charts and the reporting-year snapshot behind the CLI, the deck and the export page."""
+"""Named charts from the report snapshot (kek_data.report) behind the CLI, the deck and the
+export page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kek_data import db, emissions, progress
+from kek_data import config, db, emissions, progress, report, views
 from kek_data.errors import AccessDenied, UnknownMember
 from kek_data.export import figures
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
@@ -23,16 +24,28 @@ def mcon(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def snap(mcon) -> figures.Snapshot:
-    return figures.load(mcon, NETWORK_MANAGER)
+def snap(mcon) -> report.Report:
+    return report.build(mcon, NETWORK_MANAGER)
 
 
 def test_snapshot_of_newest_year_equals_progress(mcon, snap):
     assert snap.year == 2025 and snap.years == tuple(range(2015, 2026))
-    assert snap.kpis == progress.member_kpis(mcon, NETWORK_MANAGER)
-    assert snap.network == progress.network_kpi(mcon)
+    assert snap.kpis == report.build(mcon, NETWORK_MANAGER, 2025).kpis
+    # the network's key figures are progress.kpi of the series under the completeness rule
+    target = snap.network_target
+    assert snap.network == progress.kpi(
+        progress.NETWORK, snap.network.series, target, 2025, snap.reference_years,
+        target.final_year if target else config.NEUTRALITY_YEAR,
+    )  # fmt: skip
     assert snap.ctx.as_of == "15.03.2026" and snap.ctx.demo
-    assert snap.reporting == 10
+    # all 10 members report 2025; 8 of them completely (was: snap.reporting == 10)
+    assert snap.coverage.n_members == 10 and len(snap.coverage.complete) == 8
+    assert snap.coverage.older == (("caritas", 2024), ("diakonie", 2024))
+
+
+def _bars(fig) -> list:
+    """Bars with data (not the legend swatch of hatched bars, which has no x)."""
+    return [t for t in fig.data if t.type == "bar" and t.x and t.x[0] is not None]
 
 
 @pytest.mark.parametrize("name", list(figures.NAMES))
@@ -56,31 +69,38 @@ def test_member_chart_shows_the_member_against_its_path(snap):
 
 
 def test_reporting_year_cuts_the_data(mcon):
-    snap = figures.load(mcon, NETWORK_MANAGER, 2020)
+    snap = report.build(mcon, NETWORK_MANAGER, 2020)
     series = emissions.series(emissions.detail(mcon, NETWORK_MANAGER))
+    # 2020 is complete for all 10 members, so the rule changes nothing: 246.642 t
+    assert snap.coverage_text() == "2020: 10 von 10 Mitgliedern vollständig"
     assert snap.network.latest_year == 2020 and snap.network.latest == pytest.approx(series[2020])
+    assert snap.network.latest == pytest.approx(246642.027, abs=0.001)
+    assert snap.detail["year"].max() == 2020
     assert set(snap.network.series) == set(range(2015, 2021))
     fig = figures.build_from(snap, "netzwerk")
-    assert max(max(t.x) for t in fig.data if t.type == "bar") == 2020
+    assert max(max(t.x) for t in _bars(fig)) == 2020
     assert "2020" in figures.build_from(snap, "luecke").layout.title.text
     for k in snap.kpis.values():
         assert k.latest_year <= 2020
 
 
-def test_gap_table_only_members_with_data_in_the_year(snap):
-    table = figures.gap_table(snap)
-    # Caritas and Diakonie: 2025 is incomplete (Benzin missing), their figures are from 2024
-    current = [k for k in snap.kpis.values() if k.latest_year == snap.year]
-    assert len(table) == len(current) == 8
-    assert table["gap"].tolist() == [k.gap_latest for k in current]
+def test_gap_table_has_every_member_with_its_counted_year(snap):
+    table = views.gap_table(snap)
+    # Caritas and Diakonie: 2025 is incomplete, their figures are from 2024. They used to be
+    # dropped (8 rows; issue 8: "Slide 16 drops those two members entirely"); now every member
+    # is shown, the two labelled with the year they count with.
+    assert len(table) == 10
+    assert table["gap"].tolist() == [k.gap_latest for k in snap.kpis.values()]
+    assert [n for n in table["short_name"] if "(" in n] == ["Caritas (2024)", "Diakonie (2024)"]
+    assert "2025" in figures.build_from(snap, "luecke").layout.title.text
 
 
 def test_public_sees_the_network_only(mcon):
-    snap = figures.load(mcon, PUBLIC)
+    snap = report.build(mcon, PUBLIC)
     assert snap.members.empty and snap.kpis == {}
-    assert snap.network == progress.network_kpi(mcon)
+    assert snap.network == report.build(mcon, NETWORK_MANAGER).network
     fig = figures.build_from(snap, "netzwerk")
-    assert [t.name for t in fig.data if t.type == "bar"] == ["Netzwerk gesamt"]
+    assert [t.name for t in _bars(fig)] == ["Netzwerk gesamt"]
     figures.build_from(snap, "budget")
     for name in ("mitglied", "vergleich-raten", "anteile", "luecke", "vollstaendigkeit"):
         with pytest.raises(AccessDenied):
@@ -88,15 +108,19 @@ def test_public_sees_the_network_only(mcon):
 
 
 def test_member_viewer_sees_own_data_only(mcon):
-    snap = figures.load(mcon, Viewer(role="mitglied", member_id="edg"))
+    snap = report.build(mcon, Viewer(role="mitglied", member_id="edg"))
+    network = report.build(mcon, NETWORK_MANAGER).network
     assert list(snap.members["member_id"]) == ["edg"]
     figures.build_from(snap, "mitglied", "edg")
     fig = figures.build_from(snap, "netzwerk")
-    bars = [t for t in fig.data if t.type == "bar"]
+    bars = _bars(fig)
     assert [t.name for t in bars] == ["EDG", "Übrige Mitglieder"]
+    # EDG's 2017 is partial: it counts with 2016, hatched, with a legend entry
+    assert bars[0].marker.pattern.shape[bars[0].x.index(2017)] == "/"
+    assert "schraffiert: letztes vollständiges Jahr eingesetzt" in [t.name for t in fig.data]
     for i, year in enumerate(bars[0].x):
         total = bars[0].y[i] + bars[1].y[i]
-        assert total == pytest.approx(progress.network_kpi(mcon).series[year])
+        assert total == pytest.approx(network.series[year])
     with pytest.raises(AccessDenied):
         figures.build_from(snap, "mitglied", "dsw21")
 
@@ -108,9 +132,11 @@ def test_errors_are_named_and_german(mcon, snap, tmp_path):
         figures.build_from(snap, "mitglied")
     with pytest.raises(UnknownMember, match="Unbekanntes Mitglied"):
         figures.build_from(snap, "mitglied", "xyz")
-    with pytest.raises(figures.FigureError, match="keine Daten"):
-        figures.load(mcon, NETWORK_MANAGER, 2031)
+    with pytest.raises(report.ReportError, match="Für 2031 liegen keine Daten vor"):
+        report.build(mcon, NETWORK_MANAGER, 2031)
+    with pytest.raises(report.ReportError, match="Für 2031 liegen keine Daten vor"):
+        figures.build(mcon, "netzwerk", NETWORK_MANAGER, year=2031)
     empty = db.connect(tmp_path / "leer.duckdb")
-    with pytest.raises(figures.FigureError, match="noch keine Emissionsdaten"):
-        figures.load(empty, NETWORK_MANAGER)
+    with pytest.raises(report.ReportError, match="noch keine Emissionsdaten"):
+        report.build(empty, NETWORK_MANAGER)
     empty.close()
