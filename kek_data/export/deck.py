@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import db, report, status, views
+from kek_data import db, methodology, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
@@ -353,30 +353,16 @@ class _Deck:
         self.picture(s, "budget")
 
     def methodology(self) -> None:
-        snap = self.snap
+        """Title and short text of every section of :mod:`kek_data.methodology` in two columns,
+        then what they mean for this database (network target, completeness)."""
         s = self.slide("Methodik")
-        net = snap.network_target
-        left = [
-            [Run("Bilanz nach BISKO", bold=True)],
-            "Emissionen = Endenergie (kWh, Heizwert) × Emissionsfaktor des Jahres "
-            "(g CO₂e/kWh, mit Vorkette).",
-            "Scope 1: Brenn- und Kraftstoffe; Scope 2: Strom und Fernwärme.",
-            "Gemeldete Mengen (m³, l, MWh …) werden mit Umrechnungsfaktoren in kWh umgerechnet.",
-            f"Meldungen {snap.year}: {snap.coverage_text()}; Datenstand {snap.ctx.as_of}.",
-        ]
-        right = [
-            [Run("Ziele und Kennzahlen", bold=True)],
-            "Zielpfad: linear zwischen Basisjahr, Zwischenzielen und Neutralitätsjahr.",
-            f"Netzwerkpfad: {net.describe()}." if net else "Netzwerkpfad: nicht hinterlegt.",
-            status.legend(),
-            f"Nötig: Minderung pro Jahr bis zum Pfadwert {views.first_reference_year(snap)}; "
-            "erreicht: Durchschnitt der "
-            "letzten fünf Jahre; beide in % der Emissionen des Berichtsjahres.",
-            "Trend: Ausgleichsgerade der letzten fünf Jahre; „null im Trend“ = Jahr, in dem sie "
-            f"0 erreicht. CO₂-Budget: Summe der Pfadwerte bis {snap.network.budget_end}.",
-        ]
-        for x, paras in ((slides.LEFT, left), (6.85, right)):
-            slides.text_box(s, x, 1.4, 5.95, 5.5, paras, 17, space_after=10)
+        paras = [[Run(f"{m.title}. ", bold=True), Run(m.short)] for m in methodology.SECTIONS]
+        half = (len(paras) + 1) // 2
+        for x, column in ((slides.LEFT, paras[:half]), (6.85, paras[half:])):
+            slides.text_box(s, x, 1.3, 5.95, 4.95, column, 11, space_after=5)
+        facts = methodology.facts(self.snap)
+        slides.text_box(s, slides.LEFT, 6.3, slides.RIGHT - slides.LEFT, 0.68, facts, 10,
+                        color=GREY)  # fmt: skip
 
     def sources(self, factors: pd.DataFrame) -> None:
         snap = self.snap

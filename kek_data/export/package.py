@@ -18,7 +18,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kek_data import db, emissions, report, status
+from kek_data import db, emissions, methodology, report, status
 from kek_data.export import figures, tables
 from kek_data.export.tables import Column
 from kek_data.numbers import format_date
@@ -357,6 +357,12 @@ def readme(snap: Report, items: Sequence[Table], workbook: str, now: datetime) -
         "%/a: Prozent pro Jahr; t CO₂e/a: Tonnen pro Jahr",
     ):
         lines.append(f"- {text}")
+    lines += ["", "Methodik", "--------"]
+    lines += wrap.wrap("Dieselben Abschnitte wie auf der Seite „Methodik“ des Dashboards. Für "
+                       "dieses Datenpaket gilt:")  # fmt: skip
+    for fact in methodology.facts(snap):
+        lines += wrap.wrap(f"- {fact}")
+    lines += methodology.plain_text(width=96)
     lines += ["", "Tabellen", "--------"]
     for t in items:
         lines += ["", f"{t.title} (csv/{t.name}.csv, Blatt „{t.title}“)"]
