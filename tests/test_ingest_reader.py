@@ -263,7 +263,7 @@ def test_row_with_far_more_fields_than_the_header_is_refused_before_parsing(
     shown = {50_000: "50.000", 1_000_000: "1.000.000"}[n_fields]
     expected = (
         f"breit.csv, Zeile 2: Die Zeile hat {shown} Felder, die Kopfzeile nur 6 (erlaubt sind "
-        "höchstens 56). Bitte die überzähligen Trennzeichen (Semikolon) in dieser Zeile entfernen."
+        "höchstens 106). Bitte die überzähligen Trennzeichen (Semikolon) in dieser Zeile entfernen."
     )
     with pytest.raises(UploadError) as exc:
         check(con, path.read_bytes(), path.name, "dsw21")
@@ -274,8 +274,8 @@ def test_row_with_far_more_fields_than_the_header_is_refused_before_parsing(
 
 
 def test_wide_line_after_many_normal_ones_names_its_line(con, no_parser):
-    rows = ["2024;Strom;1;kWh;;"] * 20_000 + [WIDE_ROW + ";" * 80]
-    with pytest.raises(UploadError, match=r"^w\.csv, Zeile 20002: Die Zeile hat 86 Felder"):
+    rows = ["2024;Strom;1;kWh;;"] * 20_000 + [WIDE_ROW + ";" * 150]
+    with pytest.raises(UploadError, match=r"^w\.csv, Zeile 20002: Die Zeile hat 156 Felder"):
         check(con, csv_bytes(rows), "w.csv", "dsw21")
 
 
@@ -299,7 +299,7 @@ def test_line_longer_than_one_megabyte_is_refused(con, no_parser):
 
 
 def test_some_extra_fields_and_quoted_separators_still_pass_the_width_check(con):
-    rows = ["2024;Strom;5;kWh;;" + ";" * 40, '2023;Strom;6;kWh;"' + ";" * 300 + '";']
+    rows = ["2024;Strom;5;kWh;;" + ";" * 90, '2023;Strom;6;kWh;"' + ";" * 300 + '";']
     preview = check(con, csv_bytes(rows), "ok.csv", "dsw21")
     assert preview.checked.n_rows == 2
     assert preview.rows["standort"].tolist()[1] == ";" * 300
@@ -410,3 +410,39 @@ def test_xlsx_with_one_cell_far_away_is_refused_before_calamine(con, tmp_path, c
     assert len(data) < 10_000
     with pytest.raises(UploadError, match=match):
         check(con, data, "weit.xlsx", "dsw21")
+
+
+def _reference_line_check(data: bytes, limit: int) -> tuple[tuple[int, int, int], int | None]:
+    """What check_lines must find, the slow obvious way: line-end counts, first wide line."""
+    crlf = data.count(b"\r\n")
+    ends = (crlf, data.count(b"\n") - crlf, data.count(b"\r") - crlf)
+    wide = next(
+        (n for n, line in enumerate(data.split(b"\n"), 1) if line.count(b";") + 1 > limit), None
+    )
+    return ends, wide
+
+
+def test_line_check_is_the_same_in_any_block_size(tmp_path, monkeypatch):
+    """Lines, CRLF pairs and wide lines that straddle a block boundary are counted once."""
+    import random
+
+    from kek_data.ingest import reader
+
+    rnd = random.Random(7)
+    for case_no in range(80):
+        parts = [HEADER]
+        for _ in range(rnd.randint(1, 12)):
+            parts.append(rnd.choice(["2024;Strom;1;kWh;;", "", ";" * rnd.randint(0, 120), "x"]))
+        data = b"".join(p.encode() + rnd.choice([b"\n", b"\r\n", b"\r"]) for p in parts)
+        path = tmp_path / f"c{case_no}.csv"
+        path.write_bytes(data)
+        src = reader.Source("c.csv", "csv", "UTF-8", ";", HEADER.split(";"), path=path)
+        limit = 6 + reader.MAX_EXTRA_FIELDS
+        ends, wide = _reference_line_check(data, limit)
+        for chunk in (reader.CHUNK, 2, 3, 17):
+            monkeypatch.setattr(reader, "CHUNK", chunk)
+            if wide is None:
+                assert reader.check_lines(src) == ends, (case_no, chunk)
+            else:
+                with pytest.raises(UploadError, match=f"^c.csv, Zeile {wide}: "):
+                    reader.check_lines(src)

@@ -30,12 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from kek_data import config
-from kek_data.ingest.errors import UploadError
+from kek_data.errors import UploadError
 from kek_data.numbers import format_number
 
 CHUNK = 8 * 1024 * 1024  #: decode / scan block [bytes]
 MAX_FIELDS = 200  #: fields of any line, the header's too (the template has 6 columns)
-MAX_EXTRA_FIELDS = 50  #: fields a line may have beyond the header (Excel pads, users slip)
+MAX_EXTRA_FIELDS = 100  #: fields a line may have beyond the header (Excel pads, users slip)
 MAX_LINE_BYTES = 1024 * 1024  #: longest line [bytes]; = max_line_size in sql upload_file
 DELIMITERS = (";", "\t", ",")
 DELIMITER_NAMES = {";": "Semikolon", "\t": "Tabulator", ",": "Komma"}
@@ -228,7 +228,6 @@ def read_csv_source(
             path.write_bytes(data)
         src.path = path
     try:
-        _one_line_end(src)
         with src.path.open("rb") as fh:
             top = fh.read(65536).removeprefix(codecs.BOM_UTF8)
         lines = top.split(b"\n" if b"\n" in top or b"\r" not in top else b"\r", 3)
@@ -247,36 +246,22 @@ def read_csv_source(
         else:
             src.delimiter = detect_delimiter(text[0], text[1] if len(text) > 1 else "", known)
         src.header = _header_cells(text[0], src.delimiter)
-        check_lines(src)
+        _one_line_end(src, check_lines(src))
     except BaseException:
         src.close()
         raise
     return src
 
 
-def _line_ends(path: Path) -> tuple[int, int, int]:
-    """Counts of CRLF, lone LF and lone CR line ends, in blocks."""
-    crlf = lf = cr = 0
-    prev_cr = False
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK):
-            joined = prev_cr and block.startswith(b"\n")  # CRLF split between two blocks
-            n_crlf = block.count(b"\r\n") + joined
-            crlf += n_crlf
-            lf += block.count(b"\n") - n_crlf
-            cr += block.count(b"\r") - n_crlf + joined
-            prev_cr = block.endswith(b"\r")
-    return crlf, lf, cr
-
-
-def _one_line_end(src: Source) -> None:
-    """A file mixing CRLF and LF gets a copy with LF throughout (same lines, same line numbers).
+def _one_line_end(src: Source, ends: tuple[int, int, int]) -> None:
+    """A file mixing CRLF and LF (``ends``: their counts and lone CR's) gets a copy with LF
+    throughout: same lines, same line numbers, so both import paths read it alike.
 
     A lone CR beside LF/CRLF is refused with its line: whether it ends a line is a guess (old
     Mac files end every line with CR and are read as such).
     """
     assert src.path is not None
-    crlf, lf, cr = _line_ends(src.path)
+    crlf, lf, cr = ends
     if cr and (crlf or lf):
         raise UploadError(
             f"{src.file_name}, Zeile {_lone_cr_line(src.path) - src.skip}: Die Datei mischt "
@@ -312,45 +297,57 @@ def _lone_cr_line(path: Path) -> int:
     return lines
 
 
-def check_lines(src: Source) -> None:
-    """Refuse, before any parser, a line with far more fields than the header or too long.
+def check_lines(src: Source) -> tuple[int, int, int]:
+    """Refuse, before any parser, a line with far more fields than the header or too long;
+    the counts of CRLF, lone LF and lone CR line ends.
 
-    One pass in blocks with numpy (newline positions; delimiters counted only in blocks with a
+    One pass in blocks with numpy (newline positions; delimiters located only in blocks with a
     line long enough to hold that many), so the cost is linear in the file's size. A line may
     have at most :data:`MAX_EXTRA_FIELDS` fields more than the header and never more than
     :data:`MAX_FIELDS`; delimiters inside ``"…"`` on the same line do not count.
     """
     assert src.path is not None
     delim = src.delimiter.encode()
-    if len(delim) != 1:
-        return
     limit = min(MAX_FIELDS, len(src.header) + MAX_EXTRA_FIELDS)
-    with src.path.open("rb") as fh:
-        head = fh.read(65536)
-        nl = 10 if b"\n" in head or b"\r" not in head else 13
-        fh.seek(0)
-        line_no, carry_len, carry_fields = 1, 0, 0
-        while block := fh.read(CHUNK):
-            buf = np.frombuffer(block, dtype=np.uint8)
-            nls = np.flatnonzero(buf == nl)
-            starts = np.concatenate(([0], nls + 1))
-            ends = np.append(nls, len(buf))
-            lengths = ends - starts
-            lengths[0] += carry_len
-            counts = np.zeros(len(starts), dtype=np.int64)
-            if int(lengths.max()) >= limit - 1:
-                ds = np.flatnonzero(buf == delim[0])
-                counts = np.searchsorted(ds, ends) - np.searchsorted(ds, starts)
-            counts[0] += carry_fields
-            for i in np.flatnonzero((counts + 1 > limit) | (lengths > MAX_LINE_BYTES)):
-                fields = int(counts[i]) + 1
-                line = block[starts[i] : ends[i]]
-                if fields > limit and (i > 0 or not carry_len) and b'"' in line:
-                    fields = len(re.sub(rb'"[^"]*"', b"", line).split(delim))
-                if fields > limit or lengths[i] > MAX_LINE_BYTES:
-                    raise _too_wide(src, line_no + int(i), fields, int(lengths[i]), limit)
-            line_no += len(nls)
-            carry_len, carry_fields = int(lengths[-1]), int(counts[-1])
+    crlf = lf = cr = 0
+    if src.path.stat().st_size == 0:
+        return crlf, lf, cr
+    whole = np.memmap(src.path, dtype=np.uint8, mode="r")  # blocks are views, no copies
+    nl = 10 if np.any(whole[:65536] == 10) or not np.any(whole[:65536] == 13) else 13
+    line_no, carry_len, carry_fields, prev = 1, 0, 0, 0
+    for offset in range(0, len(whole), CHUNK):
+        buf = whole[offset : offset + CHUNK]
+        nls = np.flatnonzero(buf == nl)
+        n_cr = int(np.count_nonzero(buf == 13))
+        lfs = nls if nl == 10 else np.flatnonzero(buf == 10)
+        before = buf[lfs[lfs > 0] - 1]
+        n_crlf = int(np.count_nonzero(before == 13)) + int(
+            prev == 13 and len(lfs) > 0 and lfs[0] == 0
+        )
+        crlf, lf, cr = crlf + n_crlf, lf + len(lfs) - n_crlf, cr + n_cr - n_crlf
+        prev = int(buf[-1])
+        ends = np.append(nls, len(buf))
+        lengths = np.diff(np.concatenate(([-1], ends))) - 1  # without the newline
+        lengths[0] += carry_len
+        counts = np.zeros(len(ends), dtype=np.int64)
+        if len(delim) == 1 and int(lengths.max()) >= limit - 1:
+            ds = np.flatnonzero(buf == delim[0])
+            counts = np.diff(np.concatenate(([0], np.searchsorted(ds, ends))))
+        elif len(delim) == 1:  # no line here is wide: count only the one going on
+            last_start = int(ends[-2]) + 1 if len(ends) > 1 else 0
+            counts[-1] = np.count_nonzero(buf[last_start:] == delim[0])
+        counts[0] += carry_fields
+        for i in np.flatnonzero((counts + 1 > limit) | (lengths > MAX_LINE_BYTES)):
+            fields = int(counts[i]) + 1
+            start = int(ends[i - 1]) + 1 if i > 0 else 0
+            line = bytes(buf[start : int(ends[i])])
+            if fields > limit and (i > 0 or not carry_len) and b'"' in line:
+                fields = len(re.sub(rb'"[^"]*"', b"", line).split(delim))
+            if fields > limit or lengths[i] > MAX_LINE_BYTES:
+                raise _too_wide(src, line_no + int(i), fields, int(lengths[i]), limit)
+        line_no += len(nls)
+        carry_len, carry_fields = int(lengths[-1]), int(counts[-1])
+    return crlf, lf, cr
 
 
 def _too_wide(src: Source, physical: int, fields: int, length: int, limit: int) -> UploadError:
