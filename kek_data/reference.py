@@ -55,29 +55,32 @@ def sync(con: duckdb.DuckDBPyConnection, data_dir: Path | None = None) -> bool:
     return True
 
 
+#: Columns of ``data/`` files that are numbers (every other column is text).
+_NUMERIC = {"scope": int, "sort_order": int, "valid_from": int, "factor": float,
+            "g_co2e_per_kwh": float}  # fmt: skip
+
+
+def _rows(name: str, data_dir: Path, *columns: str) -> list[dict[str, object]]:
+    """The ``columns`` a statement binds, typed (a file may carry more, e.g. a comment column)."""
+    return [
+        {c: _NUMERIC.get(c, str)(row[c]) for c in columns} for row in read_table(name, data_dir)
+    ]
+
+
 def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    for m in read_table("members.csv", data_dir):
-        execute(con, "upsert_member", **{**m, "sort_order": int(m["sort_order"])})
+    members = _rows("members.csv", data_dir, "member_id", "name", "short_name", "sector",
+                    "sort_order")  # fmt: skip
+    con.executemany(sql("upsert_member"), members)
     execute(con, "reference_clear")
-    carriers = read_table("carriers.csv", data_dir)
     con.executemany(
         sql("insert_carrier"),
-        [
-            {
-                "carrier_id": c["carrier_id"],
-                "name": c["name"],
-                "scope": int(c["scope"]),
-                "kind": c["kind"],
-                "sort_order": int(c["sort_order"]),
-            }
-            for c in carriers
-        ],
+        _rows("carriers.csv", data_dir, "carrier_id", "name", "scope", "kind", "sort_order"),
     )
     con.executemany(
         sql("insert_carrier_alias"),
         [
             {"alias_key": alias, "carrier_id": c["carrier_id"]}
-            for c in carriers
+            for c in read_table("carriers.csv", data_dir)
             for alias in _carrier_alias_keys(c)
         ],
     )
@@ -90,19 +93,14 @@ def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     )
     con.executemany(
         sql("insert_unit_conversion"),
-        [{**u, "factor": float(u["factor"])} for u in read_table("unit_conversions.csv", data_dir)],
-    )
+        _rows("unit_conversions.csv", data_dir, "carrier_id", "unit", "factor", "target_unit",
+              "derivation", "source"),
+    )  # fmt: skip
     con.executemany(
         sql("insert_emission_factor"),
-        [
-            {
-                **f,
-                "valid_from": int(f["valid_from"]),
-                "g_co2e_per_kwh": float(f["g_co2e_per_kwh"]),
-            }
-            for f in read_table("emission_factors.csv", data_dir)
-        ],
-    )
+        _rows("emission_factors.csv", data_dir, "carrier_id", "valid_from", "g_co2e_per_kwh",
+              "status", "derivation", "source"),
+    )  # fmt: skip
     _sync_network_target(con, data_dir)
 
 
