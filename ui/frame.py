@@ -172,7 +172,8 @@ def table(
     Why: Streamlit sizes columns to their header; headers such as "Noch zu mindern bis 2030
     [t CO₂e]" push the right half of a table out of sight at 1440 px. ``labels`` maps a column
     name to its short label (e.g. ``{"Noch zu mindern bis 2030 [t CO₂e]": "Rest 2030 [t]"}``);
-    hovering the header shows the full name. Downloads keep the full names.
+    hovering the header shows the full name. Downloads keep the full names. (No pinned first
+    column: Streamlit draws pinned cells in grey, below 4,5:1 contrast.)
     """
     labels = labels or {}
     config = {
