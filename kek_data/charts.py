@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data import status
+from kek_data.paths import WINDOW
 
 #: Paul Tol "muted" (colour-blind safe) plus grey; member colour = palette[sort_order − 1].
 MEMBER_PALETTE = (
@@ -384,7 +385,7 @@ def rates(table: pd.DataFrame, ctx: Context, year: int | None) -> go.Figure:
     """
     fig = go.Figure()
     fig.add_bar(
-        x=table["short_name"], y=table["achieved"], name="erreicht (letzte 5 Jahre)",
+        x=table["short_name"], y=table["achieved"], name=f"erreicht (letzte {WINDOW} Jahre)",
         marker_color="#44AA99", hovertemplate="%{x}: %{y:,.1f} %/a<extra>erreicht</extra>",
     )  # fmt: skip
     fig.add_bar(

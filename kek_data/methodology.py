@@ -15,9 +15,7 @@ same characters.
 
 from __future__ import annotations
 
-import inspect
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from kek_data import paths, status
@@ -26,19 +24,14 @@ from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.report import Coverage, Report
 
 
-def _default(func: Callable, name: str) -> int:
-    """Default of parameter ``name`` of ``func``: the value the key figures use."""
-    return int(inspect.signature(func).parameters[name].default)
-
-
 def _g(value: float) -> str:
     """A constant as German text without trailing zeros, e.g. 5.0 → "5", 2.5 → "2,5"."""
     return f"{value:g}".replace(".", ",")
 
 
 #: Years back from the reporting year L that the trend and the achieved rate use (L − n … L) [a].
-TREND_WINDOW = _default(paths.trend_zero_year, "window")
-RATE_WINDOW = _default(paths.achieved_rate, "window")
+TREND_WINDOW = paths.WINDOW
+RATE_WINDOW = paths.WINDOW
 TOLERANCE = _g(status.TOLERANCE_PCT)
 #: The completeness line as every surface writes it (kek_data.report.Coverage), with made-up names.
 _COVERAGE_EXAMPLE = Coverage(2025, 10, tuple("abcdefgh"), (("x", 2024), ("y", 2024)), ()).text(
@@ -193,8 +186,10 @@ SECTIONS: tuple[Section, ...] = (
             "Vollständig ist ein Jahr, wenn das Mitglied jeden Energieträger gemeldet hat, den es "
             "in irgendeinem Jahr gemeldet hat; teilweise, wenn einige fehlen; fehlt, wenn keiner "
             "gemeldet ist. Ein halb gemeldetes Jahr ließe die Lage zu gut aussehen, deshalb zählt "
-            "es in keiner Netzwerksumme. Ein Mitglied ohne jedes vollständige Jahr bis dahin wird "
-            "nicht gezählt und als fehlend genannt.",
+            "es in keiner Summe und in keiner Kennzahl, auch nicht im Trend, in den Raten oder im "
+            "Budget des Mitglieds selbst: dort steht für ein früheres halb gemeldetes Jahr "
+            "ebenfalls das letzte vollständige Jahr davor. Ein Mitglied ohne jedes vollständige "
+            "Jahr bis dahin wird nicht gezählt und als fehlend genannt.",
             "Die eigenen Kennzahlen des Mitglieds (Ampel, Abstand, Raten) beziehen sich auf "
             "dasselbe Jahr, sodass die Netzwerksumme gleich der Summe der daneben gezeigten "
             "Mitgliederzeilen ist. In Diagrammen ist ein teilweise gemeldetes Jahr heller und "

@@ -39,6 +39,11 @@ __all__ = [
 ]
 
 
+#: Years back from the reporting year L that the trend and the achieved rate look at [a]:
+#: the years L − WINDOW … L that have data.
+WINDOW = 5
+
+
 @dataclass(frozen=True)
 class Rate:
     """A yearly reduction rate.
@@ -164,7 +169,7 @@ def _window(series: Mapping[int, float], window: int) -> list[tuple[int, float]]
     return sorted((y, float(v)) for y, v in series.items() if y >= last - window)
 
 
-def achieved_rate(series: Mapping[int, float], window: int = 5) -> Rate | None:
+def achieved_rate(series: Mapping[int, float], window: int = WINDOW) -> Rate | None:
     """Average reduction actually achieved over the last ``window`` years [a].
 
     Compares the earliest present year ≥ ``L − window`` with the latest year ``L``, so gaps
@@ -194,7 +199,7 @@ def _fit(points: list[tuple[int, float]]) -> tuple[float, float, float]:
     return x_mean, y_mean, (sxy / sxx if sxx else 0.0)
 
 
-def trend_zero_year(series: Mapping[int, float], window: int = 5) -> int | None:
+def trend_zero_year(series: Mapping[int, float], window: int = WINDOW) -> int | None:
     """First whole year in which the current trend reaches ≤ 0 [t CO₂e], or ``None`` ("nie").
 
     The trend is the least-squares line through the years ``L − window … L`` present. Returns
@@ -218,7 +223,7 @@ def trend_zero_year(series: Mapping[int, float], window: int = 5) -> int | None:
     return max(math.ceil(round(root, 9)), last_year)
 
 
-def trend_value(series: Mapping[int, float], year: int, window: int = 5) -> float:
+def trend_value(series: Mapping[int, float], year: int, window: int = WINDOW) -> float:
     """Value [t CO₂e] of the current trend line in ``year``, floored at 0.
 
     Used to project "at the current pace" (e.g. the value in a target year). With a single

@@ -267,14 +267,23 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     partial_by_member: dict[str, set[int]] = {}
     for member_id, y in zip(past["member_id"], past["year"], strict=True):
         partial_by_member.setdefault(str(member_id), set()).add(int(y))
+    by_member: dict[str, dict[int, float]] = {}
+    for y, member_id, value in zip(
+        counted_all["year"], counted_all["member_id"], counted_all["t_co2e"], strict=True
+    ):
+        by_member.setdefault(str(member_id), {})[int(y)] = float(value)
     result: dict[str, MemberReport] = {}
     for m in members.itertuples():
         own = series.get(m.member_id, {})
         used = counted_year(year, complete.get(m.member_id, frozenset()))
-        if used is None and own:
-            used = max((y for y in own if y <= year), default=None)  # shown as incomplete
+        # The member's figures use the same counted values as the network sums, so a partial
+        # earlier year never enters its trend, rates or budget either.
+        values = by_member.get(m.member_id, {})
+        if used is None and own:  # no complete year at all: shown as incomplete
+            used = max((y for y in own if y <= year), default=None)
+            values = own
         target = all_targets.get(m.member_id)
-        k = progress.kpi(m.member_id, own, target, used, reference_years, horizon)
+        k = progress.kpi(m.member_id, values, target, used, reference_years, horizon)
         state = comp_now["status"].get(m.member_id, "fehlt") if len(comp_now) else "fehlt"
         missing = comp_now["missing_carriers"].get(m.member_id, "") if len(comp_now) else ""
         result[m.member_id] = MemberReport(

@@ -13,6 +13,8 @@ from __future__ import annotations
 from kek_data import paths
 from kek_data.numbers import format_number, format_pct, format_t
 
+#: The trend window in words, e.g. "letzten 5 Jahre" (see :data:`kek_data.paths.WINDOW`).
+LAST_YEARS = f"letzten {paths.WINDOW} Jahre"
 #: Beyond this year a trend extrapolation says nothing useful [a].
 HORIZON = 2100
 #: Where users learn how a figure is computed (the Methodik page).

@@ -71,7 +71,7 @@ r1.metric(
     + ("" if nxt is None else f"{wording.rate(nxt.required_pct)} ({kpi.rate_basis})."),
 )
 r2.metric(
-    "Erreicht (letzte 5 Jahre)",
+    f"Erreicht ({wording.LAST_YEARS})",
     "–" if kpi.achieved is None else f"{format_number(kpi.achieved.t_per_year, 0)} t/a",
     help=f"{wording.rate(kpi.achieved_pct)} ({kpi.rate_basis}).",
 )

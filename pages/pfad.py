@@ -25,11 +25,11 @@ st.caption(rep.coverage_text())
 cols = st.columns(len(years) + 2)
 for col, year in zip(cols, years, strict=False):
     col.metric(f"Nötig bis {year}", wording.rate(kpi.step(year).required_pct))
-cols[-2].metric("Erreicht (Ø 5 Jahre)", wording.rate(kpi.achieved_pct))
+cols[-2].metric(f"Erreicht (Ø {wording.LAST_YEARS})", wording.rate(kpi.achieved_pct))
 cols[-1].metric(
     "Null erreicht im Trend",
     wording.zero_year(kpi.zero_year),
-    help="Lineare Trendfortschreibung (kleinste Quadrate) der letzten fünf Jahre.",
+    help=f"Lineare Trendfortschreibung (kleinste Quadrate) der {wording.LAST_YEARS}.",
 )
 in_t = ", ".join(f"bis {y} {wording.t_rate(kpi.step(y).required)}" for y in years)
 st.caption(

@@ -47,7 +47,7 @@ for col, year in zip((c4, c5), [y for y in rep.reference_years if y > rep.year][
     col.metric(
         f"Lücke {year} im Trend",
         format_number(None if step is None else step.trend_gap, 0),
-        help=f"Trend der letzten fünf Jahre fortgeschrieben bis {year}, minus Pfadwert {year}. "
+        help=f"Trend der {wording.LAST_YEARS} fortgeschrieben bis {year}, minus Pfadwert {year}. "
         f"Bis {year} sind noch {format_number(None if step is None else step.to_go, 0)} t CO₂e "
         "zu mindern.",
     )

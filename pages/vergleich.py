@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import views
+from kek_data import views, wording
 from kek_data.export import figures
 from ui import data, exports, frame
 
@@ -29,7 +29,7 @@ frame.chart(figures.build_from(rep, "vergleich-index", chosen=chosen), "vergleic
 frame.chart(figures.build_from(rep, "vergleich-raten", chosen=chosen), "vergleich-raten")
 st.caption(
     "Beide Raten linear in % der Emissionen des Jahres, mit dem das Mitglied zählt, pro Jahr. "
-    "Erreicht: mittlere Minderung pro Jahr der letzten fünf Jahre. Nötig: mittlere Minderung "
+    f"Erreicht: mittlere Minderung pro Jahr der {wording.LAST_YEARS}. Nötig: mittlere Minderung "
     f"pro Jahr bis zum eigenen Pfadwert {views.first_reference_year(rep)}. Ein Jahr in "
     "Klammern: das letzte vollständige Jahr dieses Mitglieds, wenn das Berichtsjahr "
     f"{rep.year} unvollständig gemeldet ist."

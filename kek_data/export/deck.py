@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import db, methodology, report, status, views
+from kek_data import db, methodology, paths, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
@@ -119,7 +119,7 @@ def build_deck(
 def rates_note(snap: Report) -> str:
     """Speaker note of the rates slide: what both rates mean and their denominator."""
     return (
-        "Erreicht: durchschnittliche Minderung pro Jahr der letzten fünf Jahre. Nötig: Minderung "
+        f"Erreicht: durchschnittliche Minderung pro Jahr der {wd.LAST_YEARS}. Nötig: Minderung "
         f"pro Jahr vom Berichtsjahr bis zum eigenen Pfadwert {views.first_reference_year(snap)}. "
         "Beide in % der Emissionen des Berichtsjahres des Mitglieds (linear, daher auch für ein "
         "Ziel von 0 t CO₂e definiert)."
@@ -201,7 +201,7 @@ class _Deck:
             (f"Nötige Minderung bis {first}", wd.rate(step and step.required_pct),
              f"= {wd.t_rate(step and step.required)} bis zum Pfadwert "
              f"{wd.t(step and step.path)}; {k.rate_basis}"),
-            ("Erreicht (Ø der letzten 5 Jahre)", wd.rate(k.achieved_pct),
+            (f"Erreicht (Ø der {wd.LAST_YEARS})", wd.rate(k.achieved_pct),
              f"= {wd.t_rate(k.achieved)}; {k.rate_basis}" if k.achieved
              else "weniger als zwei Jahre Daten"),
         ]  # fmt: skip
@@ -265,7 +265,7 @@ class _Deck:
             [f"Zielpfad {k.latest_year}", wd.t(k.path_latest)],
             ["Abstand zum Pfad", wd.signed_t(k.gap_latest)],
             [f"Nötig bis {nxt.year}" if nxt else "Nötig", wd.rate(nxt and nxt.required_pct)],
-            ["Erreicht (Ø 5 Jahre)", wd.rate(k.achieved_pct)],
+            [f"Erreicht (Ø {paths.WINDOW} Jahre)", wd.rate(k.achieved_pct)],
             ["Null im Trend", wd.zero_year(k.zero_year)],
         ]
         slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=0.4,
@@ -315,7 +315,7 @@ class _Deck:
                          bold_rows=bold)  # fmt: skip
             note = (
                 f"{snap.coverage_text()}. Emissionen und Abstand in t CO₂e; Veränderung gegenüber "
-                f"dem eigenen Basisjahr. {status.legend()} Erreicht (Ø der letzten fünf Jahre) und "
+                f"dem eigenen Basisjahr. {status.legend()} Erreicht (Ø der {wd.LAST_YEARS}) und "
                 f"nötig (bis zum eigenen Pfadwert {first}): Minderung pro Jahr in % der Emissionen "
                 "des Jahres in Klammern bzw. des Berichtsjahres."
             )

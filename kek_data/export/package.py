@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from kek_data import db, emissions, methodology, report, status
+from kek_data import wording as wd
 from kek_data.export import figures, tables
 from kek_data.export.tables import Column
 from kek_data.numbers import format_date
@@ -185,15 +186,15 @@ def kpi_columns(years: Sequence[int], end: int | None) -> list[Column]:
             _c(f"req_compound_{y}", f"Nötige Minderung bis {y} (geometrisch)", "number", "%/a",
                "gleichbleibender Prozentsatz pro Jahr; leer, wenn der Pfadwert 0 t ist"),
             _c(f"projected_{y}", f"Trendwert {y}", "number", T,
-               f"Wert {y} beim linearen Trend der letzten 5 Jahre (nicht unter 0)"),
+               f"Wert {y} beim linearen Trend der {wd.LAST_YEARS} (nicht unter 0)"),
         ]  # fmt: skip
     tail = [
         _c("ach_t", "Erreichte Minderung", "number", "t CO₂e/a",
-           "Durchschnitt der letzten 5 Jahre"),
+           f"Durchschnitt der {wd.LAST_YEARS}"),
         _c("ach_pct", "Erreichte Minderung (Prozent)", "number", "%/a",
            "erreichte Minderung pro Jahr in % der Emissionen im gezählten Jahr; negativ = Zunahme"),
         _c("ach_compound", "Erreichte Minderung (geometrisch)", "number", "%/a",
-           "gleichbleibender Prozentsatz der letzten 5 Jahre; negativ = Zunahme"),
+           f"gleichbleibender Prozentsatz der {wd.LAST_YEARS}; negativ = Zunahme"),
         _c("zero_year", "Null im Trend", "year",
            text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht)"),
         _c("budget", f"CO₂-Budget bis {end}", "number", T, f"Summe der Pfadwerte Basisjahr–{end}"),
