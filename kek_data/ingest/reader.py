@@ -243,6 +243,8 @@ def read_csv_source(
             )
         if m:
             src.delimiter = m.group(1).decode()
+        elif max(text[0].count(d) for d in DELIMITERS) >= MAX_FIELDS:  # refused below: no sniff
+            src.delimiter = max(DELIMITERS, key=text[0].count)
         else:
             src.delimiter = detect_delimiter(text[0], text[1] if len(text) > 1 else "", known)
         src.header = _header_cells(text[0], src.delimiter)
