@@ -59,20 +59,23 @@ def _progress(bar):
     return update
 
 
-def check(file, member_id: str) -> ingest.Preview | ingest.UploadError:
-    """Check an uploaded file once per (file, member); record a rejection once."""
+def check(file, member_id: str) -> ingest.Preview | KekError:
+    """Check an uploaded file once per (file, member); record a rejection once.
+
+    A file that cannot be read (any :class:`KekError`) comes back as that error, for its
+    German message."""
     key = f"upload_check:{file.file_id}:{member_id}"
     if key not in st.session_state:
         raw = file.getvalue()
         bar = st.progress(0.0, text="Datei wird geprüft …")
         with data.cursor() as cur:
             try:
-                result: ingest.Preview | ingest.UploadError = ingest.check(
+                result: ingest.Preview | KekError = ingest.check(
                     cur, raw, file.name, member_id, progress=_progress(bar)
                 )
                 errors = None if result.ok else result.checked.errors
                 n_rows = result.checked.n_rows
-            except ingest.UploadError as exc:
+            except KekError as exc:
                 result, errors, n_rows = exc, [str(exc)], 0
             if errors is not None:
                 ingest.record_rejection(
