@@ -54,6 +54,9 @@ DEMO_NOTE = "kek-demo"
 #: On a page: plot height without legend and the height of one legend row [px].
 SCREEN_HEIGHT = 420
 LEGEND_ROW = 19
+#: Key of a trace's ``meta`` holding the cell texts to show on a page instead of ``text``.
+SCREEN_TEXT = "screen_text"
+STATUS_SIGNS = {"vollständig": "✓", "teilweise": "◐", "fehlt": "✗"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,11 @@ def for_screen(fig: go.Figure) -> go.Figure:
     )
     screen.update_yaxes(automargin=True)
     screen.update_xaxes(automargin=True)
+    for trace in screen.data:
+        if isinstance(trace.meta, dict) and SCREEN_TEXT in trace.meta:
+            trace.update(text=trace.meta[SCREEN_TEXT], textfont={"size": 14})
+        if trace.type == "pie":  # outside labels: shrink the pie rather than cut them off
+            trace.update(automargin=True)
     if legend_right:
         screen.update_layout(
             legend={
@@ -503,13 +511,16 @@ def completeness_heatmap(table: pd.DataFrame, names: Mapping[str, str], ctx: Con
             x=years,
             y=list(names),
             text=text.values,
+            customdata=text.values,
             texttemplate="%{text}" if len(names) <= 2 * MAX_SERIES else "",
             textfont={"size": 10},
             colorscale=[[0, "#D73027"], [0.5, "#FEE08B"], [1, "#1A9850"]],
             zmin=0,
             zmax=2,
             showscale=False,
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+            hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
+            # On a page the words do not fit a phone's cells: one sign each (not colour alone).
+            meta={SCREEN_TEXT: text.replace(STATUS_SIGNS).values.tolist()},
         )
     )
     finish(fig, "Vollständigkeit der Meldungen", ctx, y_title="")

@@ -98,7 +98,7 @@ frame.chart(
     "vollstaendigkeit",
 )
 st.caption(
-    "vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet hat; "
-    "teilweise = einige davon; fehlt = keine Meldung."
+    "✓ vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet "
+    "hat; ◐ teilweise = einige davon; ✗ fehlt = keine Meldung."
 )
 frame.how_computed("vollstaendigkeit")

@@ -95,3 +95,8 @@ def test_screen_layout_leaves_the_export_figure_alone():
     # the figure that is exported keeps title, source line and the legend on the right
     assert fig.layout.title.text == "Emissionen <b>des</b> Netzwerks"
     assert len(fig.layout.annotations) == 2 and fig.layout.legend.orientation == "v"
+
+
+def test_one_bar_lists_its_parts():
+    fig = charts.budget(2933056.0, 1054168.0, 3987224.0, CTX, "Budget")
+    assert chart_text.describe(fig) == "Budget: verbraucht 2.933.056, übrig 1.054.168."

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data.charts import SOURCE_NOTE
-from kek_data.numbers import format_number
+from kek_data.numbers import format_count, format_number
 
 #: Shown in the table for a value drawn hatched/lighter (partial or older complete year).
 HATCHED = " (schraffiert)"
@@ -154,9 +154,18 @@ def describe(fig: go.Figure) -> str:
     if not order:
         return "Keine Daten."
     unit = _unit(fig, horizontal)
-    suffix = f" {unit}" if unit else ""
+    index = unit.lower().startswith("index")  # an index has no unit to repeat after each value
+    suffix = f" {unit}" if unit and not index else ""
     bars = {t.name for t in fig.data if t.type == "bar"}
     numeric = all(k.lstrip("-").isdigit() for k in order)
+    if len(order) == 1:  # one bar (e.g. the budget): each series' value
+        (cat,) = order
+        parts = [
+            f"{name} {_number(col[cat], _decimals([col[cat]]))}{suffix}"
+            for name, col in values.items()
+            if cat in col
+        ]
+        return f"{cat}: " + ", ".join(parts) + "."
     if not numeric:  # categories (members): the extremes of each series
         parts = []
         for name, column in list(values.items())[:2]:
@@ -168,7 +177,7 @@ def describe(fig: go.Figure) -> str:
             if lo != hi:
                 part += f", niedrigster {lo} {_number(column[lo], d)}{suffix}"
             parts.append(part if len(values) == 1 else f"{name}: {part}")
-        return "; ".join(parts) + f" ({len(order)} Einträge)."
+        return "; ".join(parts) + f" ({format_count(len(order), 'Eintrag', 'Einträge')})."
     # The newest category with a bar (a path line may run on to 2035), else with any value.
     drawn = [col for n, col in values.items() if n in bars] or list(values.values())
     last = next(c for c in reversed(order) if any(c in col for col in drawn))
@@ -189,4 +198,5 @@ def describe(fig: go.Figure) -> str:
     first = order[0]
     span = f"{first}–{order[-1]}" if first != order[-1] else first
     note = " Schraffierte Werte: siehe Legende." if hatched else ""
-    return f"{span}; {last}: " + "; ".join(parts) + "." + note
+    head = f"{last} ({unit})" if index else last
+    return f"{span}; {head}: " + "; ".join(parts) + "." + note

@@ -69,9 +69,9 @@ def chart_downloads(fig: go.Figure, name: str) -> None:
         _browser_started()
     spec = fig.to_dict()  # a snapshot: the page may change its figure later
     file = f"kek_{slug(name)}_{_stamp()}"
-    columns = st.columns([1, 1, 1, 6])
-    for column, fmt in zip(columns, images.FORMATS, strict=False):
-        column.download_button(
+    row = st.container(horizontal=True, gap="medium")  # one row, also on a phone
+    for fmt in images.FORMATS:
+        row.download_button(
             fmt.upper(),
             data=partial(_render, spec, fmt),
             file_name=f"{file}.{fmt}",
@@ -92,14 +92,14 @@ def table_downloads(
     frame = df.copy()
     file = f"kek_{slug(name)}_{_stamp()}"
     source = f"Quelle: KEK-Klimadashboard, Stand {ctx.as_of}"
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
+    row = st.container(horizontal=True, gap="medium")  # one row, also on a phone
+    row.download_button(
         "CSV", data=partial(tables.to_csv, frame, columns, demo=ctx.demo),
         file_name=f"{file}.csv", mime="text/csv", key=f"dl-{name}-csv", on_click="ignore",
         icon=":material/download:", type="tertiary",
         help="Für Excel: Semikolon, Dezimalkomma, UTF-8",
     )  # fmt: skip
-    right.download_button(
+    row.download_button(
         "Excel", data=partial(tables.table_to_xlsx, frame, columns, demo=ctx.demo, source=source),
         file_name=f"{file}.xlsx", mime=XLSX, key=f"dl-{name}-xlsx", on_click="ignore",
         icon=":material/download:", type="tertiary", help="Excel-Datei mit echten Zahlen",
