@@ -1,4 +1,5 @@
-"""The meeting deck: opened again with python-pptx, its numbers checked against the database."""
+"""The meeting deck: opened again with python-pptx, its numbers checked against the report
+snapshot (kek_data.report) and, for the demo data, against numbers written out here."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from kek_data import charts, db, emissions, progress
+from kek_data import db, emissions, report, status
 from kek_data import wording as wd
 from kek_data.errors import AccessDenied, UnknownMember
 from kek_data.export import deck, figures, images
@@ -24,6 +25,7 @@ from kek_data.viewer import NETWORK_MANAGER, PUBLIC
 
 GOLDEN = Path(__file__).parent / "golden"
 MEETING = date(2026, 5, 20)
+COVERAGE = "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024"
 pytestmark = pytest.mark.skipif(
     not images.browser_path().exists(), reason="Chromium für den Bildexport fehlt"
 )
@@ -118,49 +120,71 @@ def test_demo_badge_and_page_number_on_every_slide(prs):
 
 
 def test_overview_numbers_come_from_the_database(prs, mcon):
-    k = progress.network_kpi(mcon)
+    rep = report.build(mcon, NETWORK_MANAGER)
+    k = rep.network
     text = texts(prs.slides[1])
+    # Under the completeness rule 2025 counts Caritas and Diakonie with 2024: 217.634 t, not
+    # the 216.416 t of the raw 2025 rows (their partial years inside; issue 8, item 2).
+    assert k.latest == pytest.approx(217634.307, abs=0.001)
     for expected in (
-        wd.t(k.latest),
-        wd.change(k.change_pct),
-        wd.signed_t(k.gap_latest),
-        wd.rate(k.required_2030, k.latest),
-        wd.rate(k.achieved, k.latest),
-        f"Basisjahr {k.base_year}: {wd.t(k.base)}",
+        "217.634 t CO₂e",
+        COVERAGE,
+        "-31,8 %",
+        "Basisjahr 2015: 318.978 t CO₂e",
+        "+15.615 t CO₂e",
+        "Pfad 2025: 202.019 t CO₂e · Ampel: Rot",
+        "6,8 % pro Jahr",  # required to 2030, % of 2025
+        "= 14.819 t CO₂e pro Jahr bis zum Pfadwert 143.540 t CO₂e; % der Emissionen 2025",
+        "2,7 % pro Jahr",  # achieved
+        "= 5.802 t CO₂e pro Jahr; % der Emissionen 2025",
     ):
         assert expected in text, expected
-    assert "216.416 t CO₂e" in text  # German format, by hand from the demo data
-    counts = {}
-    for kpi in progress.member_kpis(mcon, NETWORK_MANAGER).values():
-        if kpi.latest_year == 2025:  # the light counts members reporting in the deck's year
-            counts[kpi.status] = counts.get(kpi.status, 0) + 1
-    circles = {s.name: s.text_frame.text for s in prs.slides[1].shapes if s.has_text_frame}
-    assert [t for t in texts(prs.slides[1]) if t in ("Grün", "Gelb", "Rot")] == [
-        "Grün",
-        "Gelb",
-        "Rot",
-    ]
-    assert sorted(int(t) for t in circles.values() if t.isdigit()) == sorted(counts.values())
+    # The lights count all 10 members, each in its counted year, as Überblick does: 3 / 1 / 6.
+    # (The deck used to count only the 8 members reporting 2025 completely: 3 / 1 / 4.)
+    assert rep.lights == {"gruen": 3, "gelb": 1, "rot": 6, "ohne Ziel": 0}
+    start = text.index("Ampel der Mitglieder 2025")
+    assert text[start + 1 : start + 7] == ["3", "Grün", "1", "Gelb", "6", "Rot"]
+    circles = [s.text_frame.text for s in prs.slides[1].shapes if s.name.startswith("Oval")]
+    assert circles == ["3", "1", "6"]
 
 
 def test_member_slides_kpis_traffic_light_and_chart(prs, mcon):
-    kpis = progress.member_kpis(mcon, NETWORK_MANAGER)
+    rep = report.build(mcon, NETWORK_MANAGER)
+    kpis = rep.kpis
     members = emissions.members(mcon, NETWORK_MANAGER)
+    # two members written out: DSW21 complete in 2025; Caritas counted with 2024 (Benzin missing)
+    assert table_rows(prs.slides[3]) == [
+        ["Emissionen 2025", "54.290 t CO₂e"], ["Veränderung seit 2015", "-23,1 %"],
+        ["Zielpfad 2025", "47.078 t CO₂e"], ["Abstand zum Pfad", "+7.212 t CO₂e"],
+        ["Nötig bis 2030", "7,0 % pro Jahr"], ["Erreicht (Ø 5 Jahre)", "0,5 % pro Jahr"],
+        ["Null im Trend", "2098"],
+    ]  # fmt: skip
+    assert "Ampel 2025: ROT" in texts(prs.slides[3])
+    assert table_rows(prs.slides[10])[:4] == [
+        ["Emissionen 2024", "7.079 t CO₂e"], ["Veränderung seit 2015", "-23,2 %"],
+        ["Zielpfad 2024", "6.311 t CO₂e"], ["Abstand zum Pfad", "+768 t CO₂e"],
+    ]  # fmt: skip
+    assert prs.slides[10].notes_slide.notes_text_frame.text.startswith(
+        "Meldung 2025: teilweise (es fehlen: Benzin); Kennzahlen aus 2024, dem letzten "
+        "vollständigen Jahr."
+    )
     for slide, m in zip(list(prs.slides)[3:13], members.itertuples(), strict=True):
         k = kpis[m.member_id]
+        nxt = k.next_step()  # the member's own next reference year (Caritas: −35 % by 2025)
         rows = dict(table_rows(slide))
         assert rows[f"Emissionen {k.latest_year}"] == wd.t(k.latest)
         assert rows[f"Veränderung seit {k.base_year}"] == wd.change(k.change_pct)
         assert rows[f"Zielpfad {k.latest_year}"] == wd.t(k.path_latest)
         assert rows["Abstand zum Pfad"] == wd.signed_t(k.gap_latest)
-        assert rows["Nötig bis 2030"] == wd.rate(k.required_2030, k.latest)
-        assert rows["Erreicht (Ø 5 Jahre)"] == wd.rate(k.achieved, k.latest)
+        assert rows[f"Nötig bis {nxt.year}"] == wd.rate(nxt.required_pct)
+        assert rows["Erreicht (Ø 5 Jahre)"] == wd.rate(k.achieved_pct)
         assert rows["Null im Trend"] == wd.zero_year(k.zero_year)
         names = [s.name for s in slide.shapes]
         assert f"Ampel {k.status}" in names and f"Lampe {k.status} an" in names
         lamp = next(s for s in slide.shapes if s.name == f"Lampe {k.status} an")
-        assert str(lamp.fill.fore_color.rgb) == charts.STATUS_COLORS[k.status].lstrip("#").upper()
-        assert any(wd.STATUS_WORD[k.status].upper() in t for t in texts(slide))
+        light = status.LIGHTS[k.status]
+        assert str(lamp.fill.fore_color.rgb) == light.color.lstrip("#").upper()
+        assert f"Ampel {k.latest_year}: {light.word.upper()}" in texts(slide)
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1
         pic = pictures[0]
@@ -172,23 +196,31 @@ def test_member_slides_kpis_traffic_light_and_chart(prs, mcon):
 
 
 def test_comparison_table_matches_kpis(prs, mcon):
-    kpis = progress.member_kpis(mcon, NETWORK_MANAGER)
-    network = progress.network_kpi(mcon)
+    rep = report.build(mcon, NETWORK_MANAGER)
     rows = table_rows(prs.slides[13])
-    assert rows[0][0] == "Mitglied" and len(rows) == 12
-    for row, k in zip(rows[1:], [*kpis.values(), network], strict=True):
+    head = "Mitglied|Emissionen 2025|Veränderung seit Basisjahr|Abstand zum Pfad|Ampel|"
+    assert rows[0] == (head + "Erreicht pro Jahr|Nötig bis 2030").split("|")
+    assert len(rows) == 12
+    for row, k in zip(rows[1:], [*rep.kpis.values(), rep.network], strict=True):
         year = "" if k.latest_year == 2025 else f" ({k.latest_year})"  # older complete year
+        step = k.step(2030)
         assert row[1:] == [
             wd.t(k.latest) + year, wd.change(k.change_pct), wd.signed_t(k.gap_latest),
-            wd.STATUS_WORD[k.status], wd.rate_cell(k.achieved, k.latest),
-            wd.rate_cell(k.required_2030, k.latest),
+            status.LIGHTS[k.status].word, wd.rate_cell(k.achieved_pct),
+            wd.rate_cell(step.required_pct),
         ]  # fmt: skip
-    assert rows[-1][0] == "Netzwerk gesamt"
+    assert rows[8] == ["Caritas", "7.079 t CO₂e (2024)", "-23,2 %", "+768 t CO₂e", "Rot",
+                       "2,3 %", "16,7 %"]  # fmt: skip
+    # the network row is the sum of the member rows above it (Caritas, Diakonie with 2024);
+    # it used to say 216.416 t while its rows added up to 217.634 t (issue 8)
+    assert rows[-1] == ["Netzwerk gesamt", "217.634 t CO₂e", "-31,8 %", "+15.615 t CO₂e", "Rot",
+                        "2,7 %", "6,8 %"]  # fmt: skip
+    assert rep.network.latest == pytest.approx(sum(k.latest for k in rep.kpis.values()))
 
 
 def test_deck_rates_agree_with_the_rates_chart(prs, mcon):
     """The table's percentages are the bars of the chart on the next slide."""
-    snap = figures.load(mcon, NETWORK_MANAGER)
+    snap = report.build(mcon, NETWORK_MANAGER)
     fig = figures.build_from(snap, "vergleich-raten")
     # the chart labels a member on an older complete year "Caritas (2024)"; the table its value
     achieved = {x.split(" (")[0]: y for x, y in zip(fig.data[0].x, fig.data[0].y, strict=True)}
@@ -198,12 +230,24 @@ def test_deck_rates_agree_with_the_rates_chart(prs, mcon):
 
 
 def test_path_gap_methodology_and_sources(prs, mcon):
-    k = progress.network_kpi(mcon)
     path_text = " ".join(texts(prs.slides[16]))
-    assert f"{wd.t_rate(k.required_2030)} ({wd.rate(k.required_2030, k.latest)})" in path_text
-    assert "14.575 t CO₂e pro Jahr (6,7 % pro Jahr)" in path_text
-    assert f"null erst {k.zero_year}" in path_text
-    assert wd.t(k.budget.budget) in path_text
+    assert COVERAGE in path_text
+    # 2025 with Caritas and Diakonie counted with 2024 (was 14.575 t, 6,7 %: partial 2025)
+    assert (
+        "Bis 2030 nötig: 14.819 t CO₂e pro Jahr (6,8 % pro Jahr); erreicht zuletzt "
+        "5.802 t CO₂e pro Jahr (2,7 % pro Jahr); % der Emissionen 2025." in path_text
+    )
+    assert "2030 noch 184.312 t CO₂e (Pfad: 143.540 t CO₂e); null erst 2055." in path_text
+    assert (
+        "CO₂-Budget 2015–2035: 74 % verbraucht (2.933.056 t CO₂e von 3.987.224 t CO₂e), "
+        "übrig 1.054.168 t CO₂e." in path_text
+    )
+    # the gap chart (slide 16) shows all 10 members, Caritas and Diakonie with 2024 (it used
+    # to drop both: issue 8, "Slide 16 drops those two members entirely")
+    rep = report.build(mcon, NETWORK_MANAGER)
+    gap = deck.plan(rep, list(rep.member))["luecke"][0]
+    labels = [v for t in gap.data if t.type == "bar" for v in t.x if isinstance(v, str)]
+    assert len(labels) == 10 and {"Caritas (2024)", "Diakonie (2024)"} <= set(labels)
     assert "Netzwerkpfad: −55 % bis 2030, neutral 2035 (Basis 2015)." in texts(prs.slides[17])
     rows = table_rows(prs.slides[18])
     factors = deck.factors_for_year(db.query_df(mcon, "factors"), 2025)
@@ -242,12 +286,13 @@ def test_chosen_members_and_year(mcon):
         "Stadt Dortmund (Verwaltung und Einrichtungen)",
     ]
     detail = emissions.detail(mcon, NETWORK_MANAGER)
-    goals = progress.targets(mcon, NETWORK_MANAGER, detail)
-    series = {y: v for y, v in emissions.series(detail, "dsw21").items() if y <= 2024}
-    k = progress.kpi("dsw21", series, goals["dsw21"])
+    series = emissions.series(detail, "dsw21")
+    k = report.build(mcon, NETWORK_MANAGER, 2024).member["dsw21"].kpi
+    assert k.latest == series[2024] and max(k.series) == 2024
     rows = dict(table_rows(prs.slides[3]))
-    assert rows["Emissionen 2024"] == wd.t(k.latest) == wd.t(series[2024])
-    assert rows["Abstand zum Pfad"] == wd.signed_t(k.gap_latest)
+    assert rows["Emissionen 2024"] == "55.890 t CO₂e"
+    assert rows["Abstand zum Pfad"] == "+6.458 t CO₂e"
+    assert "2024: 10 von 10 Mitgliedern vollständig" in texts(prs.slides[1])
 
 
 def test_public_deck_has_no_member_data(mcon):
