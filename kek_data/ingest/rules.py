@@ -116,6 +116,11 @@ def _resolve(text: str) -> str:
     return text
 
 
+def _template(name: str) -> str:
+    """A named SQL fragment without its comment lines (it is put in the middle of a query)."""
+    return "\n".join(ln for ln in db.sql(name).splitlines() if not ln.lstrip().startswith("--"))
+
+
 def _fill(template: str, **parts: str) -> str:
     for key, part in parts.items():
         template = template.replace(f"@{key}@", part)
@@ -127,10 +132,11 @@ def sql(name: str) -> str:
     ``@rule_hits@`` (one struct per row rule: hit, rule, col, value, detail)."""
     text = _resolve(db.sql(name))
     if "@rule_bad@" in text:
-        bad = " OR ".join(f"coalesce(({r.sql}), false)" for _, r in row_rules()) or "false"
-        text = text.replace("@rule_bad@", bad)
+        item = _template("upload_rule_condition")
+        bad = " OR ".join(_fill(item, condition=r.sql) for _, r in row_rules())
+        text = text.replace("@rule_bad@", bad or _template("upload_rule_none"))
     if "@rule_hits@" in text:
-        item = db.sql("upload_rule_hit")
+        item = _template("upload_rule_hit")
         hits = [
             _fill(
                 item,
@@ -143,7 +149,9 @@ def sql(name: str) -> str:
             for i, r in row_rules()
             if r.column != "*"  # values beside the header are listed per column
         ]
-        text = text.replace("@rule_hits@", _fill(db.sql("upload_rule_list"), items=", ".join(hits)))
+        text = text.replace(
+            "@rule_hits@", _fill(_template("upload_rule_list"), items=", ".join(hits))
+        )
     return text
 
 

@@ -131,6 +131,13 @@ WHERE NOT is_empty AND year IS NOT NULL AND carrier_id IS NOT NULL;
 CREATE OR REPLACE TEMP VIEW upload_rows AS
 SELECT rowid AS line_no, year, carrier_id, site FROM activity WHERE submission_id = -1;
 
+-- name: upload_rule_condition
+-- One row rule's condition in "bad" (kek_data.ingest.rules joins them with OR; NULL = no hit).
+coalesce((@condition@), false)
+
+-- name: upload_rule_none
+false
+
 -- name: upload_rule_list
 -- The row rules' results of one record (kek_data.ingest.rules fills in one item per rule).
 [@items@]
