@@ -15,8 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kek_data import db, emissions, progress
-from kek_data.export import figures, package, tables
+from kek_data import db, emissions, report
+from kek_data.export import package, tables
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -38,7 +38,7 @@ def zf(mcon) -> zipfile.ZipFile:
 
 @pytest.fixture(scope="module")
 def items(mcon) -> list[package.Table]:
-    return package.build_tables(figures.load(mcon, NETWORK_MANAGER), mcon)
+    return package.build_tables(report.build(mcon, NETWORK_MANAGER), mcon)
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -101,19 +101,36 @@ def test_every_xlsx_sheet_equals_the_query(zf, items):
                     assert cell.value == tables.clean_text(value) and cell.data_type == "s"
 
 
-def test_key_figures_equal_progress(mcon, items):
+def test_key_figures_equal_the_report(mcon, items):
+    rep = report.build(mcon, NETWORK_MANAGER)
     kpi_table = next(t for t in items if t.name == "kennzahlen").frame.set_index("owner")
-    network = progress.network_kpi(mcon)
+    network = rep.network
+    # 2025 under the completeness rule: Caritas and Diakonie count with 2024 (issue 8, item 2)
     assert kpi_table.loc["netzwerk", "latest"] == network.latest
+    assert network.latest == pytest.approx(217634.307, abs=0.001)
     assert kpi_table.loc["netzwerk", "left"] == network.budget.left
-    for member_id, k in progress.member_kpis(mcon, NETWORK_MANAGER).items():
+    assert kpi_table.loc["netzwerk", "req_t_2030"] == network.step(2030).required.t_per_year
+    for member_id, k in rep.kpis.items():
         row = kpi_table.loc[member_id]
+        assert row["latest_year"] == k.latest_year and row["rate_basis"] == k.rate_basis
         assert row["latest"] == k.latest and row["gap_latest"] == k.gap_latest
-        assert row["req30_t"] == k.required_2030.t_per_year
-        assert row["req30_pct"] == pytest.approx(k.required_2030.t_per_year / k.latest * 100)
+        step = k.step(2030)
+        assert row["req_t_2030"] == step.required.t_per_year
+        assert row["req_pct_2030"] == pytest.approx(step.required.t_per_year / k.latest * 100)
+    assert kpi_table.loc["caritas", "latest_year"] == 2024
+    assert kpi_table.loc["caritas", "rate_basis"] == "% der Emissionen 2024"
+    assert kpi_table["latest"].drop("netzwerk").sum() == pytest.approx(network.latest)
     wide = next(t for t in items if t.name == "emissionen_je_jahr").frame.set_index("year")
     series = emissions.series(emissions.detail(mcon, NETWORK_MANAGER), "dsw21")
-    assert wide["dsw21"].to_dict() == pytest.approx(series)
+    assert wide["dsw21"].to_dict() == pytest.approx(series)  # complete in every year
+    # the member columns add up to the network column in every year; a partial year counts
+    # with the member's last complete year (Caritas 2025 = its 2024)
+    members = wide.drop(columns=["network", "coverage"])
+    assert members.sum(axis=1).to_dict() == pytest.approx(wide["network"].to_dict())
+    assert wide.loc[2025, "caritas"] == wide.loc[2024, "caritas"]
+    assert wide.loc[2025, "coverage"] == (
+        "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024"
+    )
 
 
 def test_readme_explains_every_column_and_unit(zf, items):
