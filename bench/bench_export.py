@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kek_data import db, demo  # noqa: E402
+from kek_data import db, demo, report  # noqa: E402
 from kek_data.export import deck, figures, images  # noqa: E402
 from kek_data.viewer import NETWORK_MANAGER  # noqa: E402
 
@@ -80,7 +80,7 @@ def main() -> int:
         results["chart_cold"] = statistics.median(cold("chart", path) for _ in range(args.cold))
         results["deck_cold"] = statistics.median(cold("deck", path) for _ in range(args.cold))
         con = db.connect(path)
-        snap = figures.load(con, NETWORK_MANAGER)
+        snap = report.build(con, NETWORK_MANAGER)
         fig = figures.build_from(snap, "netzwerk")
         first = timed(lambda: images.render(fig))  # first render of this process
         results["chart_first_in_process"] = first
