@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("KEK_CHROMIUM", "/usr/bin/chromium")
@@ -92,3 +95,27 @@ def screenshot(page, path: Path) -> None:
     page.wait_for_timeout(500)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium, headless (a Playwright ``Browser``)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} fehlt: bash scripts/setup.sh --dev installiert Debians Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
+def dashboard_on_copy(template: Path, folder: Path) -> Iterator[str]:
+    """A running dashboard on a private copy of ``template`` (the demo database): base URL."""
+    db_path = folder / "kek.duckdb"
+    shutil.copy(template, db_path)
+    with streamlit_server(db_path) as url:
+        yield url

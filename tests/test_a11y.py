@@ -9,11 +9,9 @@ itself can fix is listed in :data:`STREAMLIT_ONLY` with its reason, nothing else
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_until_idle
+from tests.browser import chromium, dashboard_on_copy, wait_until_idle
 from tests.test_browser import PAGES
 
 pytestmark = pytest.mark.browser
@@ -26,14 +24,15 @@ STREAMLIT_ONLY: dict[tuple[str, str], str] = {}
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} fehlt: bash scripts/setup.sh --dev installiert Debians Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
+
+
+@pytest.fixture(scope="module")
+def dashboard(demo_db_template, tmp_path_factory):
+    """One server per module for the tests that only read (a fresh one where a test needs it)."""
+    with dashboard_on_copy(demo_db_template, tmp_path_factory.mktemp("dashboard")) as url:
+        yield url
 
 
 def _violations(axe, page, name: str) -> list[str]:
@@ -48,41 +47,39 @@ def _violations(axe, page, name: str) -> list[str]:
     return found
 
 
-def test_every_page_passes_axe(browser, seeded_db):
+def test_every_page_passes_axe(browser, dashboard):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     problems: list[str] = []
-    with streamlit_server(seeded_db) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 1200}, locale="de-DE")
-        for name, (path, _title) in PAGES.items():
-            page.goto(f"{url}/{path}")
-            wait_until_idle(page)
-            assert page.evaluate("document.documentElement.lang") == "de", name
-            assert page.locator("h1").count() == 1, name
-            problems += _violations(axe, page, name)
-            expanders = page.locator("[data-testid='stExpander'] summary")
-            if expanders.count():  # a chart's data table, opened: checked as well
-                expanders.first.click()
-                page.wait_for_timeout(800)
-                problems += _violations(axe, page, f"{name} (Tabelle geöffnet)")
-        page.close()
+    page = browser.new_page(viewport={"width": 1440, "height": 1200}, locale="de-DE")
+    for name, (path, _title) in PAGES.items():
+        page.goto(f"{dashboard}/{path}")
+        wait_until_idle(page)
+        assert page.evaluate("document.documentElement.lang") == "de", name
+        assert page.locator("h1").count() == 1, name
+        problems += _violations(axe, page, name)
+        expanders = page.locator("[data-testid='stExpander'] summary")
+        if expanders.count():  # a chart's data table, opened: checked as well
+            expanders.first.click()
+            page.wait_for_timeout(800)
+            problems += _violations(axe, page, f"{name} (Tabelle geöffnet)")
+    page.close()
     assert not problems, "\n".join(problems)
 
 
-def test_sidebar_links_show_keyboard_focus(browser, seeded_db):
+def test_sidebar_links_show_keyboard_focus(browser, dashboard):
     """Tab onto a sidebar link: a visible outline (≥ 2 px), not just a faint background."""
-    with streamlit_server(seeded_db) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="de-DE")
-        page.goto(url)
-        wait_until_idle(page)
-        links = page.locator("[data-testid='stSidebarNav'] a")
-        assert links.count() == len(PAGES)
-        links.nth(1).focus()
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.press("Tab")  # keyboard focus, so that :focus-visible applies
-        style = links.nth(1).evaluate(
-            "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }"
-        )
-        assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2, style
-        page.close()
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="de-DE")
+    page.goto(dashboard)
+    wait_until_idle(page)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    assert links.count() == len(PAGES)
+    links.nth(1).focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # keyboard focus, so that :focus-visible applies
+    style = links.nth(1).evaluate(
+        "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2, style
+    page.close()

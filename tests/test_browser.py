@@ -6,12 +6,17 @@ page). Accessibility (axe-core) is checked in tests/test_a11y.py.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_until_idle
+from tests.browser import (
+    chromium,
+    dashboard_on_copy,
+    screenshot,
+    streamlit_server,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
@@ -30,61 +35,77 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} fehlt: bash scripts/setup.sh --dev installiert Debians Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
-def test_every_page_in_chromium(browser, seeded_db):
+@pytest.fixture(scope="module")
+def dashboard(demo_db_template, tmp_path_factory):
+    """One server per module for the tests that only read (a fresh one where a test needs it)."""
+    with dashboard_on_copy(demo_db_template, tmp_path_factory.mktemp("dashboard")) as url:
+        yield url
+
+
+def test_every_page_in_chromium(browser, dashboard):
     """Every page at 1440 px (desktop) and 390 px (phone): title, demo notice, no error, German
     only (no Plotly toolbar, no "Choose an option"), each chart with its data table; one
     screenshot each, e.g. ueberblick_1440.png, ueberblick_390.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(seeded_db) as url:
-        errors: list[str] = []
-        for width in WIDTHS:
-            page = browser.new_page(viewport={"width": width, "height": 1000}, locale="de-DE")
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            for name, (path, title) in PAGES.items():
-                page.goto(f"{url}/{path}")
-                wait_until_idle(page)
-                assert page.locator("h1").first.inner_text().strip() == title
-                body = page.locator("[data-testid='stMain']").inner_text()
-                assert "Demodaten (fiktiv)" in body
-                assert "Traceback" not in body and "Error" not in body.split("Demodaten")[0]
-                assert page.locator("[data-testid='stException']").count() == 0
-                assert "Choose an option" not in body and "Download plot" not in body, name
-                assert page.locator(".modebar").count() == 0, name
-                tables = page.get_by_text("Daten des Diagramms als Tabelle").count()
-                page.wait_for_function(  # Plotly draws after the script run has ended
-                    "n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=tables
-                )
-                charts = page.locator(".js-plotly-plot").count()
-                assert tables == charts, (name, charts, tables)
-                screenshot(page, SHOTS / f"{name}_{width}.png")
-            page.close()
-        assert not errors, errors
-
-
-def test_wide_table_fits_at_1440(browser, seeded_db):
-    """Pfad & Lücke, "Je Mitglied": every column visible at 1440 px, no sideways scrolling."""
-    with streamlit_server(seeded_db) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
-        page.goto(f"{url}/pfad")
-        wait_until_idle(page)
-        grid = page.locator("[data-testid='stDataFrame']").last
-        grid.scroll_into_view_if_needed()
-        widths = grid.evaluate(
-            "el => { const s = el.querySelector('.dvn-scroller');"
-            " return [s.scrollWidth, s.clientWidth]; }"
-        )
-        assert widths[0] <= widths[1] + 2, widths
+    errors: list[str] = []
+    for width in WIDTHS:
+        page = browser.new_page(viewport={"width": width, "height": 1000}, locale="de-DE")
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for name, (path, title) in PAGES.items():
+            page.goto(f"{dashboard}/{path}")
+            wait_until_idle(page)
+            assert page.locator("h1").first.inner_text().strip() == title
+            body = page.locator("[data-testid='stMain']").inner_text()
+            assert "Demodaten (fiktiv)" in body
+            assert "Traceback" not in body and "Error" not in body.split("Demodaten")[0]
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert "Choose an option" not in body and "Download plot" not in body, name
+            assert page.locator(".modebar").count() == 0, name
+            tables = page.get_by_text("Daten des Diagramms als Tabelle").count()
+            page.wait_for_function(  # Plotly draws after the script run has ended
+                "n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=tables
+            )
+            charts = page.locator(".js-plotly-plot").count()
+            assert tables == charts, (name, charts, tables)
+            screenshot(page, SHOTS / f"{name}_{width}.png")
         page.close()
+    assert not errors, errors
+
+
+def test_wide_table_fits_at_1440(browser, dashboard):
+    """Pfad & Lücke, "Je Mitglied": every column visible at 1440 px, no sideways scrolling."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+    page.goto(f"{dashboard}/pfad")
+    wait_until_idle(page)
+    grid = page.locator("[data-testid='stDataFrame']").last
+    grid.scroll_into_view_if_needed()
+    widths = grid.evaluate(
+        "el => { const s = el.querySelector('.dvn-scroller');"
+        " return [s.scrollWidth, s.clientWidth]; }"
+    )
+    assert widths[0] <= widths[1] + 2, widths
+    page.close()
+
+
+def test_how_computed_link_opens_methodik_at_its_section(browser, dashboard):
+    """ "Wie wird das berechnet?" on Pfad & Lücke: Methodik, scrolled to the section "raten"."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="de-DE")
+    page.goto(f"{dashboard}/pfad")
+    wait_until_idle(page)
+    page.get_by_role("link", name="Wie wird das berechnet?").click()
+    page.wait_for_url("**/methodik?abschnitt=raten")
+    wait_until_idle(page)
+    page.wait_for_function(
+        "() => { const h = document.getElementById('raten');"
+        " return h && Math.abs(h.getBoundingClientRect().top) < 200; }",
+        timeout=10000,
+    )
+    assert page.locator("h1").first.inner_text().strip() == "Methodik"
+    page.close()
 
 
 def test_page_opened_by_its_address_runs_inside_app_and_takes_an_upload(

@@ -11,14 +11,13 @@ every figure (with its text alternative), :func:`table` for wide tables and
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kek_data import charts
+from kek_data import charts, methodology
 from kek_data.charts import DEMO_NOTICE
 from ui import chart_text, data, exports
 
@@ -48,21 +47,27 @@ _CSS = """
 [data-testid="stMain"] h2 { font-size: 1.75rem; }
 [data-testid="stMain"] h3 { font-size: 1.4rem; }
 """
-# The page is German (WCAG 3.1.1): Streamlit's index.html says lang="en". A section requested by
-# how_computed() is scrolled into view once it is drawn.
+# The page is German (WCAG 3.1.1): Streamlit's index.html says lang="en". Streamlit runs this script
+# once per browser tab (not again on a page switch), so it stays and watches the address: when
+# how_computed() has put ?abschnitt=<anchor> there, it scrolls that heading into view (again after
+# a moment, because Streamlit scrolls to the top once a new page is drawn).
 _SCRIPT = """
 document.documentElement.lang = "de";
-const want = %s;
-if (want) {
-  let tries = 0;
-  const look = () => {
+if (!window.kekFrame) {
+  window.kekFrame = true;
+  let done = null;
+  setInterval(() => {
+    document.documentElement.lang = "de";
+    const want = new URLSearchParams(window.location.search).get("SECTION_PARAM");
+    if (!want || want === done) { if (!want) done = null; return; }
     const el = document.getElementById(want);
-    if (el) { el.scrollIntoView({block: "start"}); }
-    else if (++tries < 50) { setTimeout(look, 100); }
-  };
-  look();
+    if (!el) return;
+    done = want;
+    const go = () => el.scrollIntoView({block: "start"});
+    go(); setTimeout(go, 400); setTimeout(go, 1200);
+  }, 250);
 }
-"""
+""".replace("SECTION_PARAM", SECTION_PARAM)
 
 
 def require_app() -> None:
@@ -83,10 +88,8 @@ def require_app() -> None:
 
 def style() -> None:
     """Called once per run by app.py: focus ring, ``lang="de"``, scroll to a requested section."""
-    want = st.query_params.get(SECTION_PARAM)
-    anchor = json.dumps(want if want and want.replace("-", "").isalnum() else "")
     st.html(
-        f'<span class="kek-frame"></span><style>{_CSS}</style><script>{_SCRIPT % anchor}</script>',
+        f'<span class="kek-frame"></span><style>{_CSS}</style><script>{_SCRIPT}</script>',
         unsafe_allow_javascript=True,
     )
 
@@ -188,9 +191,10 @@ def how_computed(anchor: str) -> None:
     """A small link "Wie wird das berechnet?" to the section ``anchor`` of the Methodik page.
 
     Use instead of captions that name code paths ("Berechnung: kek_data/progress.py"); the code
-    trail belongs in docstrings. The Methodik page gives the section the same anchor
-    (``frame.section("…", anchor="ampel")``); the link scrolls there.
+    trail belongs in docstrings. ``anchor`` is one of ``kek_data.methodology.ANCHORS``; the
+    Methodik page gives that section's heading the same id, and the link scrolls there.
     """
+    methodology.section(anchor)  # an unknown anchor is a broken link: KeyError, caught by tests
     st.page_link(
         METHODIK,
         label=HOW_LABEL,
