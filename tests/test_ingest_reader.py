@@ -328,6 +328,16 @@ def test_mixed_crlf_and_lf_line_ends_are_read_with_the_right_lines(con, tmp_path
     assert rows == [(2, 2024), (4, 2023), (5, 2022)]
 
 
+def test_sep_line_alone_is_a_german_message_on_both_import_paths(con, tmp_path):
+    """Found by tests/test_ingest_fuzz.py: the direct path read the empty header and failed."""
+    path = tmp_path / "sep.csv"
+    path.write_bytes(b"sep=;")
+    with pytest.raises(
+        UploadError, match=r"^sep\.csv, Zeile 1, Spalte 1: Die erste Zeile ist leer"
+    ):
+        import_file(con, tmp_path / "kek.duckdb", None, "sep.csv", "dsw21", "T", source_path=path)
+
+
 def test_lone_carriage_return_beside_newlines_names_its_line(con):
     body = HEADER + "\n2024;Strom;1;kWh;;\n2023;Strom;2;kWh;;\r2022;Strom;3;kWh;;\n"
     with pytest.raises(UploadError) as exc:
@@ -426,7 +436,7 @@ def test_line_check_is_the_same_in_any_block_size(tmp_path, monkeypatch):
     """Lines, CRLF pairs and wide lines that straddle a block boundary are counted once."""
     import random
 
-    from kek_data.ingest import reader
+    from kek_data.ingest import lines, reader
 
     rnd = random.Random(7)
     for case_no in range(80):
@@ -437,12 +447,12 @@ def test_line_check_is_the_same_in_any_block_size(tmp_path, monkeypatch):
         path = tmp_path / f"c{case_no}.csv"
         path.write_bytes(data)
         src = reader.Source("c.csv", "csv", "UTF-8", ";", HEADER.split(";"), path=path)
-        limit = 6 + reader.MAX_EXTRA_FIELDS
+        limit = 6 + lines.MAX_EXTRA_FIELDS
         ends, wide = _reference_line_check(data, limit)
         for chunk in (reader.CHUNK, 2, 3, 17):
             monkeypatch.setattr(reader, "CHUNK", chunk)
             if wide is None:
-                assert reader.check_lines(src) == ends, (case_no, chunk)
+                assert lines.check_lines(src) == ends, (case_no, chunk)
             else:
                 with pytest.raises(UploadError, match=f"^c.csv, Zeile {wide}: "):
-                    reader.check_lines(src)
+                    lines.check_lines(src)

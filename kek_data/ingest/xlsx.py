@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kek_data.ingest.errors import UploadError
+from kek_data.errors import UploadError
 from kek_data.ingest.reader import MAX_FIELDS, Source, temp_dir
 from kek_data.numbers import format_number
 
@@ -248,9 +248,9 @@ def read_xlsx_source(data: bytes, file_name: str) -> Source:
             )
         rows = sheet.to_python(skip_empty_area=True)
         first_row = sheet.start[0] if sheet.start else 0
-    except UploadError:
+    except (UploadError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # calamine raises its own error types
+    except BaseException as exc:  # calamine's own error types; a Rust panic is a BaseException
         raise UploadError(
             f"{file_name}: Die Excel-Datei lässt sich nicht lesen ({type(exc).__name__}: "
             f"{str(exc)[:200]}). Bitte in Excel öffnen und erneut speichern."
