@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python bench/bench_bad_input.py [--rows 1000000] [--repeat 3]
 
 Why: a 100 KB file of one row with 50.000 fields once took 46 s and 1,5 GB, a 2 MB one over
-10 minutes (DuckDB built a table of a million columns). :func:`kek_data.ingest.reader.check_lines`
+10 minutes (DuckDB built a table of a million columns). :func:`kek_data.ingest.lines.check_lines`
 refuses such lines before any parser. Printed (best of ``--repeat``, wall time [s]):
 
 * each bad file through :func:`kek_data.ingest.check` (the page) and
