@@ -401,7 +401,8 @@ def rates(table: pd.DataFrame, ctx: Context, year: int | None) -> go.Figure:
         marker_color="#CC6677", hovertemplate="%{x}: %{y:,.1f} %/a<extra>nötig</extra>",
     )  # fmt: skip
     fig.update_layout(barmode="group")
-    finish(fig, "Minderung pro Jahr: erreicht und nötig", ctx, y_title="% pro Jahr", bottom=150)
+    y_title = "% der Emissionen des Berichtsjahres pro Jahr"  # (Jahr) on a label: that year
+    finish(fig, "Minderung pro Jahr: erreicht und nötig", ctx, y_title=y_title, bottom=150)
     fig.update_yaxes(tickformat=",.1f", rangemode="normal")
     fig.update_xaxes(tickformat=None, dtick=None, tickangle=-30)
     return fig

@@ -100,6 +100,7 @@ def summary(con, year: int | None = None) -> dict:
             carriers[d.carrier_id] = carriers.get(d.carrier_id, 0.0) + float(d.kwh)
     return {
         "network": network,
+        "coverage": {str(y): rep.coverage_text(y) for y in rep.network.series},
         "members": members,
         "activity": activity,
         "report": {
@@ -126,8 +127,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from kek_data.numbers import format_t
 
     for year, value in data["network"].items():
-        print(f"{year}  {format_t(value)}")
-    print(data["report"]["coverage"])
+        print(f"{year}  {format_t(value)}  ({data['coverage'][year]})")
     return 0
 
 
@@ -141,7 +141,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("summary", help="Summen je Jahr und Kennzahlen ausgeben")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--year", type=int, help="Berichtsjahr (Standard: neuestes Jahr mit Daten)")
+    p.add_argument(
+        "--year",
+        type=int,
+        help="Berichtsjahr (Standard: neuestes Jahr, in dem mindestens die Hälfte der "
+        "Mitglieder vollständig gemeldet hat)",
+    )
     p.add_argument("--db")
     p.set_defaults(func=cmd_summary)
     for module_name, commands in COMMAND_MODULES.items():

@@ -199,19 +199,20 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "raten",
         "Raten: linear und geometrisch",
-        "Nötige und erreichte Minderung: in t CO₂e pro Jahr und in % der Emissionen des "
-        "Berichtsjahres pro Jahr (linear, auch für ein Ziel von 0 t CO₂e definiert), daneben "
-        "geometrisch, wo es diese Rate gibt.",
+        "Nötige und erreichte Minderung: in t CO₂e pro Jahr und in % der Emissionen des Jahres "
+        "L, mit dem gezählt wird (das Berichtsjahr oder bei unvollständiger Meldung das letzte "
+        "vollständige Jahr), pro Jahr (linear, auch für ein Ziel von 0 t CO₂e definiert), "
+        "daneben geometrisch, wo es diese Rate gibt.",
         (
-            "Nötig bis zum Zieljahr Z: (Ist im Berichtsjahr L − Pfadwert Z) / (Z − L) in "
-            "t CO₂e pro Jahr; geteilt durch das Ist im Berichtsjahr ergibt die Prozentrate. "
+            "Nötig bis zum Zieljahr Z: (Ist im Jahr L − Pfadwert Z) / (Z − L) in "
+            "t CO₂e pro Jahr; geteilt durch das Ist im Jahr L ergibt die Prozentrate. "
             "Zieljahre sind die Meilensteine und das Neutralitätsjahr des eigenen Ziels sowie "
             "die Jahre des Netzwerkziels bis zum eigenen Zieljahr. Geometrisch: "
             "1 − (Pfadwert Z / Ist L)^(1/(Z − L)), der gleichbleibende Prozentsatz vom jeweiligen "
             "Vorjahr; für einen Pfadwert von 0 gibt es diese Rate nicht.",
             f"Erreicht: Minderung pro Jahr in den letzten {RATE_WINDOW} Jahren, vom frühesten "
             f"vorhandenen Jahr ab L − {RATE_WINDOW} bis L (fehlende Jahre verkürzen den "
-            "Zeitraum), linear in t CO₂e pro Jahr und in % der Emissionen des Berichtsjahres, "
+            "Zeitraum), linear in t CO₂e pro Jahr und in % der Emissionen des Jahres L, "
             "daneben geometrisch 1 − (Ist L / Ist Anfang)^(1/Jahre). Negativ heißt Zunahme. Es "
             "braucht mindestens zwei Jahre.",
         ),

@@ -137,13 +137,17 @@ def kpi(
     latest_year: int | None,
     reference_years: Iterable[int] = (),
     horizon: int | None = None,
+    after: int | None = None,
 ) -> Kpi:
     """All key figures of one emission series [t CO₂e] against its target path.
 
     ``latest_year`` is the reporting year; only years up to it count. ``reference_years`` are
     the network's reference years, added to the target's own (milestones, neutrality year) up to
-    the target's final year; ``horizon`` is the last year of the budget and of the path shown
-    (default: the target's final year).
+    the target's final year; steps are given for years after ``after`` (default:
+    ``latest_year``; the report passes its reporting year, so a member counted with an older year
+    gets no step to a year the report already covers). ``horizon`` is the last year of the
+    budget, the same for every series so budgets compare (default: the target's final year);
+    the path runs to the later of the horizon and the target's final year.
     """
     series = {y: v for y, v in series.items() if latest_year is not None and y <= latest_year}
     latest = series.get(latest_year) if latest_year is not None else None
@@ -151,16 +155,17 @@ def kpi(
     steps: dict[int, Step] = {}
     end = horizon
     if target is not None and target.base_value is not None:
-        end = max(horizon or target.final_year, target.final_year)
+        end = horizon or target.final_year
         start = min([target.base_year, *series])
-        path = target.path(range(start, end + 1))
+        path = target.path(range(start, max(end, target.final_year) + 1))
     base_year = target.base_year if target else (min(series) if series else None)
     base = target.base_value if target else (series.get(base_year) if base_year else None)
     change = None if not base or latest is None else (latest / base - 1) * 100
     trend = len(series) >= 2
     if target is not None and path and latest is not None and latest_year is not None:
         wanted = set(target.reference_years) | set(reference_years)
-        for year in sorted(y for y in wanted if latest_year < y <= target.final_year):
+        first = max(latest_year, after or latest_year)
+        for year in sorted(y for y in wanted if first < y <= target.final_year):
             rate = paths.required_rate(latest_year, latest, year, path[year])
             projected = paths.trend_value(series, year) if trend else None
             steps[year] = Step(

@@ -27,15 +27,11 @@ import duckdb
 import pandas as pd
 
 from kek_data import charts, config, emissions, progress, reference, status
-from kek_data.errors import AccessDenied, KekError, UnknownMember
+from kek_data.errors import AccessDenied, ReportError, UnknownMember
 from kek_data.numbers import format_date
 from kek_data.viewer import NETWORK_MANAGER, Viewer
 
 COMPLETE = "vollständig"
-
-
-class ReportError(KekError):
-    """No data at all, or a reporting year without data."""
 
 
 def counted_year(year: int, complete_years: set[int] | frozenset[int]) -> int | None:
@@ -283,7 +279,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             used = max((y for y in own if y <= year), default=None)
             values = own
         target = all_targets.get(m.member_id)
-        k = progress.kpi(m.member_id, values, target, used, reference_years, horizon)
+        k = progress.kpi(m.member_id, values, target, used, reference_years, horizon, year)
         state = comp_now["status"].get(m.member_id, "fehlt") if len(comp_now) else "fehlt"
         missing = comp_now["missing_carriers"].get(m.member_id, "") if len(comp_now) else ""
         result[m.member_id] = MemberReport(

@@ -68,6 +68,8 @@ if viewer.sees_member_data:
     st.caption(
         "Jahr = das Jahr, mit dem das Mitglied zählt: das Berichtsjahr, wenn es vollständig "
         "gemeldet ist (alle seine Energieträger), sonst sein letztes vollständiges Jahr. "
-        "Die Zeilen ergeben zusammen die Netzwerksumme. " + status.legend()
+        "Die Emissionen der Zeilen ergeben zusammen die Netzwerksumme; Zielpfad, Abstand und Ampel "
+        "der Netzwerkzeile messen am Netzwerkpfad, nicht an der Summe der Mitgliederziele. "
+        + status.legend()
     )
 frame.how_computed("ampel")

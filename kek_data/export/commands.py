@@ -13,13 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kek_data import config, db
-from kek_data.errors import KekError
+from kek_data.errors import ExportCommandError
 from kek_data.export import figures, images
 from kek_data.viewer import NETWORK_MANAGER
-
-
-class ExportCommandError(KekError):
-    """Wrong arguments or an output file that cannot be written."""
 
 
 def _connect(path: str | None):

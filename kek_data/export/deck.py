@@ -333,7 +333,7 @@ class _Deck:
             [Run("Netzwerk: ", bold=True), Run(f"{wd.signed_t(k.gap_latest)} gegenüber dem "
              f"Netzwerkpfad (Ampel: {status.LIGHTS[k.status].word}).")],
             [Run(f"Bis {first} nötig: ", bold=True), Run(f"{wd.t_rate(step and step.required)} "
-             f"({wd.rate(step and step.required_pct)}); erreicht zuletzt "
+             f"({wd.rate(step and step.required_pct)}); erreicht im Ø der {wd.LAST_YEARS} "
              f"{wd.t_rate(k.achieved)} ({wd.rate(k.achieved_pct)}); {k.rate_basis}.")],
             [Run("Beim jetzigen Tempo: ", bold=True), Run(f"{first} noch "
              f"{wd.t(step and step.projected)} (Pfad: {wd.t(step and step.path)}); null erst "

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data import charts, report, views
-from kek_data.errors import AccessDenied, KekError
+from kek_data.errors import AccessDenied, FigureError
 from kek_data.numbers import format_number
 from kek_data.report import Report
 from kek_data.viewer import Viewer
@@ -34,9 +34,6 @@ MEMBER_CHARTS = frozenset({"mitglied", "mitglied-scope"})
 #: Charts that show single members (not for viewers who see aggregates only).
 _MEMBER_DATA = frozenset(NAMES) - {"netzwerk", "budget"}
 
-
-class FigureError(KekError):
-    """Unknown chart name, missing member or a reporting year without data."""
 
 
 def build(

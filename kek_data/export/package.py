@@ -196,7 +196,8 @@ def kpi_columns(years: Sequence[int], end: int | None) -> list[Column]:
         _c("ach_compound", "Erreichte Minderung (geometrisch)", "number", "%/a",
            f"gleichbleibender Prozentsatz der {wd.LAST_YEARS}; negativ = Zunahme"),
         _c("zero_year", "Null im Trend", "year",
-           text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht)"),
+           text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht); "
+           f"nach {wd.HORIZON} ohne Aussagekraft (Seiten und Folien: „nach {wd.HORIZON}“)"),
         _c("budget", f"CO₂-Budget bis {end}", "number", T, f"Summe der Pfadwerte Basisjahr–{end}"),
         _c("used", "Budget verbraucht", "number", T,
            "Summe der Ist-Emissionen bis zum Berichtsjahr"),
