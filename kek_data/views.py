@@ -96,15 +96,17 @@ def rates_table(rep: Report, member_ids: Iterable[str] | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=["member_id", "short_name", "achieved", "required"])
 
 
-def gap_table(rep: Report) -> pd.DataFrame:
-    """Gap to the own path in each member's counted year [t CO₂e] with status.
+def gap_table(rep: Report, member_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Gap to the own path in each member's counted year [t CO₂e] with status (all visible
+    members, or ``member_ids``).
 
     A member counted with an older complete year is labelled with it, e.g. "Caritas (2024)".
     """
+    wanted = set(rep.member) if member_ids is None else set(member_ids)
     rows = [
         {"short_name": r.label(rep.year), "gap": r.kpi.gap_latest, "status": r.kpi.status}
         for r in rep.member.values()
-        if r.kpi.gap_latest is not None
+        if r.kpi.gap_latest is not None and r.member_id in wanted
     ]
     return pd.DataFrame(rows, columns=["short_name", "gap", "status"])
 

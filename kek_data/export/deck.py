@@ -64,8 +64,9 @@ def plan(snap: Report, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str
     if chosen:
         raten = figures.build_from(snap, "vergleich-raten", chosen=chosen)
         result["raten"] = (raten, FULL, "Vergleich")
-        if not views.gap_table(snap).empty:
-            result["luecke"] = (figures.build_from(snap, "luecke"), FULL, "Abstand zum Pfad")
+        if not views.gap_table(snap, chosen).empty:
+            luecke = figures.build_from(snap, "luecke", chosen=chosen)
+            result["luecke"] = (luecke, FULL, "Abstand zum Pfad")
     if snap.network.budget is not None:
         result["budget"] = (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
     return result
@@ -185,7 +186,7 @@ class _Deck:
 
     def overview(self) -> None:
         snap, k = self.snap, self.snap.network
-        s = self.slide(f"Netzwerk im Überblick {snap.year}", snap.coverage_text())
+        s = self.slide(f"Netzwerk im Überblick {snap.year}")
         first = views.first_reference_year(snap)
         step = k.step(first) if first else None
         y0, h, gap = 1.45, 2.4, 0.3
@@ -251,7 +252,8 @@ class _Deck:
             return
         x = SIDE[0] + SIDE[2] + 0.3
         w = slides.RIGHT - x
-        nxt = k.next_step()
+        first = views.first_reference_year(snap)  # the same year as the comparison table
+        nxt = (k.step(first) if first else None) or k.next_step()
         slides.traffic_light(s, x, 1.75, k.status)
         light = [
             [Run(f"Ampel {k.latest_year}: "),
@@ -272,7 +274,7 @@ class _Deck:
                      header=False, right=(1,))  # fmt: skip
         foot = [
             f"Nötig: {wd.t_rate(nxt and nxt.required)}, erreicht: {wd.t_rate(k.achieved)}; "
-            f"Prozent = {k.rate_basis}."
+            f"Prozent: {k.rate_basis}."
         ]
         if row.partial_years:
             years = ", ".join(str(y) for y in sorted(row.partial_years))

@@ -35,7 +35,6 @@ MEMBER_CHARTS = frozenset({"mitglied", "mitglied-scope"})
 _MEMBER_DATA = frozenset(NAMES) - {"netzwerk", "budget"}
 
 
-
 def build(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -84,7 +83,7 @@ def build_from(
     if name == "anteile":
         return charts.shares(views.share_table(rep), rep.ctx, rep.year)
     if name == "luecke":
-        return charts.gaps(views.gap_table(rep), rep.ctx, rep.year)
+        return charts.gaps(views.gap_table(rep, ids), rep.ctx, rep.year)
     return completeness(rep)
 
 
