@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 from kek_data import config, db
-from kek_data.errors import UnknownMember
+from kek_data.errors import UnknownMember, UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest import store, upload
-from kek_data.ingest.errors import UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest.reader import mb
 
 

@@ -34,8 +34,8 @@ from pathlib import Path
 import duckdb
 
 from kek_data import config, db
+from kek_data.errors import ImportFailed, UploadError, YearsHaveData
 from kek_data.ingest import loader, reader, rules, store, validate
-from kek_data.ingest.errors import ImportFailed, UploadError, YearsHaveData
 from kek_data.ingest.outcome import Imported
 
 PENDING = -1  #: submission_id of rows appended but not yet checked (never committed)

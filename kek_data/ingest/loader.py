@@ -20,8 +20,8 @@ import duckdb
 import numpy as np
 
 from kek_data import db
+from kek_data.errors import UploadError
 from kek_data.ingest import rules
-from kek_data.ingest.errors import UploadError
 from kek_data.ingest.reader import CHUNK, Source, convert
 
 _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from kek_data import config, db
-from kek_data.ingest.errors import RollbackError, StoreError
+from kek_data.errors import RollbackError, StoreError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -267,7 +267,7 @@ def commit_import(
     ``before_commit`` runs right before COMMIT (the raw file's fsync is awaited there); if it
     raises, everything is rolled back.
     """
-    from kek_data.ingest.errors import YearsHaveData
+    from kek_data.errors import YearsHaveData
 
     db.execute(con, "upload_begin")
     try:

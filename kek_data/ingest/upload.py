@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from kek_data import db
+from kek_data.errors import UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest import direct, reader, store, validate
-from kek_data.ingest.errors import UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest.outcome import Imported
 from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number
 
