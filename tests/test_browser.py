@@ -64,6 +64,7 @@ def test_every_page_in_chromium(browser, dashboard):
             assert "Traceback" not in body and "Error" not in body.split("Demodaten")[0]
             assert page.locator("[data-testid='stException']").count() == 0
             assert "Choose an option" not in body and "Download plot" not in body, name
+            assert "kek_data/" not in body and ".py" not in body, name  # code paths: docstrings
             assert page.locator(".modebar").count() == 0, name
             tables = page.get_by_text("Daten des Diagramms als Tabelle").count()
             page.wait_for_function(  # Plotly draws after the script run has ended
