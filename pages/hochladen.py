@@ -106,7 +106,7 @@ if file is not None:
 if done := st.session_state.pop("upload_done", None):
     st.success(done, icon="✅")
 
-st.subheader(f"Bisherige Meldungen von {member_name}")
+st.header(f"Bisherige Meldungen von {member_name}")  # h2 after the title (heading order)
 history = upload.history(member_id)
 if history.empty:
     st.info("Noch keine Meldungen.")

@@ -436,7 +436,7 @@ def test_line_check_is_the_same_in_any_block_size(tmp_path, monkeypatch):
     """Lines, CRLF pairs and wide lines that straddle a block boundary are counted once."""
     import random
 
-    from kek_data.ingest import lines, reader
+    from kek_data.ingest import lines, reader, source
 
     rnd = random.Random(7)
     for case_no in range(80):
@@ -449,8 +449,8 @@ def test_line_check_is_the_same_in_any_block_size(tmp_path, monkeypatch):
         src = reader.Source("c.csv", "csv", "UTF-8", ";", HEADER.split(";"), path=path)
         limit = 6 + lines.MAX_EXTRA_FIELDS
         ends, wide = _reference_line_check(data, limit)
-        for chunk in (reader.CHUNK, 2, 3, 17):
-            monkeypatch.setattr(reader, "CHUNK", chunk)
+        for chunk in (source.CHUNK, 2, 3, 17):
+            monkeypatch.setattr(source, "CHUNK", chunk)
             if wide is None:
                 assert lines.check_lines(src) == ends, (case_no, chunk)
             else:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kek_data.ingest import reader
-from kek_data.ingest.errors import UploadError
-from kek_data.ingest.reader import DELIMITER_NAMES, MAX_FIELDS, Source, mb, temp_dir
+from kek_data.errors import UploadError
+from kek_data.ingest import source
+from kek_data.ingest.source import DELIMITER_NAMES, MAX_FIELDS, Source, mb, temp_dir
 from kek_data.numbers import format_number
 
 MAX_EXTRA_FIELDS = 100  #: fields a line may have beyond the header (Excel pads, users slip)
@@ -47,7 +47,7 @@ def one_line_end(src: Source, ends: tuple[int, int, int]) -> None:
     target = Path(src.temp.name) / "upload-lf.csv"
     with src.path.open("rb") as fh, target.open("wb") as out:
         carry = b""
-        while block := fh.read(reader.CHUNK):
+        while block := fh.read(source.CHUNK):
             block = carry + block
             carry = b"\r" if block.endswith(b"\r") else b""
             out.write(block[: len(block) - len(carry)].replace(b"\r\n", b"\n"))
@@ -59,7 +59,7 @@ def _lone_cr_line(path: Path) -> int:
     """Physical line (counting LF) of the first CR not followed by LF."""
     lines, prev = 1, b""
     with path.open("rb") as fh:
-        while block := fh.read(reader.CHUNK):
+        while block := fh.read(source.CHUNK):
             text = prev + block
             m = re.search(rb"\r(?!\n)", text[:-1]) if len(text) > 1 else None
             if m:
@@ -87,8 +87,8 @@ def check_lines(src: Source) -> tuple[int, int, int]:
     whole = np.memmap(src.path, dtype=np.uint8, mode="r")  # blocks are views, no copies
     nl = 10 if np.any(whole[:65536] == 10) or not np.any(whole[:65536] == 13) else 13
     line_no, carry_len, carry_fields, prev = 1, 0, 0, 0
-    for offset in range(0, len(whole), reader.CHUNK):
-        buf = whole[offset : offset + reader.CHUNK]
+    for offset in range(0, len(whole), source.CHUNK):
+        buf = whole[offset : offset + source.CHUNK]
         nls = np.flatnonzero(buf == nl)
         n_cr = int(np.count_nonzero(buf == 13))
         lfs = nls if nl == 10 else np.flatnonzero(buf == 10)

@@ -20,23 +20,17 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from kek_data import config
 from kek_data.errors import UploadError
-from kek_data.numbers import format_number
+from kek_data.ingest.source import CHUNK, DELIMITER_NAMES, MAX_FIELDS, Source, mb, temp_dir
 
-CHUNK = 8 * 1024 * 1024  #: decode / scan block [bytes]
-MAX_FIELDS = 200  #: fields of any line, the header's too (the template has 6 columns)
+__all__ = ["CHUNK", "DELIMITER_NAMES", "MAX_FIELDS", "Source", "mb", "temp_dir"]  # and below
+
 DELIMITERS = (";", "\t", ",")
-DELIMITER_NAMES = {";": "Semikolon", "\t": "Tabulator", ",": "Komma"}
 _SEP_LINE = re.compile(rb"^sep=(.)\r?$", re.IGNORECASE)
 
 
@@ -46,37 +40,6 @@ def _c1(err: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error("kek-c1", _c1)
-
-
-@dataclass
-class Source:
-    """An uploaded file that is a table: its dialect, header cells and where DuckDB reads it."""
-
-    file_name: str
-    kind: str  # "csv" or "xlsx"
-    encoding: str  # German label, e.g. "UTF-8 mit BOM", "Windows-1252", "Excel (.xlsx)"
-    delimiter: str
-    header: list[str]
-    path: Path | None = None  # UTF-8 text for read_csv
-    skip: int = 0  # lines before the header (a ``sep=`` line)
-    lines: np.ndarray | None = None  # xlsx: sheet row of each data row (CSV: computed on load)
-    header_line: int = 1
-    ncols: int = 0  # fields read per record (set by loader.load)
-    n_records: int = 0  # records DuckDB read (set by loader.load)
-    parallel: bool = True  # DuckDB's parallel CSV reader usable (no quoted line breaks)
-    temp: tempfile.TemporaryDirectory | None = None
-    data: bytes = b""  # the original bytes (kept for a late Windows-1252 conversion)
-
-    def close(self) -> None:
-        """Delete the decoded temp copy, if one was made."""
-        if self.temp is not None:
-            self.temp.cleanup()
-            self.temp = None
-
-
-def mb(n_bytes: int) -> str:
-    """Size in German MB with one decimal, e.g. ``61,2 MB`` (1 MB = 1024² bytes)."""
-    return f"{format_number(n_bytes / 1024 / 1024, 1)} MB"
 
 
 def check_bytes(data: bytes, file_name: str, max_bytes: int | None = None) -> None:
@@ -149,13 +112,6 @@ def utf8_start(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def temp_dir() -> tempfile.TemporaryDirectory:
-    """A private temp folder, in RAM (``/dev/shm``) where available: copies cost ~0 there."""
-    shm = Path("/dev/shm")
-    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-    return tempfile.TemporaryDirectory(prefix="kek-upload-", dir=base)
 
 
 def _write_converted(data: bytes, encoding: str, target: Path) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from kek_data.errors import UploadError
-from kek_data.ingest.reader import MAX_FIELDS, Source, temp_dir
+from kek_data.ingest.source import MAX_FIELDS, Source, temp_dir
 from kek_data.numbers import format_number
 
 MAX_ZIP_ENTRIES = 1000  #: an .xlsx has a few dozen parts
