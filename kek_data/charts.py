@@ -51,10 +51,8 @@ OLDER_LABEL = "schraffiert: letztes vollständiges Jahr eingesetzt"
 #: Names of the annotations :func:`finish` adds (so that the screen layout can find them).
 SOURCE_NOTE = "kek-source"
 DEMO_NOTE = "kek-demo"
-#: On a page: plot height without legend and the height of one legend row [px].
-SCREEN_HEIGHT = 420
-LEGEND_ROW = 19
-#: Key of a trace's ``meta`` holding the cell texts to show on a page instead of ``text``.
+#: Key of a trace's ``meta`` holding the cell texts a page shows instead of ``text``
+#: (ui.chart_screen); the exported figure keeps ``text``.
 SCREEN_TEXT = "screen_text"
 STATUS_SIGNS = {"vollständig": "✓", "teilweise": "◐", "fehlt": "✗"}
 
@@ -128,44 +126,6 @@ def finish(
             font={"size": 13, "color": "#B2182B"},
         )
     return fig
-
-
-def for_screen(fig: go.Figure) -> go.Figure:
-    """A copy of a finished figure laid out for the page, from 390 px (phone) to 1440 px wide.
-
-    Why: the exported figure (PNG 2560 × 1440, deck) keeps title, right-hand legend and source
-    line; on a page the title is shown as wrapping text above the chart and the source line below
-    it (ui.frame.chart), and the legend runs horizontally under the plot, so that on a phone it
-    takes rows instead of two thirds of the width.
-    """
-    screen = go.Figure(fig)
-    notes = [a for a in screen.layout.annotations if a.name != SOURCE_NOTE]
-    legend_right = screen.layout.legend.orientation in (None, "v")
-    shown = screen.layout.showlegend is not False
-    entries = sum(1 for t in screen.data if t.name and t.showlegend is not False) if shown else 0
-    entries = entries if entries > 1 or screen.layout.showlegend else 0  # Plotly hides a lone one
-    screen.layout.annotations = notes  # assigned: update_layout would merge them by position
-    screen.update_layout(
-        title={"text": ""},
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        # Room for the legend below the plot: one row per entry on a phone, fewer rows when wide.
-        height=(fig.layout.height or SCREEN_HEIGHT) + (LEGEND_ROW * entries if legend_right else 0),
-    )
-    screen.update_yaxes(automargin=True)
-    screen.update_xaxes(automargin=True)
-    for trace in screen.data:
-        if isinstance(trace.meta, dict) and SCREEN_TEXT in trace.meta:
-            trace.update(text=trace.meta[SCREEN_TEXT], textfont={"size": 14})
-        if trace.type == "pie":  # outside labels: shrink the pie rather than cut them off
-            trace.update(automargin=True)
-    if legend_right:
-        screen.update_layout(
-            legend={
-                "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
-                "x": 0, "xanchor": "left", "font": {"size": 12},
-            },
-        )  # fmt: skip
-    return screen
 
 
 def _few_years(fig: go.Figure) -> bool:

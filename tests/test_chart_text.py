@@ -1,4 +1,4 @@
-"""Text alternative and screen layout of charts (ui.chart_text, charts.for_screen).
+"""Text alternative and screen layout of charts (ui.chart_text, ui.chart_screen).
 
 Small literal figures, expected strings written out (German numbers, as a reader checks them).
 """
@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data import charts
-from ui import chart_text
+from ui import chart_screen, chart_text
 
 CTX = charts.Context(as_of="15.03.2026", demo=True)
 
@@ -86,12 +86,12 @@ def test_heatmap_labels_every_year():
 
 def test_screen_layout_leaves_the_export_figure_alone():
     fig = _stacked()
-    screen = charts.for_screen(fig)
+    screen = chart_screen.for_screen(fig)
     assert not screen.layout.title.text
     assert [a.text for a in screen.layout.annotations] == ["DEMODATEN (FIKTIV)"]
     assert screen.layout.legend.orientation == "h" and screen.layout.legend.yref == "container"
     # legend rows for A, B, the legend-only entry and Pfad
-    assert screen.layout.height == charts.SCREEN_HEIGHT + 4 * charts.LEGEND_ROW
+    assert screen.layout.height == chart_screen.PLOT_HEIGHT + 4 * chart_screen.LEGEND_ROW
     # the figure that is exported keeps title, source line and the legend on the right
     assert fig.layout.title.text == "Emissionen <b>des</b> Netzwerks"
     assert len(fig.layout.annotations) == 2 and fig.layout.legend.orientation == "v"

@@ -17,9 +17,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kek_data import charts, methodology
+from kek_data import methodology
 from kek_data.charts import DEMO_NOTICE
-from ui import chart_text, data, exports
+from ui import chart_screen, chart_text, data, exports
 
 DEMO_TEXT = (
     f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
@@ -148,7 +148,7 @@ def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
     if title:
         st.markdown(f"**{html.escape(title)}**")
     st.plotly_chart(
-        charts.for_screen(fig),
+        chart_screen.for_screen(fig),
         theme=None,
         width="stretch",
         key=f"chart-{name}",
