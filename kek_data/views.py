@@ -146,7 +146,8 @@ def path_table(rep: Report) -> pd.DataFrame:
         row: dict[str, object] = {"Mitglied": r.short_name, "Jahr": k.latest_year}
         for i, y in enumerate(years):
             step = k.step(y)
-            row[f"Noch zu mindern bis {y} [t CO₂e]"] = None if step is None else step.to_go
+            if i == 0:
+                row[f"Noch zu mindern bis {y} [t CO₂e]"] = None if step is None else step.to_go
             row[f"Nötig bis {y} [%/a, linear]"] = None if step is None else step.required_pct
             if i == 0:
                 row[f"Nötig bis {y} [%/a, geometrisch]"] = (
