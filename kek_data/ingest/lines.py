@@ -3,7 +3,7 @@
 Why: a 100 KB file of one row with 50.000 fields cost DuckDB 46 s and 1,5 GB (a table of as
 many columns), a 2 MB one over 10 minutes. :func:`check_lines` refuses a line with far more
 fields than the header, or longer than :data:`MAX_LINE_BYTES`, with a German message naming the
-line, in one numpy pass over a memory map (~0,2 s for 76 MB; bench/bench_bad_input.py), so
+line, in one numpy pass in 8-MB blocks (~0,2 s for 76 MB; bench/bench_bad_input.py), so
 every later cost is bounded by the file's size. The same pass counts the line ends:
 :func:`one_line_end` reads a file mixing CRLF and LF with LF throughout (so both import paths
 agree) and refuses a lone CR beside them, naming its line.
@@ -84,42 +84,61 @@ def check_lines(src: Source) -> tuple[int, int, int]:
     crlf = lf = cr = 0
     if src.path.stat().st_size == 0:
         return crlf, lf, cr
-    whole = np.memmap(src.path, dtype=np.uint8, mode="r")  # blocks are views, no copies
-    nl = 10 if np.any(whole[:65536] == 10) or not np.any(whole[:65536] == 13) else 13
-    line_no, carry_len, carry_fields, prev = 1, 0, 0, 0
-    for offset in range(0, len(whole), source.CHUNK):
-        buf = whole[offset : offset + source.CHUNK]
-        nls = np.flatnonzero(buf == nl)
-        n_cr = int(np.count_nonzero(buf == 13))
-        lfs = nls if nl == 10 else np.flatnonzero(buf == 10)
-        before = buf[lfs[lfs > 0] - 1]
-        n_crlf = int(np.count_nonzero(before == 13)) + int(
-            prev == 13 and len(lfs) > 0 and lfs[0] == 0
-        )
-        crlf, lf, cr = crlf + n_crlf, lf + len(lfs) - n_crlf, cr + n_cr - n_crlf
-        prev = int(buf[-1])
-        ends = np.append(nls, len(buf))
-        lengths = np.diff(np.concatenate(([-1], ends))) - 1  # without the newline
-        lengths[0] += carry_len
-        counts = np.zeros(len(ends), dtype=np.int64)
-        if len(delim) == 1 and int(lengths.max()) >= limit - 1:
-            ds = np.flatnonzero(buf == delim[0])
-            counts = np.diff(np.concatenate(([0], np.searchsorted(ds, ends))))
-        elif len(delim) == 1:  # no line here is wide: count only the one going on
-            last_start = int(ends[-2]) + 1 if len(ends) > 1 else 0
-            counts[-1] = np.count_nonzero(buf[last_start:] == delim[0])
-        counts[0] += carry_fields
-        for i in np.flatnonzero((counts + 1 > limit) | (lengths > MAX_LINE_BYTES)):
-            fields = int(counts[i]) + 1
-            start = int(ends[i - 1]) + 1 if i > 0 else 0
-            line = bytes(buf[start : int(ends[i])])
-            if fields > limit and (i > 0 or not carry_len) and b'"' in line:
-                fields = len(re.sub(rb'"[^"]*"', b"", line).split(delim))
-            if fields > limit or lengths[i] > MAX_LINE_BYTES:
-                raise _too_wide(src, line_no + int(i), fields, int(lengths[i]), limit)
-        line_no += len(nls)
-        carry_len, carry_fields = int(lengths[-1]), int(counts[-1])
+    with src.path.open("rb") as fh:
+        head = fh.read(65536)
+        fh.seek(0)
+        nl = 10 if b"\n" in head or b"\r" not in head else 13
+        block = np.empty(source.CHUNK, dtype=np.uint8)  # one buffer, filled block by block
+        line_no, carry_len, carry_fields, prev = 1, 0, 0, 0
+        while n_read := fh.readinto(memoryview(block)):
+            crlf, lf, cr, line_no, carry_len, carry_fields, prev = _block(
+                src, block[:n_read], nl, delim, limit, (crlf, lf, cr),
+                (line_no, carry_len, carry_fields, prev),
+            )  # fmt: skip
     return crlf, lf, cr
+
+
+def _block(
+    src: Source,
+    buf: np.ndarray,
+    nl: int,
+    delim: bytes,
+    limit: int,
+    ends_so_far: tuple[int, int, int],
+    state: tuple[int, int, int, int],
+) -> tuple[int, int, int, int, int, int, int]:
+    """One block of :func:`check_lines`: the line-end counts and the state carried on."""
+    crlf, lf, cr = ends_so_far
+    line_no, carry_len, carry_fields, prev = state
+    nls = np.flatnonzero(buf == nl)
+    n_cr = int(np.count_nonzero(buf == 13))
+    lfs = nls if nl == 10 else np.flatnonzero(buf == 10)
+    before = buf[lfs[lfs > 0] - 1]
+    n_crlf = int(np.count_nonzero(before == 13)) + int(prev == 13 and len(lfs) > 0 and lfs[0] == 0)
+    crlf, lf, cr = crlf + n_crlf, lf + len(lfs) - n_crlf, cr + n_cr - n_crlf
+    prev = int(buf[-1])
+    ends = np.append(nls, len(buf))
+    lengths = np.diff(np.concatenate(([-1], ends))) - 1  # without the newline
+    lengths[0] += carry_len
+    counts = np.zeros(len(ends), dtype=np.int64)
+    if len(delim) == 1 and int(lengths.max()) >= limit - 1:
+        ds = np.flatnonzero(buf == delim[0])
+        counts = np.diff(np.concatenate(([0], np.searchsorted(ds, ends))))
+    elif len(delim) == 1:  # no line here is wide: count only the one going on
+        last_start = int(ends[-2]) + 1 if len(ends) > 1 else 0
+        counts[-1] = np.count_nonzero(buf[last_start:] == delim[0])
+    counts[0] += carry_fields
+    for i in np.flatnonzero((counts + 1 > limit) | (lengths > MAX_LINE_BYTES)):
+        fields = int(counts[i]) + 1
+        start = int(ends[i - 1]) + 1 if i > 0 else 0
+        line = bytes(buf[start : int(ends[i])])
+        if fields > limit and (i > 0 or not carry_len) and b'"' in line:
+            fields = len(re.sub(rb'"[^"]*"', b"", line).split(delim))
+        if fields > limit or lengths[i] > MAX_LINE_BYTES:
+            raise _too_wide(src, line_no + int(i), fields, int(lengths[i]), limit)
+    line_no += len(nls)
+    carry_len, carry_fields = int(lengths[-1]), int(counts[-1])
+    return crlf, lf, cr, line_no, carry_len, carry_fields, prev
 
 
 def _too_wide(src: Source, physical: int, fields: int, length: int, limit: int) -> UploadError:
