@@ -27,14 +27,6 @@ def detail(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
     return df.astype({"year": "int64", "scope": "int64"})
 
 
-def member_totals(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
-    """Wide table: one row per year, one column per member id [t CO₂e]."""
-    df = detail(con, viewer)
-    if df.empty:
-        return pd.DataFrame()
-    return df.pivot_table(index="year", columns="member_id", values="t_co2e", aggfunc="sum")
-
-
 def network_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Network total per year [t CO₂e] and members_reporting; aggregate, visible to everyone."""
     df = db.query_df(con, "network_totals")

@@ -53,11 +53,6 @@ class Coverage:
     older: tuple[tuple[str, int], ...]  # (member id, counted year) for members counted older
     missing: tuple[str, ...]  # members without any complete report up to year
 
-    @property
-    def is_complete(self) -> bool:
-        """True when every member counts with a complete report of ``year`` itself."""
-        return not self.older and not self.missing
-
     def text(self, names: Mapping[str, str] | None = None) -> str:
         """One German line, e.g. "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie
         mit 2024". Without ``names`` (public view) members are only counted, not named."""

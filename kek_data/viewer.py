@@ -35,10 +35,6 @@ class Viewer:
         """False for the public, who see aggregated network figures only."""
         return self.role != "oeffentlich"
 
-    def may_see(self, member_id: str) -> bool:
-        """Whether this viewer may see one member's data."""
-        return self.sees_all_members or (self.role == "mitglied" and self.member_id == member_id)
-
     def params(self) -> dict[str, object]:
         """The bound parameters of the member filter used in every member query."""
         return {

@@ -17,8 +17,6 @@ from kek_data.numbers import format_number, format_pct, format_t
 LAST_YEARS = f"letzten {paths.WINDOW} Jahre"
 #: Beyond this year a trend extrapolation says nothing useful [a].
 HORIZON = 2100
-#: Where users learn how a figure is computed (the Methodik page).
-HOW = "Wie wird das berechnet? Siehe Seite „Methodik“."
 
 
 def t(value: float | None) -> str:

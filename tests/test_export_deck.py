@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,22 +21,13 @@ from kek_data import wording as wd
 from kek_data.errors import AccessDenied, UnknownMember
 from kek_data.export import deck, figures, images
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC
+from tests.golden import assert_golden
 
-GOLDEN = Path(__file__).parent / "golden"
 MEETING = date(2026, 5, 20)
 COVERAGE = "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024"
 pytestmark = pytest.mark.skipif(
     not images.browser_path().exists(), reason="Chromium für den Bildexport fehlt"
 )
-
-
-def golden(name: str, content: str) -> None:
-    """Compare with tests/golden/<name>; KEK_UPDATE_GOLDEN=1 rewrites the file."""
-    path = GOLDEN / name
-    if os.environ.get("KEK_UPDATE_GOLDEN"):
-        path.write_text(content, encoding="utf-8")
-    assert path.exists(), f"{path} fehlt: einmal mit KEK_UPDATE_GOLDEN=1 laufen lassen"
-    assert content == path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +311,7 @@ def test_golden_deck_content(prs):
         "comparison": table_rows(prs.slides[13]),
         "pfad": texts(prs.slides[16]),
     }
-    golden("export_deck.json", json.dumps(content, ensure_ascii=False, indent=1) + "\n")
+    assert_golden("export_deck.json", json.dumps(content, ensure_ascii=False, indent=1) + "\n")
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice fehlt")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 import shutil
 import zipfile
@@ -18,8 +17,7 @@ import pytest
 from kek_data import db, emissions, report
 from kek_data.export import package, tables
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC
-
-GOLDEN = Path(__file__).parent / "golden"
+from tests.golden import assert_golden
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +157,4 @@ def test_public_package_has_aggregates_only(mcon):
 def test_golden_readme(zf):
     readme = zf.read("README.txt").decode("utf-8-sig")
     readme = re.sub(r"erstellt am \S+ um \S+ Uhr", "erstellt am <Datum> um <Zeit> Uhr", readme)
-    path = GOLDEN / "export_readme.txt"
-    if os.environ.get("KEK_UPDATE_GOLDEN"):
-        path.write_bytes(readme.encode("utf-8"))
-    assert readme == path.read_bytes().decode("utf-8")
+    assert_golden("export_readme.txt", readme)
