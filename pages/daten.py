@@ -14,10 +14,10 @@ from ui import data, exports, frame
 
 MAX_ROWS = 5000  # rows shown on screen; downloads carry all
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
-ctx = data.context(path)
-members = data.members(viewer, path)
+ctx = data.context(db_path)
+members = data.members(viewer, db_path)
 
 frame.header("Daten", "Gemeldete Verbrauchsdaten und die daraus berechneten Emissionen.")
 if members.empty:
@@ -25,8 +25,8 @@ if members.empty:
     st.stop()
 
 names = dict(zip(members["member_id"], members["short_name"], strict=True))
-carrier_names = data.carrier_names(path)
-detail = data.detail(viewer, path)
+carrier_names = data.carrier_names(db_path)
+detail = data.detail(viewer, db_path)
 years = sorted(detail["year"].unique().tolist()) or [2015]
 member_rank = {m: i for i, m in enumerate(members.sort_values("sort_order")["member_id"])}
 carrier_rank = {c: i for i, c in enumerate(carrier_names)}  # carriers come in their sort_order
@@ -79,7 +79,7 @@ st.caption(
 frame.how_computed("emissionen")
 
 frame.section("Gemeldete Mengen (wie hochgeladen)")
-act = data.activity_table(viewer, path)
+act = data.activity_table(viewer, db_path)
 act = act[act["year"].between(*year_range)]
 if chosen:
     act = act[act["member_id"].isin(chosen)]
@@ -92,7 +92,7 @@ st.dataframe(
 exports.table_downloads(reported, "gemeldete-mengen")
 
 frame.section("Vollständigkeit")
-comp = data.completeness(viewer, path)
+comp = data.completeness(viewer, db_path)
 frame.chart(
     charts.completeness_heatmap(comp, names, ctx),
     "vollstaendigkeit",

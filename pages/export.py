@@ -7,9 +7,9 @@ from kek_data.export import figures
 from ui import data, exports, frame
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
-members = data.members(viewer, path)
+members = data.members(viewer, db_path)
 
 frame.header(
     "Export",
@@ -53,7 +53,7 @@ if name in figures.MEMBER_CHARTS:
     member_id = right.selectbox("Mitglied", list(names), format_func=names.get)
 try:
     figures.check_name(name, member_id)
-    fig = figures.build_from(data.report(viewer, path), name, member_id)
+    fig = figures.build_from(data.report(viewer, db_path), name, member_id)
 except KekError as exc:
     st.info(str(exc))
     st.stop()

@@ -9,7 +9,7 @@ from ui import data, frame, upload
 from ui.text import plain
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
 frame.header(
     "Daten hochladen",
@@ -19,7 +19,7 @@ frame.header(
 for problem in upload.store_problems():
     st.error(f"Dateiablage: {plain(problem)}", icon="🚨")
 
-members = data.members(viewer, path)
+members = data.members(viewer, db_path)
 if viewer.role == "mitglied":
     member_id = str(viewer.member_id)
 else:

@@ -11,9 +11,9 @@ from kek_data.numbers import format_number
 from ui import data, exports, frame
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
-ref = data.reference_tables(path)
+ref = data.reference_tables(db_path)
 TABLES = {
     "emissionsfaktoren": "Emissionsfaktoren",
     "umrechnungen": "Umrechnungen in kWh (Heizwert)",
@@ -23,8 +23,8 @@ TABLES = {
 frame.header("Methodik", "Wie die Zahlen dieses Dashboards entstehen – und woher sie kommen.")
 contents = [(s.anchor, s.title) for s in methodology.SECTIONS] + list(TABLES.items())
 st.markdown("Inhalt: " + " · ".join(f"[{title}](#{anchor})" for anchor, title in contents))
-if data.has_data(path):
-    for line in methodology.facts(data.report(viewer, path)):
+if data.has_data(db_path):
+    for line in methodology.facts(data.report(viewer, db_path)):
         st.text(line)  # target source as stored: text, never Markdown
 
 for section in methodology.SECTIONS:

@@ -1,4 +1,4 @@
-"""Mitglied: one member's emissions by carrier and scope against its path, KPIs, completeness."""
+"""Mitglied: one member's emissions by carrier and scope against its db_path, KPIs, completeness."""
 
 import streamlit as st
 
@@ -8,16 +8,16 @@ from kek_data.numbers import format_number, format_pct
 from ui import data, frame
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
-members = data.members(viewer, path)
+members = data.members(viewer, db_path)
 
 frame.header("Mitglied", "Emissionen eines Mitglieds nach Energieträger und Scope gegen sein Ziel.")
-if members.empty or not data.has_data(path):
+if members.empty or not data.has_data(db_path):
     st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
-rep = data.report(viewer, path)
+rep = data.report(viewer, db_path)
 names = {m: r.short_name for m, r in rep.member.items()}
 member_id = st.selectbox(
     "Mitglied", list(names), format_func=names.get, key="member", disabled=len(names) == 1

@@ -8,14 +8,14 @@ from kek_data.numbers import format_t
 from ui import data, exports, frame
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
 
 frame.header("Pfad & Lücke", "Was es braucht, um die Ziele des Netzwerks zu erreichen.")
-if not data.has_data(path):
+if not data.has_data(db_path):
     st.info("Noch keine Daten vorhanden.")
     st.stop()
-rep = data.report(viewer, path)
+rep = data.report(viewer, db_path)
 kpi = rep.network
 years = [y for y in rep.reference_years if y > rep.year]
 first = kpi.step(years[0]) if years else None

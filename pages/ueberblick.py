@@ -8,7 +8,7 @@ from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
 
 frame.header(
@@ -16,10 +16,10 @@ frame.header(
     "Emissionen aller KEK-Mitglieder (Scope 1 und 2, BISKO-Faktoren) gegen den Pfad zur "
     "Treibhausgasneutralität.",
 )
-if not data.has_data(path):
+if not data.has_data(db_path):
     st.info("Noch keine Daten vorhanden. Bitte unter „Daten hochladen“ Verbrauchsdaten erfassen.")
     st.stop()
-rep = data.report(viewer, path)
+rep = data.report(viewer, db_path)
 kpi = rep.network
 
 st.markdown(f"**Stand:** {rep.ctx.as_of} · Berichtsjahr **{rep.year}**")

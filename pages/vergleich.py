@@ -7,16 +7,16 @@ from kek_data.export import figures
 from ui import data, exports, frame
 
 frame.require_app()
-path = data.db_file()
+db_path = data.db_file()
 viewer = data.current_viewer()
-members = data.members(viewer, path)
+members = data.members(viewer, db_path)
 
 frame.header("Vergleich", "Die Mitglieder nebeneinander: Entwicklung, Tempo und Anteile.")
-if members.empty or not data.has_data(path):
+if members.empty or not data.has_data(db_path):
     st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
-rep = data.report(viewer, path)
+rep = data.report(viewer, db_path)
 names = {m: r.short_name for m, r in rep.member.items()}
 chosen = st.multiselect(
     "Mitglieder",

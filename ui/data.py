@@ -23,17 +23,17 @@ from kek_data.viewer import NETWORK_MANAGER, Viewer
 
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
-def connection(path: str) -> duckdb.DuckDBPyConnection:
+def connection(db_path: str) -> duckdb.DuckDBPyConnection:
     """The process-wide connection; a new file is created and seeded with demo data."""
-    is_new = not config.db_path(path).exists()
-    con = db.connect(path)
+    is_new = not config.db_path(db_path).exists()
+    con = db.connect(db_path)
     if is_new:
         demo.seed(con)
     return con
 
 
 @st.cache_resource(show_spinner=False)
-def startup_store_check(path: str) -> list[str]:
+def startup_store_check(db_path: str) -> list[str]:
     """Once per process: every recorded submission has its raw file and every file is recorded.
 
     German problem lines (empty when consistent); shown loudly in the sidebar (see ui.frame).
@@ -41,7 +41,7 @@ def startup_store_check(path: str) -> list[str]:
     from kek_data import ingest
 
     with cursor() as cur:
-        return ingest.check_store(cur, path)
+        return ingest.check_store(cur, db_path)
 
 
 def db_file() -> str:
@@ -70,7 +70,7 @@ def data_changed() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def context(path: str) -> charts.Context:
+def context(db_path: str) -> charts.Context:
     """ "Stand" and demo flag for captions and chart source lines."""
     with cursor() as cur:
         as_of = emissions.data_as_of(cur)
@@ -80,54 +80,54 @@ def context(path: str) -> charts.Context:
 
 
 @st.cache_data(show_spinner=False)
-def members(viewer: Viewer, path: str) -> pd.DataFrame:
+def members(viewer: Viewer, db_path: str) -> pd.DataFrame:
     """Members the viewer may see (member_id, name, short_name, sector, sort_order)."""
     with cursor() as cur:
         return emissions.members(cur, viewer)
 
 
 @st.cache_data(show_spinner=False)
-def detail(viewer: Viewer, path: str) -> pd.DataFrame:
+def detail(viewer: Viewer, db_path: str) -> pd.DataFrame:
     """[kWh] and [t CO₂e] per member, year, carrier and scope (see ``emissions.detail``)."""
     with cursor() as cur:
         return emissions.detail(cur, viewer)
 
 
 @st.cache_data(show_spinner=False)
-def network_totals(path: str) -> pd.DataFrame:
+def network_totals(db_path: str) -> pd.DataFrame:
     """Network total per year [t CO₂e] and members reporting (aggregate)."""
     with cursor() as cur:
         return emissions.network_totals(cur)
 
 
-def has_data(path: str) -> bool:
+def has_data(db_path: str) -> bool:
     """True once any emissions data exist (the report needs at least one year)."""
-    return not network_totals(path).empty
+    return not network_totals(db_path).empty
 
 
 @st.cache_data(show_spinner=False)
-def report(viewer: Viewer, path: str, year: int | None = None) -> Report:
+def report(viewer: Viewer, db_path: str, year: int | None = None) -> Report:
     """Every key figure of reporting ``year`` (default: newest) for ``viewer`` (report.build)."""
     with cursor() as cur:
         return build_report(cur, viewer, year)
 
 
 @st.cache_data(show_spinner=False)
-def completeness(viewer: Viewer, path: str) -> pd.DataFrame:
+def completeness(viewer: Viewer, db_path: str) -> pd.DataFrame:
     """Status member × year (see ``emissions.completeness``)."""
     with cursor() as cur:
         return emissions.completeness(cur, viewer)
 
 
 @st.cache_data(show_spinner=False)
-def activity_table(viewer: Viewer, path: str) -> pd.DataFrame:
+def activity_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
     """Current activity rows with their submission (see ``emissions.activity_table``)."""
     with cursor() as cur:
         return emissions.activity_table(cur, viewer)
 
 
 @st.cache_data(show_spinner=False)
-def reference_tables(path: str) -> dict[str, pd.DataFrame]:
+def reference_tables(db_path: str) -> dict[str, pd.DataFrame]:
     """Factors and conversions with sources, for the Methodik page."""
     with cursor() as cur:
         return {
@@ -137,7 +137,7 @@ def reference_tables(path: str) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False)
-def carrier_names(path: str) -> dict[str, str]:
+def carrier_names(db_path: str) -> dict[str, str]:
     """carrier_id → German name."""
     with cursor() as cur:
         return reference.carrier_names(cur)

@@ -108,12 +108,12 @@ def table_downloads(
 
 def deck_builder() -> None:
     """Members, reporting year and meeting date, a button, a progress bar, the download."""
-    path, viewer = data.db_file(), data.current_viewer()
-    years = sorted(int(y) for y in data.network_totals(path)["year"])
+    db_path, viewer = data.db_file(), data.current_viewer()
+    years = sorted(int(y) for y in data.network_totals(db_path)["year"])
     if not years:
         st.info("Noch keine Daten vorhanden – der Foliensatz braucht mindestens ein Berichtsjahr.")
         return
-    members = data.members(viewer, path)
+    members = data.members(viewer, db_path)
     names = dict(zip(members["member_id"], members["short_name"], strict=True))
     with st.form("kek-deck"):
         left, right = st.columns(2)
@@ -167,8 +167,8 @@ def _package(con, viewer, year: int | None) -> bytes:
 
 def data_package_download(year: int | None = None) -> None:
     """One button: the ZIP with every table as CSV and XLSX plus README, made on click."""
-    path, viewer = data.db_file(), data.current_viewer()
-    con = data.connection(path)
+    db_path, viewer = data.db_file(), data.current_viewer()
+    con = data.connection(db_path)
     st.download_button(
         "Datenpaket (ZIP) herunterladen", data=partial(_package, con, viewer, year),
         file_name=f"KEK_Datenpaket_{_stamp()}.zip", mime="application/zip", key="dl-package",

@@ -201,10 +201,10 @@ def store_problems() -> list[str]:
 
 def original(sha256: str) -> Callable[[], bytes] | None:
     """A loader of the stored original bytes (read only on download), None if missing."""
-    path = data.db_file()
-    if not store.has_raw(path, sha256):
+    db_path = data.db_file()
+    if not store.has_raw(db_path, sha256):
         return None
-    return lambda: ingest.read_raw(path, sha256)
+    return lambda: ingest.read_raw(db_path, sha256)
 
 
 def rollback(submission_id: int) -> tuple[bool, str]:
