@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data import status
-from kek_data.paths import WINDOW
+from kek_data.formulas import WINDOW
 
 #: Paul Tol "muted" (colour-blind safe) plus grey; member colour = palette[sort_order − 1].
 MEMBER_PALETTE = (

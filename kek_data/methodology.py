@@ -6,7 +6,7 @@ a heading per section with its :attr:`Section.anchor`, which "Wie wird das berec
 point to; slide: title and :attr:`Section.short`; README: title and every paragraph as plain
 text). Numbers that are code constants are read from the code, never typed again: the Ampel's
 tolerance (:data:`kek_data.status.TOLERANCE_PCT`), the trend and rate window (the ``window``
-default of :mod:`kek_data.paths`, which :func:`kek_data.progress.kpi` uses) and the trend horizon
+default of :mod:`kek_data.formulas`, which :func:`kek_data.progress.kpi` uses) and the trend horizon
 (:data:`kek_data.wording.HORIZON`). Values of the reference data (factors, Hs/Hi) are quoted
 with their source as in ``data/*.csv``; tests/test_methodology.py checks them against the files.
 The texts contain no Markdown markup, so the page's Markdown and the README's plain text are the
@@ -18,7 +18,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kek_data import paths, status
+from kek_data import formulas, status
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.report import Coverage, Report
@@ -30,8 +30,8 @@ def _g(value: float) -> str:
 
 
 #: Years back from the reporting year L that the trend and the achieved rate use (L − n … L) [a].
-TREND_WINDOW = paths.WINDOW
-RATE_WINDOW = paths.WINDOW
+TREND_WINDOW = formulas.WINDOW
+RATE_WINDOW = formulas.WINDOW
 TOLERANCE = _g(status.TOLERANCE_PCT)
 #: The completeness line as every surface writes it (kek_data.report.Coverage), with made-up names.
 _COVERAGE_EXAMPLE = Coverage(2025, 10, tuple("abcdefgh"), (("x", 2024), ("y", 2024)), ()).text(

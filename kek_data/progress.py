@@ -1,7 +1,7 @@
 """Key figures of one emission series against its target: path, gap, rates, trend, budget.
 
 Why: every key figure of a member or of the network is computed by :func:`kpi` from one series
-[t CO₂e] and one :class:`Target`, with the pure formulas of :mod:`kek_data.paths` (linear path
+[t CO₂e] and one :class:`Target`, with the pure formulas of :mod:`kek_data.formulas` (linear path
 between milestones, linear and compound rates, least-squares trend, budget = sum of the path).
 Which series and which year a surface shows is decided once in :mod:`kek_data.report`.
 Reference years (milestones, neutrality year) come from the target data, never from names.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from kek_data import db, paths, status
+from kek_data import db, formulas, status
 from kek_data.viewer import Viewer
 
 NETWORK = "netzwerk"
@@ -51,7 +51,7 @@ class Target:
         """Target path [t CO₂e] for the given years (empty without a base value)."""
         if self.base_value is None:
             return {}
-        return paths.target_path(
+        return formulas.target_path(
             self.base_year,
             self.base_value,
             self.milestones,
@@ -81,7 +81,7 @@ class Step:
     year: int
     path: float  # path value in year [t CO₂e]
     to_go: float  # reporting-year emissions − path value [t CO₂e]
-    required: paths.Rate  # [t CO₂e/a] linear, [%/a] compound
+    required: formulas.Rate  # [t CO₂e/a] linear, [%/a] compound
     required_pct: float | None  # [% of the reporting year per year], linear
     projected: float | None  # trend value in year [t CO₂e]
     trend_gap: float | None  # projected − path [t CO₂e]; positive = behind
@@ -101,10 +101,10 @@ class Kpi:
     gap_latest: float | None  # actual − path; positive = behind
     status: str  # id of kek_data.status.LIGHTS
     steps: dict[int, Step]  # reference year → what it takes (years after latest_year)
-    achieved: paths.Rate | None  # over the trend window, ending in latest_year
+    achieved: formulas.Rate | None  # over the trend window, ending in latest_year
     achieved_pct: float | None  # [% of the reporting year per year], linear
     zero_year: int | None  # at the trend; None = "nie"
-    budget: paths.Budget | None
+    budget: formulas.Budget | None
     budget_end: int | None  # last year of the budget [a]
     series: dict[int, float] = field(default_factory=dict)  # years ≤ latest_year
     path: dict[int, float] = field(default_factory=dict)
@@ -166,8 +166,8 @@ def kpi(
         wanted = set(target.reference_years) | set(reference_years)
         first = max(latest_year, after or latest_year)
         for year in sorted(y for y in wanted if first < y <= target.final_year):
-            rate = paths.required_rate(latest_year, latest, year, path[year])
-            projected = paths.trend_value(series, year) if trend else None
+            rate = formulas.required_rate(latest_year, latest, year, path[year])
+            projected = formulas.trend_value(series, year) if trend else None
             steps[year] = Step(
                 year=year,
                 path=path[year],
@@ -178,7 +178,7 @@ def kpi(
                 trend_gap=None if projected is None else projected - path[year],
             )
     path_latest = path.get(latest_year) if latest_year is not None else None
-    achieved = paths.achieved_rate(series) if trend else None
+    achieved = formulas.achieved_rate(series) if trend else None
     return Kpi(
         owner=owner,
         latest_year=latest_year,
@@ -192,9 +192,9 @@ def kpi(
         steps=steps,
         achieved=achieved,
         achieved_pct=None if achieved is None else pct_of(achieved.t_per_year, latest),
-        zero_year=paths.trend_zero_year(series) if trend else None,
+        zero_year=formulas.trend_zero_year(series) if trend else None,
         budget=(
-            paths.carbon_budget(series, path, target.base_year, end)
+            formulas.carbon_budget(series, path, target.base_year, end)
             if target is not None and path and end is not None
             else None
         ),

@@ -3,7 +3,7 @@
 Why: the pages, the meeting deck, the data package and ``summary --json`` must show the same
 numbers for the same year; they all read a :class:`Report` from :func:`build` and compute
 nothing of their own (they only choose and format). Key figures per series come from
-:func:`kek_data.progress.kpi`, formulas from :mod:`kek_data.paths`.
+:func:`kek_data.progress.kpi`, formulas from :mod:`kek_data.formulas`.
 
 **The completeness rule** (written once, in :func:`counted_year`): a figure for year *Y* counts
 a member with its report for *Y* only if that report is complete (every energy carrier the

@@ -10,11 +10,11 @@ are in :mod:`kek_data.status`.
 
 from __future__ import annotations
 
-from kek_data import paths
+from kek_data import formulas
 from kek_data.numbers import format_number, format_pct, format_t
 
-#: The trend window in words, e.g. "letzten 5 Jahre" (see :data:`kek_data.paths.WINDOW`).
-LAST_YEARS = f"letzten {paths.WINDOW} Jahre"
+#: The trend window in words, e.g. "letzten 5 Jahre" (see :data:`kek_data.formulas.WINDOW`).
+LAST_YEARS = f"letzten {formulas.WINDOW} Jahre"
 #: Beyond this year a trend extrapolation says nothing useful [a].
 HORIZON = 2100
 
@@ -35,7 +35,7 @@ def change(value: float | None) -> str:
     return format_pct(value, 1, signed=True)
 
 
-def t_rate(rate: paths.Rate | None) -> str:
+def t_rate(rate: formulas.Rate | None) -> str:
     """Linear rate [t CO₂e/a] with unit, e.g. "14.575 t CO₂e pro Jahr"; "–" if missing."""
     if rate is None:
         return "–"
@@ -52,7 +52,7 @@ def rate_cell(pct: float | None) -> str:
     return format_pct(pct, 1)
 
 
-def compound(rate: paths.Rate | None) -> str:
+def compound(rate: formulas.Rate | None) -> str:
     """Compound rate [%/a] as text, "–" where not defined (a target of 0 has none)."""
     if rate is None or rate.pct_per_year is None:
         return "–"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kek_data import db, paths, report
+from kek_data import db, formulas, report
 from kek_data.viewer import NETWORK_MANAGER
 
 ROOT = db.SQL_DIR.parent.parent
@@ -92,7 +92,7 @@ def test_overview_shows_network_kpis(app_test, seeded_db):
     assert "Veränderung ggü. 2015 -31,8 %" in text
     assert "Über dem Pfad 2025 15.615" in text
     step = kpi.step(2030)
-    assert step.trend_gap == pytest.approx(paths.trend_value(kpi.series, 2030) - step.path)
+    assert step.trend_gap == pytest.approx(formulas.trend_value(kpi.series, 2030) - step.path)
     assert step.trend_gap == pytest.approx(40771.795, abs=0.001)
     assert "Lücke 2030 im Trend 40.772" in text
     assert "Lücke 2035 im Trend 147.186" in text

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import db, methodology, paths, report, status, views
+from kek_data import db, formulas, methodology, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
@@ -267,7 +267,7 @@ class _Deck:
             [f"Zielpfad {k.latest_year}", wd.t(k.path_latest)],
             ["Abstand zum Pfad", wd.signed_t(k.gap_latest)],
             [f"Nötig bis {nxt.year}" if nxt else "Nötig", wd.rate(nxt and nxt.required_pct)],
-            [f"Erreicht (Ø {paths.WINDOW} Jahre)", wd.rate(k.achieved_pct)],
+            [f"Erreicht (Ø {formulas.WINDOW} Jahre)", wd.rate(k.achieved_pct)],
             ["Null im Trend", wd.zero_year(k.zero_year)],
         ]
         slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=0.4,

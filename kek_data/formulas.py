@@ -1,4 +1,4 @@
-"""Target paths, required/achieved reduction rates, trend and carbon budget.
+"""Formulas: target paths, required/achieved reduction rates, trend and carbon budget.
 
 Pure layer-1 module: stdlib only, no I/O, no project imports. Every series is a
 ``Mapping[int, float]`` from year to emissions in [t CO₂e].

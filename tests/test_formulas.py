@@ -1,4 +1,4 @@
-"""Tests for kek_data.paths – every expected value is computed by hand in the comments."""
+"""Tests for kek_data.formulas – every expected value is computed by hand in the comments."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from kek_data.paths import (
+from kek_data.formulas import (
     Budget,
     Rate,
     achieved_rate,
