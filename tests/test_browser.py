@@ -6,6 +6,7 @@ page). Accessibility (axe-core) is checked in tests/test_a11y.py.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -66,15 +67,28 @@ def test_every_page_in_chromium(browser, dashboard):
             assert "Choose an option" not in body and "Download plot" not in body, name
             assert "kek_data/" not in body and ".py" not in body, name  # code paths: docstrings
             assert page.locator(".modebar").count() == 0, name
-            tables = page.get_by_text("Daten des Diagramms als Tabelle").count()
-            page.wait_for_function(  # Plotly draws after the script run has ended
-                "n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=tables
-            )
-            charts = page.locator(".js-plotly-plot").count()
+            charts, tables = _charts_and_tables(page)
             assert tables == charts, (name, charts, tables)
             screenshot(page, SHOTS / f"{name}_{width}.png")
         page.close()
     assert not errors, errors
+
+
+def _charts_and_tables(page, timeout_s: float = 15) -> tuple[int, int]:
+    """Drawn Plotly charts and "Daten des Diagramms als Tabelle" expanders, once both counts
+    have stopped changing (Plotly draws, and late elements arrive, after the script run)."""
+    count = (
+        "() => [document.querySelectorAll('.js-plotly-plot').length,"
+        " [...document.querySelectorAll('[data-testid=\"stExpander\"] summary')]"
+        ".filter(e => e.innerText.includes('Daten des Diagramms als Tabelle')).length]"
+    )
+    last, deadline = None, time.monotonic() + timeout_s
+    while True:
+        now = tuple(page.evaluate(count))
+        if (now == last and now[0] == now[1]) or time.monotonic() > deadline:
+            return now
+        last = now
+        page.wait_for_timeout(500)
 
 
 def test_wide_table_fits_at_1440(browser, dashboard):
