@@ -19,13 +19,7 @@ from kek_data.viewer import NETWORK_MANAGER
 
 
 def _connect(path: str | None):
-    target = config.db_path(path)
-    if not target.exists():
-        raise ExportCommandError(
-            f"Datenbank {target} gibt es nicht. Erst anlegen: python -m kek_data init "
-            "(zum Ausprobieren mit --demo)."
-        )
-    return db.connect(path)
+    return db.connect(path, create=False)  # a missing file is a German DatabaseError
 
 
 def _target(out: str, suffix: str) -> Path:
