@@ -335,7 +335,7 @@ def indexed(
             )  # fmt: skip
     if any_partial:
         fig.add_scatter(
-            x=[None], y=[None], name=f"○ {PARTIAL_LABEL}", mode="markers",
+            x=[None], y=[None], name=PARTIAL_LABEL, mode="markers",
             marker={"symbol": "circle-open", "size": 9, "color": "#6B6B6B"}, hoverinfo="skip",
         )  # fmt: skip
     fig.add_hline(y=100, line={"color": "#999999", "width": 1})

@@ -58,7 +58,11 @@ def _label(value: object) -> str:
 
 
 def _hatched(trace, i: int) -> bool:
-    shapes = getattr(getattr(getattr(trace, "marker", None), "pattern", None), "shape", None)
+    """A bar hatched, or a point drawn as an open circle: a value marked as incomplete."""
+    marker = getattr(trace, "marker", None)
+    if getattr(marker, "symbol", None) == "circle-open":
+        return True
+    shapes = getattr(getattr(marker, "pattern", None), "shape", None)
     return isinstance(shapes, list | tuple) and i < len(shapes) and bool(shapes[i])
 
 
@@ -82,7 +86,7 @@ def _series(fig: go.Figure) -> tuple[list[str], dict[str, dict[str, float]], set
             key = _label(cat)
             if key not in order:
                 order.append(key)
-            if value is not None and key not in column:
+            if value is not None and value == value and key not in column:  # NaN: no value
                 column[key] = float(value)
             if _hatched(trace, i):
                 hatched.add((name, key))
