@@ -8,7 +8,7 @@ kek_data/sql/migrations/001_init.sql. Both tables list members in the network's 
 import pandas as pd
 import streamlit as st
 
-from kek_data import charts, views
+from kek_data import comparison_charts, views
 from kek_data.numbers import format_number
 from ui import data, exports, frame
 
@@ -94,7 +94,7 @@ exports.table_downloads(reported, "gemeldete-mengen")
 frame.section("Vollständigkeit")
 comp = data.completeness(viewer, db_path)
 frame.chart(
-    charts.completeness_heatmap(comp, names, ctx),
+    comparison_charts.completeness_heatmap(comp, names, ctx),
     "vollstaendigkeit",
 )
 st.caption(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import charts
+from kek_data import charts, comparison_charts
 from ui import chart_screen, chart_text
 
 CTX = charts.Context(as_of="15.03.2026", demo=True)
@@ -66,7 +66,7 @@ def test_categories_summary_and_heatmap():
             "status": ["vollständig", "vollständig", "vollständig", "teilweise"],
         }
     )
-    heat = charts.completeness_heatmap(comp, {"a": "Alpha", "b": "Beta"}, CTX)
+    heat = comparison_charts.completeness_heatmap(comp, {"a": "Alpha", "b": "Beta"}, CTX)
     assert chart_text.describe(heat) == (
         "2 Zeilen × 2 Spalten: vollständig 3, teilweise 1 – Beta 2025: teilweise."
     )
@@ -80,7 +80,7 @@ def test_categories_summary_and_heatmap():
 def test_heatmap_labels_every_year():
     years = list(range(2013, 2026))
     comp = pd.DataFrame({"member_id": "a", "year": years, "status": "vollständig"})
-    heat = charts.completeness_heatmap(comp, {"a": "Alpha"}, CTX)
+    heat = comparison_charts.completeness_heatmap(comp, {"a": "Alpha"}, CTX)
     assert list(heat.layout.xaxis.tickvals) == [str(y) for y in years]
 
 

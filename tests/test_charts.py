@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kek_data import charts, emissions, report
+from kek_data import charts, comparison_charts, emissions, report
 from kek_data.export import figures
 from kek_data.viewer import NETWORK_MANAGER
 
@@ -38,7 +38,7 @@ def test_heatmap_rows_match_member_names(con):
     comp = emissions.completeness(con, NETWORK_MANAGER)
     members = emissions.members(con, NETWORK_MANAGER)
     names = dict(zip(members["member_id"], members["short_name"], strict=True))
-    fig = charts.completeness_heatmap(comp, names, CTX)
+    fig = comparison_charts.completeness_heatmap(comp, names, CTX)
     heat = fig.data[0]
     row = list(heat.y).index("Hafen AG")
     col = list(heat.x).index("2016")

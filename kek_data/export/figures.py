@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import charts, report, views
+from kek_data import charts, comparison_charts, report, views
 from kek_data.errors import AccessDenied, FigureError
 from kek_data.numbers import format_number
 from kek_data.report import Report
@@ -76,14 +76,14 @@ def build_from(
         series = {m: rep.member[m].reported for m in ids}
         base_years = {m: rep.member[m].kpi.base_year for m in ids}
         partial = {m: rep.member[m].partial_years for m in ids}
-        return charts.indexed(series, shown, rep.ctx, base_years, partial)  # type: ignore[arg-type]
+        return comparison_charts.indexed(series, shown, rep.ctx, base_years, partial)  # type: ignore[arg-type]
     if name == "vergleich-raten":
         year = views.first_reference_year(rep)
-        return charts.rates(views.rates_table(rep, ids), rep.ctx, year)
+        return comparison_charts.rates(views.rates_table(rep, ids), rep.ctx, year)
     if name == "anteile":
-        return charts.shares(views.share_table(rep), rep.ctx, rep.year)
+        return comparison_charts.shares(views.share_table(rep), rep.ctx, rep.year)
     if name == "luecke":
-        return charts.gaps(views.gap_table(rep, ids), rep.ctx, rep.year)
+        return comparison_charts.gaps(views.gap_table(rep, ids), rep.ctx, rep.year)
     return completeness(rep)
 
 
@@ -159,4 +159,4 @@ def completeness(rep: Report) -> go.Figure:
     short = {m: r.short_name for m, r in rep.member.items()}
     present = set(table["member_id"])
     names = {m: short.get(m, m) for m in rep.member if m in present}
-    return charts.completeness_heatmap(table, names, rep.ctx)
+    return comparison_charts.completeness_heatmap(table, names, rep.ctx)
