@@ -5,10 +5,9 @@ kek_data/sql/migrations/001_init.sql. Both tables list members in the network's 
 (``sort_order``), then year and carrier, as every other page does.
 """
 
-import pandas as pd
 import streamlit as st
 
-from kek_data import comparison_charts, views
+from kek_data import views
 from kek_data.numbers import format_number
 from ui import data, exports, frame
 
@@ -16,7 +15,6 @@ MAX_ROWS = 5000  # rows shown on screen; downloads carry all
 frame.require_app()
 db_path = data.db_file()
 viewer = data.current_viewer()
-ctx = data.context(db_path)
 members = data.members(viewer, db_path)
 
 frame.header("Daten", "Gemeldete Verbrauchsdaten und die daraus berechneten Emissionen.")
@@ -28,22 +26,6 @@ names = dict(zip(members["member_id"], members["short_name"], strict=True))
 carrier_names = data.carrier_names(db_path)
 detail = data.detail(viewer, db_path)
 years = sorted(detail["year"].unique().tolist()) or [2015]
-member_rank = {m: i for i, m in enumerate(members.sort_values("sort_order")["member_id"])}
-carrier_rank = {c: i for i, c in enumerate(carrier_names)}  # carriers come in their sort_order
-
-
-def in_network_order(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows by member (network order), year, carrier; ties keep their order (e.g. sites)."""
-    keys = pd.DataFrame(
-        {
-            "m": df["member_id"].map(member_rank),
-            "y": df["year"],
-            "c": df["carrier_id"].map(carrier_rank),
-        }
-    )
-    return df.loc[keys.sort_values(["m", "y", "c"], kind="stable").index]
-
-
 f1, f2, f3 = st.columns([2, 2, 2])
 chosen = f1.multiselect("Mitglieder", list(names), format_func=names.get, placeholder="alle")
 carriers = f2.multiselect(
@@ -58,7 +40,7 @@ if carriers:
     sel = sel[sel["carrier_id"].isin(carriers)]
 
 frame.section("Emissionen je Mitglied, Jahr und Energieträger")
-table = views.emissions_table(in_network_order(sel), names, carrier_names)
+table = views.emissions_table(sel, names, carrier_names)
 if len(table) > MAX_ROWS:
     st.info(
         f"{format_number(len(table), 0)} Zeilen – angezeigt werden die ersten "
@@ -85,7 +67,7 @@ if chosen:
     act = act[act["member_id"].isin(chosen)]
 if carriers:
     act = act[act["carrier_id"].isin(carriers)]
-reported = views.activity_display(in_network_order(act))
+reported = views.activity_display(act)
 st.dataframe(
     views.german(reported.head(MAX_ROWS), columns={"Menge": 1}), hide_index=True, width="stretch"
 )
@@ -93,10 +75,7 @@ exports.table_downloads(reported, "gemeldete-mengen")
 
 frame.section("Vollständigkeit")
 comp = data.completeness(viewer, db_path)
-frame.chart(
-    comparison_charts.completeness_heatmap(comp, names, ctx),
-    "vollstaendigkeit",
-)
+frame.chart(data.completeness_chart(viewer, db_path), "vollstaendigkeit")
 st.caption(
     "✓ vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet "
     "hat; ◐ teilweise = einige davon; ✗ fehlt = keine Meldung."

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kek_data import status, views, wording
-from kek_data.export import figures
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame
 
@@ -57,9 +56,11 @@ c4.metric("Status", views.STATUS_LABEL[kpi.status], help=status.legend())
 
 tab1, tab2 = st.tabs(["Nach Energieträger", "Nach Scope"])
 with tab1:
-    frame.chart(figures.member(rep, member_id, "carrier_id"), f"mitglied-{member_id}")
+    frame.chart(data.chart(viewer, db_path, "mitglied", member_id), f"mitglied-{member_id}")
 with tab2:
-    frame.chart(figures.member(rep, member_id, "scope"), f"mitglied-scope-{member_id}")
+    frame.chart(
+        data.chart(viewer, db_path, "mitglied-scope", member_id), f"mitglied-scope-{member_id}"
+    )
 
 frame.section("Was es braucht")
 nxt = kpi.next_step()

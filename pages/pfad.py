@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kek_data import views, wording
-from kek_data.export import figures
 from kek_data.numbers import format_t
 from ui import data, exports, frame
 
@@ -48,7 +47,7 @@ if first is not None:
 
 if kpi.budget is not None:
     b = kpi.budget
-    frame.chart(figures.budget(rep), "budget")
+    frame.chart(data.chart(viewer, db_path, "budget"), "budget")
     st.caption(
         f"Budget = Summe der Pfadwerte {kpi.base_year}–{kpi.budget_end} ({format_t(b.budget, 0)});"
         f" verbraucht = Summe der Ist-Emissionen bis {rep.year} ({format_t(b.used, 0)}); übrig "
@@ -56,7 +55,7 @@ if kpi.budget is not None:
     )
 
 if viewer.sees_member_data:
-    frame.chart(figures.build_from(rep, "luecke"), "luecke")
+    frame.chart(data.chart(viewer, db_path, "luecke"), "luecke")
     frame.section("Je Mitglied")
     table = views.path_table(rep)
     frame.table(views.german(table), labels=views.short_labels(table))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kek_data import status, views, wording
-from kek_data.export import figures
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame
 
@@ -53,10 +52,14 @@ for col, year in zip((c4, c5), [y for y in rep.reference_years if y > rep.year][
     )
 
 frame.chart(
-    figures.network(rep),
+    data.chart(
+        viewer,
+        db_path,
+        "netzwerk",
+        summary=f"{rep.year}: {wording.t(kpi.latest)}, {wording.change(kpi.change_pct)} ggü. "
+        f"{kpi.base_year}, Netzwerkpfad {wording.t(kpi.path_latest)}. {rep.coverage_text()}.",
+    ),
     "netzwerk",
-    summary=f"{rep.year}: {wording.t(kpi.latest)}, {wording.change(kpi.change_pct)} ggü. "
-    f"{kpi.base_year}, Netzwerkpfad {wording.t(kpi.path_latest)}. {rep.coverage_text()}.",
 )
 
 if viewer.sees_member_data:

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kek_data import views, wording
-from kek_data.export import figures
 from ui import data, exports, frame
 
 frame.require_app()
@@ -25,8 +24,8 @@ chosen = st.multiselect(
     format_func=names.get,
     placeholder="Mitglieder auswählen",
 )
-frame.chart(figures.build_from(rep, "vergleich-index", chosen=chosen), "vergleich-index")
-frame.chart(figures.build_from(rep, "vergleich-raten", chosen=chosen), "vergleich-raten")
+frame.chart(data.chart(viewer, db_path, "vergleich-index", chosen=tuple(chosen)), "vergleich-index")
+frame.chart(data.chart(viewer, db_path, "vergleich-raten", chosen=tuple(chosen)), "vergleich-raten")
 st.caption(
     "Beide Raten linear in % der Emissionen des Jahres, mit dem das Mitglied zählt, pro Jahr. "
     f"Erreicht: mittlere Minderung pro Jahr der {wording.LAST_YEARS}. Nötig: mittlere Minderung "
@@ -35,7 +34,7 @@ st.caption(
     f"{rep.year} unvollständig gemeldet ist."
 )
 
-frame.chart(figures.build_from(rep, "anteile"), "anteile")  # shares of the whole network
+frame.chart(data.chart(viewer, db_path, "anteile"), "anteile")  # shares of the whole network
 share = views.share_display(rep)
 frame.table(views.german(share), width="content")
 exports.table_downloads(share, "anteile")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -204,3 +205,22 @@ def describe(fig: go.Figure) -> str:
     note = " Schraffierte Werte: siehe Legende." if hatched else ""
     head = f"{last} ({unit})" if index else last
     return f"{span}; {head}: " + "; ".join(parts) + "." + note
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure as a page shows it: the figure (exported as is), its screen copy, the summary
+    line and the data table. Built once per figure; pages may cache it (``ui.data``)."""
+
+    fig: go.Figure
+    screen: go.Figure
+    summary: str
+    table: pd.DataFrame
+
+
+def shown(fig: go.Figure, summary: str | None = None) -> Shown:
+    """Everything :func:`ui.frame.chart` shows of ``fig``."""
+    from ui import chart_screen
+
+    text = summary if summary is not None else describe(fig)
+    return Shown(fig, chart_screen.for_screen(fig), text, figure_table(fig))

@@ -19,7 +19,7 @@ import streamlit as st
 
 from kek_data import methodology
 from kek_data.charts import DEMO_NOTICE
-from ui import chart_screen, chart_text, data, exports
+from ui import chart_text, data, exports
 
 DEMO_TEXT = (
     f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
@@ -136,7 +136,7 @@ def subsection(title: str, anchor: str | None = None) -> None:
     st.subheader(title, anchor=anchor)
 
 
-def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
+def chart(fig: go.Figure | chart_text.Shown, name: str, summary: str | None = None) -> None:
     """Show a figure with its text alternative and its download buttons.
 
     On the page: the title as wrapping text, the plot (legend below it, no English toolbar), one
@@ -144,22 +144,24 @@ def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
     :func:`ui.chart_text.describe`) and the source, and the figure's data as a table in an
     expander. The downloads (PNG/SVG/PDF) export ``fig`` exactly as given.
     """
+    shown = fig if isinstance(fig, chart_text.Shown) else chart_text.shown(fig, summary)
+    fig = shown.fig
     title = chart_text.title_of(fig)
     if title:
         st.markdown(f"**{html.escape(title)}**")
     st.plotly_chart(
-        chart_screen.for_screen(fig),
+        shown.screen,
         theme=None,
         width="stretch",
         key=f"chart-{name}",
         config=PLOTLY_CONFIG,
         alt=f"Diagramm: {title or name}. Zahlen in der Zeile darunter und in der Tabelle.",
     )
-    text = summary if summary is not None else chart_text.describe(fig)
+    text = shown.summary
     source = chart_text.source_of(fig)
     st.caption(" · ".join(p for p in (text, source) if p))
     with st.expander("Daten des Diagramms als Tabelle", icon=":material/table_view:"):
-        st.dataframe(chart_text.figure_table(fig), hide_index=True, width="content")
+        st.dataframe(shown.table, hide_index=True, width="content")
     exports.chart_downloads(fig, name)
 
 

@@ -16,13 +16,16 @@ INSERT OR REPLACE INTO members VALUES ($member_id, $name, $short_name, $sector, 
 
 -- name: emissions_detail
 -- [kWh] and [t CO2e] per member, year, carrier and scope (sites summed).
-SELECT member_id, year, carrier_id, scope,
-       sum(kwh) AS kwh, sum(t_co2e) AS t_co2e,
-       count(*) FILTER (WHERE t_co2e IS NULL) AS rows_without_factor
-FROM emissions
-WHERE ($all_members OR member_id = $member_id)
-GROUP BY ALL
-ORDER BY member_id, year, carrier_id;
+-- In the network's order: member sort_order, year, carrier sort_order (as every table shows it).
+SELECT e.member_id, e.year, e.carrier_id, e.scope,
+       sum(e.kwh) AS kwh, sum(e.t_co2e) AS t_co2e,
+       count(*) FILTER (WHERE e.t_co2e IS NULL) AS rows_without_factor
+FROM emissions e
+JOIN members m USING (member_id)
+JOIN carriers c USING (carrier_id)
+WHERE ($all_members OR e.member_id = $member_id)
+GROUP BY e.member_id, e.year, e.carrier_id, e.scope, m.sort_order, c.sort_order
+ORDER BY m.sort_order, e.year, c.sort_order, e.scope;
 
 -- name: network_totals
 -- [t CO2e] of all members per year, with the number of members that reported (aggregate only).
