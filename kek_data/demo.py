@@ -14,8 +14,9 @@ from datetime import datetime
 
 import duckdb
 
-from kek_data import db, reference
+from kek_data import access, db, reference
 from kek_data.ingest import store
+from kek_data.viewer import Viewer
 
 SEED = 2035
 FIRST_YEAR = 2015
@@ -91,6 +92,7 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
                 ],
             )
         _seed_targets(con)
+        _seed_consent(con)
     return len(rows)
 
 
@@ -118,3 +120,13 @@ def _seed_targets(con: duckdb.DuckDBPyConnection) -> None:
                 year=int(year),
                 reduction_pct=float(pct),
             )
+
+
+def _seed_consent(con: duckdb.DuckDBPyConnection) -> None:
+    """The demo members' publication consent (``data/demo_consent.csv``, fictitious)."""
+    seeder = Viewer(role="netzwerk", name=DEMO_USER, user=DEMO_USER)
+    for row in reference.read_table("demo_consent.csv"):
+        access.set_consent(
+            con, seeder, row["member_id"], row["level"], row["note"],
+            at=datetime(2023, 1, 1), is_demo=True,
+        )  # fmt: skip

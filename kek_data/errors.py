@@ -24,6 +24,14 @@ class AccessDenied(KekError):
     """The viewer may not see the requested data."""
 
 
+class UsageError(KekError):
+    """A role, level or option given in a form the program does not know (``--as``, consent)."""
+
+
+class LoginError(KekError):
+    """The login is valid but maps to no role (no claim, no entry in the login table)."""
+
+
 class UnknownMember(KekError):
     """A member id that is not one of the network's members."""
 

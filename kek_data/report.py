@@ -21,12 +21,12 @@ Values in [t CO₂e], rates in [t CO₂e/a] and [% of the reporting year's emiss
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
-from kek_data import charts, config, emissions, progress, reference, status
+from kek_data import access, charts, config, emissions, progress, reference, status
 from kek_data.errors import AccessDenied, ReportError, UnknownMember
 from kek_data.numbers import format_date
 from kek_data.viewer import NETWORK_MANAGER, Viewer
@@ -240,19 +240,23 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         year = default_year(coverage)
     counted_all = counted_all[counted_all["year"] <= year]
     coverage = {y: c for y, c in coverage.items() if y <= year}
-    network_series = {
-        int(y): float(v) for y, v in counted_all.groupby("year")["t_co2e"].sum().items()
-    }
+    network_all = {int(y): float(v) for y, v in counted_all.groupby("year")["t_co2e"].sum().items()}
     # Aggregates use every member's target; the viewer gets only the targets it may see.
-    all_targets = progress.targets(con, NETWORK_MANAGER, series, network_series)
+    all_targets = progress.targets(con, NETWORK_MANAGER, series, network_all)
     net_target = all_targets.get(progress.NETWORK)
     reference_years = net_target.reference_years if net_target else ()
     horizon = net_target.final_year if net_target else config.NEUTRALITY_YEAR
+    vis = access.visibility(con, viewer, emissions.members(con, NETWORK_MANAGER))
+    # A total reaches a member or the public only with enough contributors (access.total_shown).
+    contributors = counted_all.groupby("year")["member_id"].agg(set)
+    network_series = {
+        y: v for y, v in network_all.items() if access.total_shown(vis, contributors[y])
+    }
     network = progress.kpi(
         progress.NETWORK, network_series, net_target, year, reference_years, horizon
     )
-    members = emissions.members(con, viewer).reset_index(drop=True)
-    visible = set(members["member_id"])
+    members = vis.frame(emissions.members(con, NETWORK_MANAGER))
+    real = {shown: m for m, shown in vis.shown.items()}
     comp_now = all_comp[(all_comp["year"] == year)].set_index("member_id")
     past = all_comp[(all_comp["year"] <= year) & (all_comp["status"] != COMPLETE)]
     partial_by_member: dict[str, set[int]] = {}
@@ -265,18 +269,21 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         by_member.setdefault(str(member_id), {})[int(y)] = float(value)
     result: dict[str, MemberReport] = {}
     for m in members.itertuples():
-        own = series.get(m.member_id, {})
-        used = counted_year(year, complete.get(m.member_id, frozenset()))
+        rid = real[m.member_id]
+        own = series.get(rid, {})
+        used = counted_year(year, complete.get(rid, frozenset()))
         # The member's figures use the same counted values as the network sums, so a partial
         # earlier year never enters its trend, rates or budget either.
-        values = by_member.get(m.member_id, {})
+        values = by_member.get(rid, {})
         if used is None and own:  # no complete year at all: shown as incomplete
             used = max((y for y in own if y <= year), default=None)
             values = own
-        target = all_targets.get(m.member_id)
+        target = all_targets.get(rid)
+        if target is not None and rid != m.member_id:  # a pseudonym: no owner, no source text
+            target = replace(target, owner=m.member_id, source="nicht veröffentlicht")
         k = progress.kpi(m.member_id, values, target, used, reference_years, horizon, year)
-        state = comp_now["status"].get(m.member_id, "fehlt") if len(comp_now) else "fehlt"
-        missing = comp_now["missing_carriers"].get(m.member_id, "") if len(comp_now) else ""
+        state = comp_now["status"].get(rid, "fehlt") if len(comp_now) else "fehlt"
+        missing = comp_now["missing_carriers"].get(rid, "") if len(comp_now) else ""
         result[m.member_id] = MemberReport(
             member_id=m.member_id,
             name=m.name,
@@ -287,11 +294,10 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             target=target,
             state=str(state),
             missing_carriers=str(missing or ""),
-            partial_years=frozenset(y for y in partial_by_member.get(m.member_id, ()) if y in own),
+            partial_years=frozenset(y for y in partial_by_member.get(rid, ()) if y in own),
             reported={y: v for y, v in own.items() if y <= year},
         )
-    detail = all_detail if viewer.sees_all_members else emissions.detail(con, viewer)
-    comp = all_comp if viewer.sees_all_members else emissions.completeness(con, viewer)
+    owners = [o for o in all_targets if o != progress.NETWORK]
     return Report(
         viewer=viewer,
         year=year,
@@ -301,20 +307,37 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         member=result,
         network=network,
         network_target=net_target,
-        coverage=coverage[year],
-        coverage_by_year=coverage,
+        coverage=_seen(coverage[year], vis),
+        coverage_by_year={y: _seen(c, vis) for y, c in coverage.items()},
         lights=status.counts([r.kpi.status for r in result.values()]),
         reference_years=reference_years,
-        paths=_paths(network_series, all_targets, horizon),
-        counted=counted_all[counted_all["member_id"].isin(visible)].reset_index(drop=True),
-        detail=detail[detail["year"] <= year].reset_index(drop=True),
-        completeness=comp[comp["year"] <= year].reset_index(drop=True),
+        paths=_paths(
+            network_series, all_targets, horizon, members_path=access.total_shown(vis, owners)
+        ),
+        counted=vis.frame(counted_all),
+        detail=vis.frame(all_detail[all_detail["year"] <= year]),
+        completeness=vis.frame(all_comp[all_comp["year"] <= year]),
         carrier_names=reference.carrier_names(con),
     )
 
 
+def _seen(cov: Coverage, vis: access.Visibility) -> Coverage:
+    """``cov`` with member ids as the viewer sees them; withheld members only counted ("–")."""
+    if vis.everything:
+        return cov
+
+    def ids(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(vis.shown.get(m, "–") for m in items)
+
+    older = tuple((vis.shown.get(m, "–"), y) for m, y in cov.older)
+    return Coverage(cov.year, cov.n_members, ids(cov.complete), older, ids(cov.missing))
+
+
 def _paths(
-    actual: Mapping[int, float], goals: Mapping[str, progress.Target], horizon: int
+    actual: Mapping[int, float],
+    goals: Mapping[str, progress.Target],
+    horizon: int,
+    members_path: bool = True,
 ) -> pd.DataFrame:
     """Per year: network total (rule applied), network path, sum of the members' own paths.
 
@@ -327,7 +350,7 @@ def _paths(
     network_path = net.path(years) if net else {}
     members_sum: dict[int, float] = {}
     for owner, goal in goals.items():
-        if owner != progress.NETWORK:
+        if owner != progress.NETWORK and members_path:
             for y, value in goal.path(years).items():
                 members_sum[y] = members_sum.get(y, 0.0) + value
     nan = float("nan")

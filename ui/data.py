@@ -19,7 +19,7 @@ from kek_data import charts, comparison_charts, config, db, demo, emissions, ref
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.report import build as build_report
-from kek_data.viewer import NETWORK_MANAGER, Viewer
+from kek_data.viewer import Viewer
 from ui import chart_text
 
 
@@ -61,8 +61,10 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def current_viewer() -> Viewer:
-    """Who is looking. Until login arrives, always the network manager."""
-    return NETWORK_MANAGER
+    """Who is looking: the login or demo role of this session (see ``ui.auth``)."""
+    from ui import auth
+
+    return auth.current_viewer()
 
 
 def data_changed() -> None:
