@@ -91,7 +91,8 @@ def parse_level(text: str) -> str:
     key = {"nur im gesamtwert": "gesamt", "gesamtwert": "gesamt"}.get(key, key)
     if key not in LEVELS:
         raise UsageError(
-            f"Unbekannte Freigabe „{text}“. Erlaubt: namentlich, gesamt (nur im Gesamtwert), intern."
+            f"Unbekannte Freigabe „{text}“. Erlaubt: namentlich, gesamt (nur im Gesamtwert), "
+            "intern."
         )
     return key
 
