@@ -14,7 +14,10 @@ member rows shown beside them. :meth:`Coverage.text` says it in one German line,
 "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024".
 
 Aggregates over all members (network total, sum of the members' paths) are computed from every
-member whoever looks; member figures reach a viewer only for members the viewer may see.
+member whoever looks; a member or the public gets a total only where :func:`access.total_shown`
+allows it (≥ 3 contributors, not exactly one withheld), else the year is missing from the series.
+Member figures reach a viewer only for members :func:`access.visibility` shows, under the id and
+name the viewer may see ("Mitglied A" for consent *nur im Gesamtwert*).
 Values in [t CO₂e], rates in [t CO₂e/a] and [% of the reporting year's emissions per year].
 """
 
