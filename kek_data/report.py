@@ -149,28 +149,26 @@ class Report:
     carrier_names: dict[str, str]
 
     @property
-    def names(self) -> dict[str, str] | None:
-        """member_id → short name for wording; None for a viewer who sees no member."""
-        if not self.viewer.sees_member_data:
-            return None
+    def names(self) -> dict[str, str]:
+        """member_id → short name (or pseudonym) of every member the viewer sees."""
         return {m: r.short_name for m, r in self.member.items()}
 
     def coverage_text(self, year: int | None = None) -> str:
         """The completeness line of ``year`` (default: reporting year), as every surface says it."""
         cov = self.coverage if year is None else self.coverage_by_year[year]
-        names = self.names
-        if names is not None and not self.viewer.sees_all_members:
-            names = None  # a member sees counts of the others, not their names
-        return cov.text(names)
+        # Only network management and city read names here; the others see counts, since the
+        # line would otherwise name members withheld from them.
+        return cov.text(self.names if self.viewer.sees_all_members else None)
 
     def find(self, member_id: str) -> MemberReport:
         """The member's figures; :class:`UnknownMember` / :class:`AccessDenied` otherwise."""
         if member_id in self.member:
             return self.member[member_id]
-        if not self.viewer.sees_member_data:
-            raise AccessDenied("Für die öffentliche Ansicht sind keine Mitgliedsdaten frei.")
-        if not self.viewer.sees_all_members:
-            raise AccessDenied(f"Die Daten von „{member_id}“ sind für diese Ansicht gesperrt.")
+        if not self.viewer.sees_all_members:  # withheld by consent, or no such member
+            raise AccessDenied(
+                f"Die Daten von „{member_id}“ sind für diese Ansicht nicht freigegeben "
+                "(Veröffentlichung nach Zustimmung des Mitglieds, siehe Methodik)."
+            )
         known = ", ".join(self.member)
         raise UnknownMember(f"Unbekanntes Mitglied „{member_id}“ (bekannt: {known}).")
 
