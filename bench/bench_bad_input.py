@@ -34,6 +34,7 @@ from bench.bench_import import generate  # noqa: E402
 from kek_data import db  # noqa: E402
 from kek_data.errors import KekError  # noqa: E402
 from kek_data.ingest import check, import_file, reader  # noqa: E402
+from kek_data.viewer import NETWORK_MANAGER as NM  # noqa: E402
 
 HEADER = "Jahr;Energieträger;Menge;Einheit;Standort;Bemerkung\r\n"
 
@@ -98,16 +99,17 @@ def main() -> None:
             data = text.encode()
             path = folder / "bad.csv"
             path.write_bytes(data)
-            t_check, message = best(lambda d=data: check(con, d, "bad.csv", "dsw21"), args.repeat)
+            check_one = lambda d=data: check(con, d, "bad.csv", "dsw21", NM)  # noqa: E731
+            t_check, message = best(check_one, args.repeat)
             t_import, _ = best(
-                lambda p=path: import_file(con, dbfile, None, p.name, "dsw21", "B", source_path=p),
+                lambda p=path: import_file(con, dbfile, None, p.name, "dsw21", NM, source_path=p),
                 args.repeat,
             )
             t_floor = floor(con, len(data), folder, args.repeat)
             print(f"{label:42} {reader.mb(len(data)):>9} {t_check:8.3f} {t_import:8.3f} "
                   f"{t_floor:8.3f}  {message}")  # fmt: skip
         xlsx = far_cell_xlsx()
-        t_xlsx, message = best(lambda: check(con, xlsx, "weit.xlsx", "dsw21"), args.repeat)
+        t_xlsx, message = best(lambda: check(con, xlsx, "weit.xlsx", "dsw21", NM), args.repeat)
         print(f"{'xlsx, eine Zelle in XFD200000':42} {len(xlsx) / 1024:7.1f} KB {t_xlsx:8.3f} "
               f"{'':8} {'':8}  {message}")  # fmt: skip
 

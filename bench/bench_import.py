@@ -98,6 +98,7 @@ if variant == "kek_cli":  # the real command in a process of its own: wall time 
 if variant.startswith("kek"):
     from kek_data import config, db
     from kek_data.ingest import import_file
+    from kek_data.viewer import NETWORK_MANAGER
     limit = None if variant.startswith("kek_upload") else config.import_memory_mb()  # as the CLI
     con = db.connect(dbfile)
 elif variant.startswith("duckdb"):
@@ -112,16 +113,16 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 start = time.perf_counter()
 direct = None
 if variant in ("kek_file", "kek_file_1252"):
-    result = import_file(con, dbfile, None, file.name, "dsw21", "Benchmark", source_path=file,
+    result = import_file(con, dbfile, None, file.name, "dsw21", NETWORK_MANAGER, source_path=file,
                          memory_limit_mb=limit)
     rows, direct = result.n_rows, result.direct
 elif variant in ("kek_upload", "kek_upload_1252"):
-    result = import_file(con, dbfile, data, file.name, "dsw21", "Benchmark")
+    result = import_file(con, dbfile, data, file.name, "dsw21", NETWORK_MANAGER)
     rows, direct = result.n_rows, result.direct
 elif variant == "kek_full":
     from kek_data.ingest import direct as fast
     fast.try_import = lambda *a, **k: None
-    result = import_file(con, dbfile, None, file.name, "dsw21", "Benchmark", source_path=file,
+    result = import_file(con, dbfile, None, file.name, "dsw21", NETWORK_MANAGER, source_path=file,
                          memory_limit_mb=limit)
     rows, direct = result.n_rows, result.direct
 elif variant.startswith("duckdb"):

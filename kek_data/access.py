@@ -29,13 +29,16 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from string import ascii_uppercase
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from kek_data import named_sql as db
 from kek_data.errors import AccessDenied, UnknownMember, UsageError
 from kek_data.viewer import Viewer
+
+if TYPE_CHECKING:  # annotations only: an import from the command line loads no pandas
+    import pandas as pd
 
 #: Consent levels and their German names.
 LEVELS: dict[str, str] = {
@@ -153,6 +156,22 @@ def check_write(viewer: Viewer, member_id: str) -> None:
             "zurücknehmen. Nichts wurde geschrieben."
         )
     raise AccessDenied("Zum Hochladen bitte anmelden. Nichts wurde geschrieben.")
+
+
+def check_files(viewer: Viewer, member_id: str) -> None:
+    """:class:`AccessDenied` unless ``viewer`` may read ``member_id``'s submissions, raw files
+    and consent history: network and city all, a member its own only, the public none (the row
+    filter of :meth:`Viewer.params` in Python)."""
+    if viewer.sees_all_members or (viewer.role == "mitglied" and member_id == viewer.member_id):
+        return
+    if viewer.role == "mitglied":
+        raise AccessDenied(
+            "Meldungen, Originaldateien und Freigaben anderer Mitglieder sind nicht einsehbar; "
+            "Sie sehen nur die Ihrer eigenen Organisation."
+        )
+    raise AccessDenied(
+        "Meldungen, Originaldateien und Freigaben sind nur nach der Anmeldung einsehbar."
+    )
 
 
 def check_manage(viewer: Viewer, action: str = "diese Einstellung ändern") -> None:

@@ -1,20 +1,63 @@
 """Command line: ``python -m kek_data <command>`` — a thin layer over the library.
 
 Why: scripts, checks and the network manager use the same functions as the pages. Messages are
-German; errors go to stderr with exit code 1.
+German; errors go to stderr with exit code 1. Every command that reads or writes data takes
+``--as ROLLE[:MITGLIED]`` (:func:`add_data_options`, :func:`viewer_of`): the command then sees and
+may write exactly what that role sees and writes in the dashboard; without ``--as`` it acts as
+network management. Writes record the user ``cli:<Benutzername>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
-from kek_data import db
-from kek_data.errors import KekError
-from kek_data.viewer import NETWORK_MANAGER
+import duckdb
+
+from kek_data import access, db
+from kek_data.errors import KekError, UsageError
+from kek_data.viewer import NETWORK_MANAGER, Viewer, parse
+
+DB_HELP = "Pfad der DuckDB-Datei (Standard: KEK_DB oder data/kek.duckdb)"
+AS_HELP = (
+    "Rolle, als die der Befehl liest und schreibt: netzwerk, stadt, mitglied:MITGLIED "
+    "(z. B. mitglied:dsw21) oder oeffentlich (Standard: netzwerk)"
+)
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """``--db`` and ``--as`` of every command that reads or writes data (defined only here)."""
+    parser.add_argument("--db", help=DB_HELP)
+    parser.add_argument("--as", dest="as_role", metavar="ROLLE[:MITGLIED]", help=AS_HELP)
+
+
+def cli_user() -> str:
+    """The user recorded with writes from the command line: ``cli:<OS user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unbekannt"
+
+
+def viewer_of(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | None) -> Viewer:
+    """The viewer of ``--as`` (default network management), user ``cli:<OS user>``.
+
+    With ``con`` a member's organisation is checked against the database
+    (:func:`kek_data.access.check_viewer`); a bad role is a German :class:`UsageError`.
+    """
+    spec = getattr(args, "as_role", None)
+    if spec is None:
+        return replace(NETWORK_MANAGER, user=cli_user())
+    viewer = parse(spec, user=cli_user())
+    if con is not None:
+        access.check_viewer(con, viewer)
+    return viewer
+
 
 #: Modules that add sub-commands (each has ``register(subparsers)``) and the commands they add.
 #: Only the module of the command given is imported: an import loads no chart library, no
@@ -29,6 +72,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Create or migrate the database; with --demo seed the demo data."""
     from kek_data import demo
 
+    access.check_manage(viewer_of(args, None), "die Datenbank anlegen oder Demodaten laden")
     con = db.connect(args.db)
     written = demo.seed(con) if args.demo else 0
     path = args.db or "Standarddatenbank"
@@ -79,16 +123,19 @@ def _kpi_json(k) -> dict:
     }  # fmt: skip
 
 
-def summary(con, year: int | None = None) -> dict:
-    """The figures of ``summary --json``, read from the report snapshot (network manager).
+def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> dict:
+    """The figures of ``summary --json`` for ``viewer``, read from its report snapshot.
 
-    ``network``: network totals per year under the completeness rule [t CO₂e]; ``members``:
-    each member's series up to its counted year; ``activity``: [kWh] per member, year, carrier
-    (as reported, partial years included); ``report``: the key figures of the reporting year.
+    ``network``: network totals per year under the completeness rule [t CO₂e] (a year whose
+    total the viewer may not see is missing); ``members``: each visible member's series up to
+    its counted year, under the id the viewer sees (``mitglied-a`` for *nur im Gesamtwert*);
+    ``activity``: [kWh] per visible member, year, carrier (as reported, partial years included);
+    ``report``: the key figures of the reporting year. Everything comes from
+    :func:`kek_data.report.build`, which applies consent; nothing else is read.
     """
     from kek_data import report
 
-    rep = report.build(con, NETWORK_MANAGER, year)
+    rep = report.build(con, viewer, year)
     network = {str(y): round(v, 6) for y, v in rep.network.series.items()}
     members = {
         m: {str(y): round(v, 6) for y, v in r.kpi.series.items()} for m, r in rep.member.items()
@@ -119,7 +166,7 @@ def summary(con, year: int | None = None) -> dict:
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the network totals and key figures (JSON with --json, else German lines)."""
     con = db.connect(args.db, create=False)  # only init creates a database
-    data = summary(con, args.year)
+    data = summary(con, viewer_of(args, con), args.year)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
         print()
@@ -131,13 +178,71 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(value: object) -> str:
+    """A timestamp as German date and time ("02.12.2026 10:15"), "–" if missing."""
+    from kek_data.numbers import format_date
+
+    return f"{format_date(value.date())} {value:%H:%M}" if hasattr(value, "date") else "–"
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    """Set a member's publication consent (network management), or show it and its history."""
+    con = db.connect(args.db, create=False)
+    viewer = viewer_of(args, con)
+    if args.level is not None:
+        done = access.set_consent(con, viewer, args.member, args.level, args.note or "")
+        print(
+            f"Freigabe von {done.member_id}: {done.label} (gesetzt am {_when(done.set_at)} "
+            f"von {done.set_by})."
+        )
+        return 0
+    access.check_files(viewer, args.member)  # a member: its own consent only; public: none
+    access.check_member(con, args.member)
+    history = access.consent_history(con, viewer)
+    rows = history[history["member_id"] == args.member]
+    current = access.consents(con)[args.member]
+    since = f" (seit {_when(current.set_at)}, {current.set_by})" if current.set_at else ""
+    print(f"Freigabe von {args.member}: {current.label}{since}")
+    if rows.empty:
+        print("Noch keine Entscheidung festgehalten (es gilt: intern).")
+    for r in rows.itertuples():
+        note = f" – {r.note}" if r.note else ""
+        print(f"  {_when(r.set_at)}  {access.LEVELS[r.level]}  ({r.set_by}){note}")
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Give a login a role (network management), or list the login table (``--list``)."""
+    from kek_data import accounts
+
+    con = db.connect(args.db, create=False)
+    viewer = viewer_of(args, con)
+    if args.list:
+        table = accounts.logins(con, viewer)
+        if table.empty:
+            print("Noch keine Zugänge eingetragen (Rollen kommen dann aus dem Login-Token).")
+        for r in table.itertuples():
+            role = f"mitglied:{r.member_id}" if r.role == "mitglied" else r.role
+            print(f"{r.user_key}  {role}  (seit {_when(r.set_at)}, {r.set_by})")
+        return 0
+    if not args.key or not args.role:
+        raise UsageError(
+            "Bitte Zugang und Rolle angeben, z. B. user frau.muster@dsw21.de mitglied:dsw21 "
+            "(oder user --list)."
+        )
+    key, role, member = accounts.assign(con, viewer, args.key, args.role)
+    shown = "gesperrt" if role == "none" else f"mitglied:{member}" if member else role
+    print(f"Zugang {key}: {shown} (gespeichert von {viewer.user}).")
+    return 0
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser with every sub-command (or, given ``command``, the one needed)."""
     parser = argparse.ArgumentParser(prog="python -m kek_data", description="KEK-Klimadashboard")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("init", help="Datenbank anlegen oder migrieren")
     p.add_argument("--demo", action="store_true", help="Demodaten (fiktiv) laden")
-    p.add_argument("--db", help="Pfad der DuckDB-Datei (Standard: KEK_DB oder data/kek.duckdb)")
+    add_data_options(p)
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("summary", help="Summen je Jahr und Kennzahlen ausgeben")
     p.add_argument("--json", action="store_true")
@@ -147,8 +252,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="Berichtsjahr (Standard: neuestes Jahr, in dem mindestens die Hälfte der "
         "Mitglieder vollständig gemeldet hat)",
     )
-    p.add_argument("--db")
+    add_data_options(p)
     p.set_defaults(func=cmd_summary)
+    p = sub.add_parser("consent", help="Veröffentlichungsfreigabe eines Mitglieds setzen/zeigen")
+    p.add_argument("member", metavar="MITGLIED", help="member_id, z. B. dsw21")
+    p.add_argument(
+        "level", metavar="FREIGABE", nargs="?",
+        help="namentlich, gesamt (nur im Gesamtwert) oder intern; ohne: aktuelle Freigabe und "
+        "Verlauf zeigen",
+    )  # fmt: skip
+    p.add_argument("--note", help="Anlass, z. B. „Zustimmung per E-Mail vom 01.12.2026“")
+    add_data_options(p)
+    p.set_defaults(func=cmd_consent)
+    p = sub.add_parser("user", help="Zugang (Login) einer Rolle zuordnen oder Zugänge auflisten")
+    p.add_argument("key", metavar="ZUGANG", nargs="?",
+                   help="E-Mail-Adresse, email:ADRESSE oder sub:KENNUNG")  # fmt: skip
+    p.add_argument("role", metavar="ROLLE", nargs="?",
+                   help="netzwerk, stadt, mitglied:MITGLIED oder none (sperrt)")  # fmt: skip
+    p.add_argument("--list", action="store_true", help="alle Zugänge auflisten")
+    add_data_options(p)
+    p.set_defaults(func=cmd_user)
     for module_name, commands in COMMAND_MODULES.items():
         if command is not None and command not in commands:
             continue
@@ -162,10 +285,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: The commands defined in this module.
+OWN_COMMANDS = {"init", "summary", "consent", "user"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    known = {c for commands in COMMAND_MODULES.values() for c in commands} | {"init", "summary"}
+    known = {c for commands in COMMAND_MODULES.values() for c in commands} | OWN_COMMANDS
     command = argv[0] if argv and argv[0] in known else None
     args = build_parser(command).parse_args(argv)
     try:

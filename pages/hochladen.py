@@ -16,10 +16,13 @@ frame.header(
     "Jahresverbrauch eines Mitglieds als CSV (Excel, Semikolon) oder Excel-Arbeitsmappe: Die Datei "
     "wird vollständig geprüft, erst nach Ihrer Bestätigung übernommen und im Original aufbewahrt.",
 )
-for problem in upload.store_problems():
+if not viewer.writes:  # Stadt and the public do not get here (navigation); if they do:
+    st.warning(upload.no_writes(viewer), icon="🔒")
+    st.stop()
+for problem in upload.store_problems(viewer):
     st.error(f"Dateiablage: {plain(problem)}", icon="🚨")
 
-members = data.members(viewer, db_path)
+members = upload.writable(viewer, data.members(viewer, db_path))  # kek_data checks each write
 if viewer.role == "mitglied":
     member_id = str(viewer.member_id)
 else:
@@ -52,7 +55,7 @@ file = st.file_uploader(
     "werden als Brennwert (Hs) gelesen und auf den Heizwert umgerechnet.",
 )
 if file is not None:
-    result = upload.check(file, member_id)
+    result = upload.check(file, member_id, viewer)
     if isinstance(result, Exception):
         st.error(plain(result), icon="❌")
         st.caption("Die Datei wurde als abgelehnte Meldung mit dieser Meldung aufbewahrt.")
@@ -89,10 +92,10 @@ if file is not None:
         if st.button("Daten übernehmen", type="primary", disabled=not confirmed,
                      key="upload_import"):  # fmt: skip
             try:
-                imported = upload.run_import(file, member_id, bool(result.years_with_data))
+                imported = upload.run_import(file, member_id, bool(result.years_with_data), viewer)
             except KekError as exc:  # e.g. a year got data meanwhile from another session
                 st.error(plain(exc), icon="❌")
-                st.session_state.pop(f"upload_check:{file.file_id}:{member_id}", None)
+                st.session_state.pop(upload.check_key(file, member_id, viewer), None)
             else:
                 st.session_state["upload_done"] = (
                     f"Meldung Nr. {imported.submission_id} übernommen: "
@@ -107,7 +110,7 @@ if done := st.session_state.pop("upload_done", None):
     st.success(done, icon="✅")
 
 st.header(f"Bisherige Meldungen von {member_name}")  # h2 after the title (heading order)
-history = upload.history(member_id)
+history = upload.history(member_id, viewer)
 if history.empty:
     st.info("Noch keine Meldungen.")
     st.stop()
@@ -121,7 +124,7 @@ row = history[history["submission_id"] == chosen].iloc[0]
 if isinstance(row["errors"], str) and row["errors"]:
     with st.expander("Fehlermeldungen dieser Datei"):
         st.code(row["errors"], language=None, wrap_lines=True)
-raw = None if row["is_demo"] else upload.original(row["sha256"])
+raw = None if row["is_demo"] else upload.original(chosen, row["sha256"], viewer)
 if raw is not None:
     st.download_button("Originaldatei herunterladen", raw, row["file_name"], key="upload_raw")
 elif not row["is_demo"]:
@@ -133,7 +136,7 @@ if row["state"] in ("aktuell", "ersetzt"):
         key="upload_rollback_sure",
     )
     if st.button("Zurücknehmen", disabled=not sure, key="upload_rollback"):
-        done, message = upload.rollback(chosen)
+        done, message = upload.rollback(chosen, viewer)
         if done:
             st.session_state["upload_done"] = message
             st.rerun()

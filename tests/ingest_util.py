@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kek_data import db
 from kek_data.ingest import ValidationFailed, check, import_file
+from kek_data.viewer import NETWORK_MANAGER as NM
 
 HEADER = "Jahr;Energieträger;Menge;Einheit;Standort;Bemerkung"
 
@@ -50,13 +51,13 @@ def new_db(tmp_path: Path) -> tuple[object, Path]:
 
 def errors_of(con, data: bytes, name: str = "kek_2024.csv", member: str = "dsw21") -> list[str]:
     """The German error lines of a file (empty when valid); writes nothing."""
-    preview = check(con, data, name, member)
+    preview = check(con, data, name, member, NM)
     return preview.checked.errors
 
 
 def do_import(con, path: Path, data: bytes, member: str = "dsw21", **kw):
     """Import a file; returns the Imported result (raises ValidationFailed etc.)."""
-    return import_file(con, path, data, kw.pop("name", "kek.csv"), member, "Test", **kw)
+    return import_file(con, path, data, kw.pop("name", "kek.csv"), member, NM, **kw)
 
 
 __all__ = ["HEADER", "ValidationFailed", "csv_bytes", "do_import", "errors_of", "new_db"]

@@ -9,6 +9,7 @@ import pytest
 
 from kek_data import cli, db
 from kek_data.ingest.store import files_dir
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import csv_bytes
 
 ROOT = db.SQL_DIR.parent.parent
@@ -38,8 +39,7 @@ def test_import_dry_run_replace_and_exit_codes(tmp_path, dbfile, capsys):
     assert out.startswith("kek_2024.csv: 2 Zeilen für fhdo geprüft, fehlerfrei (Probelauf")
     assert not files_dir(dbfile).exists()
 
-    code, out, err = _run(capsys, "import", str(good), "--member", "fhdo", "--db", str(dbfile),
-                          "--by", "Frau Muster")  # fmt: skip
+    code, out, err = _run(capsys, "import", str(good), "--member", "fhdo", "--db", str(dbfile))
     assert code == 0 and "importiert als Meldung Nr. 1 (Jahre 2023, 2024)" in out
 
     code, out, err = _run(capsys, "import", str(good), "--member", "fhdo", "--db", str(dbfile))
@@ -51,7 +51,7 @@ def test_import_dry_run_replace_and_exit_codes(tmp_path, dbfile, capsys):
     assert code == 0 and "ersetzt: 2023, 2024" in out
     con = db.connect(dbfile)
     subs = con.execute("SELECT submitted_by, status FROM submissions ORDER BY 1, 2").fetchall()
-    assert ("Frau Muster", "imported") in subs and len(subs) == 3
+    assert (cli.cli_user(), "imported") in subs and len(subs) == 3  # the real user, cli:<name>
     con.close()
 
 
@@ -77,7 +77,7 @@ def test_not_a_table_and_unknown_member(tmp_path, dbfile, capsys):
     code, _, err = _run(capsys, "import", str(html), "--member", "dsw21", "--db", str(dbfile))
     assert code == 1 and "HTML" in err
     code, _, err = _run(capsys, "import", str(html), "--member", "niemand", "--db", str(dbfile))
-    assert code == 1 and "Mitglied „niemand“ gibt es nicht" in err
+    assert code == 1 and "Unbekanntes Mitglied „niemand“" in err
     code, _, err = _run(capsys, "import", str(tmp_path / "fehlt.csv"), "--member", "dsw21",
                         "--db", str(dbfile))  # fmt: skip
     assert code == 1 and "nicht gefunden" in err
@@ -135,7 +135,7 @@ def test_memory_cap_of_the_direct_import_is_lifted_afterwards(tmp_path, dbfile):
     con = db.connect(dbfile)
     before = con.execute("SELECT current_setting('memory_limit')").fetchall()
     result = import_file(
-        con, dbfile, csv_bytes(["2024;Strom;1;kWh;;"]), "a.csv", "dsw21", "T", memory_limit_mb=200
+        con, dbfile, csv_bytes(["2024;Strom;1;kWh;;"]), "a.csv", "dsw21", NM, memory_limit_mb=200
     )
     assert result.direct
     assert con.execute("SELECT current_setting('memory_limit')").fetchall() == before

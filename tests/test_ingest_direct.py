@@ -13,6 +13,7 @@ import codecs
 import pytest
 
 from kek_data.ingest import ImportFailed, YearsHaveData, direct, import_file, store
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import HEADER, ValidationFailed, csv_bytes, do_import, new_db
 
 ROWS = [
@@ -153,9 +154,9 @@ def test_command_line_file_is_streamed_not_read(tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(type(file), "read_bytes", no_read_bytes)
-    result = import_file(con, path, None, file.name, "dsw21", "Test", source_path=file)
+    result = import_file(con, path, None, file.name, "dsw21", NM, source_path=file)
     assert result.direct and result.n_rows == len(ROWS)
-    assert store.read_raw(path, store.sha256_of(real(file))) == real(file)
+    assert store.raw_path(path, store.sha256_of(real(file))).read_bytes() == real(file)
 
 
 def test_command_line_windows_1252_file_is_transcoded_and_streamed(tmp_path, monkeypatch):
@@ -172,7 +173,7 @@ def test_command_line_windows_1252_file_is_transcoded_and_streamed(tmp_path, mon
         return real(self)
 
     monkeypatch.setattr(type(file), "read_bytes", no_read_bytes)
-    result = import_file(con, path, None, file.name, "dsw21", "Test", source_path=file)
+    result = import_file(con, path, None, file.name, "dsw21", NM, source_path=file)
     assert result.direct and result.n_rows == len(ROWS)
     remark = con.execute("SELECT remark FROM activity WHERE line_no = 2").fetchall()[0][0]
     assert remark == "Zählerstand – geprüft €"
@@ -194,7 +195,7 @@ def test_out_of_memory_is_a_german_error_and_writes_nothing(tmp_path):
     con, path = new_db(tmp_path)
     rows = [f"{1990 + i % 35};Strom;{i},5;kWh;S{i // 35};Bemerkung {i}" for i in range(200_000)]
     with pytest.raises(ImportFailed, match="Arbeitsspeicher"):
-        import_file(con, path, csv_bytes(rows), "gross.csv", "dsw21", "T", memory_limit_mb=16)
+        import_file(con, path, csv_bytes(rows), "gross.csv", "dsw21", NM, memory_limit_mb=16)
     assert con.execute("SELECT count(*) FROM activity").fetchall() == [(0,)]
     assert con.execute("SELECT count(*) FROM submissions").fetchall() == [(0,)]
     limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
@@ -214,6 +215,6 @@ def test_file_not_stored_means_nothing_imported(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "keep_raw_file", full_disk)
     with pytest.raises(StoreError, match="Platte voll"):
-        import_file(con, path, None, file.name, "dsw21", "Test", source_path=file)
+        import_file(con, path, None, file.name, "dsw21", NM, source_path=file)
     assert con.execute("SELECT count(*) FROM activity").fetchall() == [(0,)]
     assert con.execute("SELECT count(*) FROM submissions").fetchall() == [(0,)]

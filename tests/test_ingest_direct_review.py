@@ -36,6 +36,7 @@ from kek_data.ingest import (
     store,
     upload,
 )
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import HEADER, csv_bytes, xlsx_bytes
 
 ACTIVITY = (
@@ -90,7 +91,7 @@ def _result(run, rank) -> tuple[tuple, bool]:
 def _outcome(con, path, monkeypatch, member, data, *, off, prior=(), cli=False, **kw):
     """Import ``data`` for ``member`` (after the ``prior`` files); everything it left."""
     for earlier in prior:
-        import_file(con, path, earlier, "vorher.csv", member, "Test", replace=True)
+        import_file(con, path, earlier, "vorher.csv", member, NM, replace=True)
     source = None
     if cli:
         source = path.parent / f"{member}.csv"
@@ -105,7 +106,7 @@ def _outcome(con, path, monkeypatch, member, data, *, off, prior=(), cli=False, 
         return {sid: i for i, sid in enumerate(ids)}
 
     def run():
-        return import_file(con, path, None if cli else data, "kek.csv", member, "Test",
+        return import_file(con, path, None if cli else data, "kek.csv", member, NM,
                            source_path=source, **kw)  # fmt: skip
 
     with monkeypatch.context() as m:
@@ -159,7 +160,7 @@ def _declines(dbs, monkeypatch, data, **kw):
     with monkeypatch.context() as m:
         m.setattr(upload, "_validated", _stop)
         with pytest.raises(_FullCheck):
-            import_file(con, path, data, "kek.csv", member, "Test", **kw)
+            import_file(con, path, data, "kek.csv", member, NM, **kw)
     assert _state(con) == before
     con.execute("BEGIN TRANSACTION")  # fails if the direct path left one open
     con.execute("ROLLBACK")

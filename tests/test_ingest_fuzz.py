@@ -19,6 +19,7 @@ import pytest
 from kek_data import cli, db
 from kek_data.errors import KekError
 from kek_data.ingest import check, import_file
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import HEADER, csv_bytes, xlsx_bytes
 
 LONG = os.environ.get("KEK_LONG_TESTS") == "1"
@@ -104,7 +105,7 @@ def test_the_unmutated_seeds_are_valid(fuzz_db):
     con = db.connect(fuzz_db)
     try:
         for kind, data in SEEDS:
-            assert check(con, data, f"seed.{kind}", "dsw21").checked.errors == []
+            assert check(con, data, f"seed.{kind}", "dsw21", NM).checked.errors == []
     finally:
         con.close()
 
@@ -117,7 +118,7 @@ def test_mutated_files_end_in_german_messages_only(fuzz_db, tmp_path, capsys, ba
         for i in range(batch, N_CASES, N_BATCHES):
             name, data = case(i)
             try:
-                check(con, data, name, "dsw21")
+                check(con, data, name, "dsw21", NM)
                 outcome = "geprüft"
             except KekError as exc:
                 outcome = type(exc).__name__
@@ -127,7 +128,7 @@ def test_mutated_files_end_in_german_messages_only(fuzz_db, tmp_path, capsys, ba
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if i % IMPORT_EVERY == 0:
                 try:
-                    import_file(con, fuzz_db, data, name, "dsw21", "Fuzz", replace=True)
+                    import_file(con, fuzz_db, data, name, "dsw21", NM, replace=True)
                 except KekError:
                     pass
                 except Exception as exc:

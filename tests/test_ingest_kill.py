@@ -41,6 +41,7 @@ import sys
 from pathlib import Path
 from kek_data import db
 from kek_data.ingest import import_file
+from kek_data.viewer import NETWORK_MANAGER
 
 path, file, hold = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 con = db.connect(path)
@@ -52,7 +53,7 @@ def progress(fraction, text):
         print("holding", flush=True)
         sys.stdin.readline()  # blocks: the parent never writes, it kills
 
-result = import_file(con, path, file.read_bytes(), file.name, "dsw21", "Kill-Test",
+result = import_file(con, path, file.read_bytes(), file.name, "dsw21", NETWORK_MANAGER,
                      replace=True, progress=progress)
 print(f"done {result.submission_id} direct={result.direct}", flush=True)
 """

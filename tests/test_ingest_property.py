@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kek_data import db, reference
 from kek_data.ingest import UploadError, ValidationFailed, YearsHaveData, check, direct, import_file
 from kek_data.numbers import GermanNumberError, parse_german_number
+from kek_data.viewer import NETWORK_MANAGER as NM
 
 LONG = os.environ.get("KEK_LONG_TESTS") == "1"
 EXAMPLES = 10_000 if LONG else 25
@@ -94,7 +95,7 @@ def valid_files(draw):
 def test_random_bytes_never_crash(dbcon, data):
     con, _ = dbcon
     try:
-        preview = check(con, data, "f.csv", "dsw21")
+        preview = check(con, data, "f.csv", "dsw21", NM)
     except UploadError as exc:
         assert str(exc).startswith("f.csv")
         return
@@ -125,7 +126,7 @@ def test_mutated_files_are_rejected_with_line_and_column(dbcon, file, data):
     con, _ = dbcon
     raw = mutate(file[0], data)
     try:
-        preview = check(con, bytes(raw), "f.csv", "dsw21")
+        preview = check(con, bytes(raw), "f.csv", "dsw21", NM)
     except UploadError as exc:
         message = str(exc)
         # a structural problem of the file (e.g. mixed line ends) names the line only
@@ -145,7 +146,7 @@ def test_valid_files_round_trip_exactly(dbcon, file):
     con, path = dbcon
     data, rows = file
     try:
-        result = import_file(con, path, data, "f.csv", "dsw21", "Hypothesis", replace=True)
+        result = import_file(con, path, data, "f.csv", "dsw21", NM, replace=True)
     except ValidationFailed as exc:  # pragma: no cover - shows the file on failure
         raise AssertionError(exc.errors) from exc
     assert result.n_rows == len(rows)
@@ -183,7 +184,7 @@ def two_dbs(tmp_path_factory):
 def _outcome(con, path, data: bytes) -> tuple:
     """What an import did: the error and its lines, or the stored rows (then withdrawn)."""
     try:
-        result = import_file(con, path, data, "f.csv", "dsw21", "Hypothesis", replace=True)
+        result = import_file(con, path, data, "f.csv", "dsw21", NM, replace=True)
     except (UploadError, ValidationFailed, YearsHaveData) as exc:
         return type(exc).__name__, str(exc)
     rows = con.execute(
@@ -216,7 +217,7 @@ def test_direct_import_agrees_with_the_full_check(two_dbs, monkeypatch, file, da
 def test_sql_number_check_agrees_with_parse_german_number(dbcon, text):
     con, _ = dbcon
     data = f"Jahr;Energieträger;Menge;Einheit\n2024;Strom;{text};kWh\n".encode()
-    preview = check(con, data, "f.csv", "dsw21")
+    preview = check(con, data, "f.csv", "dsw21", NM)
     try:
         expected = parse_german_number(text)
     except GermanNumberError:

@@ -11,6 +11,7 @@ from kek_data.ingest import UploadError, check, import_file
 from kek_data.ingest.reader import check_bytes, detect_delimiter
 from kek_data.ingest.validate import known_header
 from kek_data.ingest.xlsx import MAX_ZIP_ENTRIES
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import HEADER, csv_bytes, new_db, xlsx_bytes
 
 ROWS = ["2024;Strom;1.234,5;kWh;Zentrale;", "2024;Fernwärme;12,5;MWh;;Heizung – Altbau"]
@@ -24,7 +25,7 @@ def con(tmp_path):
 
 
 def _ok(con, data: bytes, name: str = "kek_2024.csv"):
-    preview = check(con, data, name, "dsw21")
+    preview = check(con, data, name, "dsw21", NM)
     assert preview.checked.errors == []
     return preview
 
@@ -62,7 +63,7 @@ def test_utf16_from_excel_unicode_text(con):
 
 def test_sep_line_is_honoured_and_not_counted(con):
     data = 'sep=,\r\nJahr,Energieträger,Menge,Einheit\r\n2024,Strom,"1,5",kWh\r\n2024,Gas,x,kWh\r\n'
-    errors = check(con, data.encode(), "k.csv", "dsw21").checked.errors
+    errors = check(con, data.encode(), "k.csv", "dsw21", NM).checked.errors
     assert errors == ["k.csv, Zeile 3, Spalte „Menge“: „x“ ist keine Zahl."]
 
 
@@ -83,7 +84,7 @@ def test_detect_delimiter_prefers_semicolon_on_ties():
 
 def test_comma_file_with_unquoted_decimal_comma_is_an_error(con):
     data = csv_bytes(["2024,Strom,1,5,kWh"], header="Jahr,Energieträger,Menge,Einheit")
-    errors = check(con, data, "k.csv", "dsw21").checked.errors
+    errors = check(con, data, "k.csv", "dsw21", NM).checked.errors
     assert errors == [
         "k.csv, Zeile 2, Spalte „Einheit“: „5“ ist keine bekannte Einheit.",
         "k.csv, Zeile 2, Spalte 5 (ohne Überschrift): Wert „kWh“ steht in einer Spalte ohne "
@@ -103,7 +104,7 @@ def test_quoted_fields_with_separator_quote_and_line_break(con):
         'zweite Zeile"',
         "2024;Gas;x;kWh;;",
     ]
-    preview = check(con, csv_bytes(rows), "q.csv", "dsw21")
+    preview = check(con, csv_bytes(rows), "q.csv", "dsw21", NM)
     assert preview.checked.errors == ["q.csv, Zeile 4, Spalte „Menge“: „x“ ist keine Zahl."]
     first = preview.rows.iloc[0]
     assert first["standort"] == 'Haus "A"; Nord'
@@ -112,7 +113,7 @@ def test_quoted_fields_with_separator_quote_and_line_break(con):
 
 def test_blank_lines_keep_line_numbers(con):
     data = "\n".join([HEADER, "2024;Strom;1;kWh;;", "", "", "2024;Gas;-1;kWh;;", ""]).encode()
-    errors = check(con, data, "b.csv", "dsw21").checked.errors
+    errors = check(con, data, "b.csv", "dsw21", NM).checked.errors
     assert errors == ["b.csv, Zeile 5, Spalte „Menge“: Die Menge darf nicht negativ sein („-1“)."]
 
 
@@ -124,14 +125,14 @@ def test_old_mac_line_ends(con):
 def test_unterminated_quote_names_line_and_column(con):
     data = csv_bytes(["2024;Strom;1;kWh;;", '2024;Gas;2;kWh;"Haus;', "2023;Gas;3;kWh;;"])
     with pytest.raises(UploadError) as exc:
-        check(con, data, "u.csv", "dsw21")
+        check(con, data, "u.csv", "dsw21", NM)
     assert str(exc.value).startswith("u.csv, Zeile 3, Spalte „Standort“: Das Anführungszeichen")
 
 
 def test_stray_quote_after_quoted_field(con):
     data = csv_bytes(["2024;Strom;1;kWh;;", '2024;"Gas"x;2;kWh;;', '2023;"Gas";3;kWh;;'])
     with pytest.raises(UploadError) as exc:
-        check(con, data, "s.csv", "dsw21")
+        check(con, data, "s.csv", "dsw21", NM)
     assert str(exc.value).startswith("s.csv, Zeile 3, Spalte „Energieträger“:")
 
 
@@ -151,14 +152,14 @@ def test_xlsx_numbers_as_numbers_and_as_text(con):
 
 def test_xlsx_line_numbers_are_sheet_rows(con):
     rows = [["Jahr", "Energieträger", "Menge", "Einheit"], [2024, "Strom", "12,3,4", "kWh"]]
-    errors = check(con, xlsx_bytes(rows, start_row=2), "kek.xlsx", "dsw21").checked.errors
+    errors = check(con, xlsx_bytes(rows, start_row=2), "kek.xlsx", "dsw21", NM).checked.errors
     assert errors == ["kek.xlsx, Zeile 4, Spalte „Menge“: „12,3,4“ ist keine Zahl."]
 
 
 def test_xlsx_cell_with_line_break(con):
     rows = [["Jahr", "Energieträger", "Menge", "Einheit", "Bemerkung"],
             [2024, "Strom", 5, "kWh", "a\nb"], [2024, "Gas", -1, "kWh", None]]  # fmt: skip
-    errors = check(con, xlsx_bytes(rows), "kek.xlsx", "dsw21").checked.errors
+    errors = check(con, xlsx_bytes(rows), "kek.xlsx", "dsw21", NM).checked.errors
     assert errors == [
         "kek.xlsx, Zeile 3, Spalte „Menge“: Die Menge darf nicht negativ sein („-1“)."
     ]
@@ -176,21 +177,21 @@ def test_zip_bomb_by_ratio_is_refused_before_parsing(con):
     bomb = _zip({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * 50_000_000})
     assert len(bomb) < 200_000
     with pytest.raises(UploadError, match="verdächtig"):
-        check(con, bomb, "bomb.xlsx", "dsw21")
+        check(con, bomb, "bomb.xlsx", "dsw21", NM)
 
 
 def test_zip_with_too_many_entries_is_refused(con):
     entries = {f"xl/p{i}.xml": b"x" for i in range(MAX_ZIP_ENTRIES + 1)}
     entries["xl/workbook.xml"] = b"<x/>"
     with pytest.raises(UploadError, match="verdächtig"):
-        check(con, _zip(entries, zipfile.ZIP_STORED), "many.xlsx", "dsw21")
+        check(con, _zip(entries, zipfile.ZIP_STORED), "many.xlsx", "dsw21", NM)
 
 
 def test_zip_that_is_no_workbook(con):
     with pytest.raises(UploadError, match="ZIP-Archiv, keine Excel"):
-        check(con, _zip({"a.txt": b"hallo"}), "a.xlsx", "dsw21")
+        check(con, _zip({"a.txt": b"hallo"}), "a.xlsx", "dsw21", NM)
     with pytest.raises(UploadError, match="OpenDocument"):
-        check(con, _zip({"content.xml": b"<x/>"}), "a.ods", "dsw21")
+        check(con, _zip({"content.xml": b"<x/>"}), "a.ods", "dsw21", NM)
 
 
 @pytest.mark.parametrize(
@@ -208,13 +209,13 @@ def test_zip_that_is_no_workbook(con):
 )
 def test_files_that_are_no_table(con, data, match):
     with pytest.raises(UploadError, match=match):
-        check(con, data, "x.csv", "dsw21")
+        check(con, data, "x.csv", "dsw21", NM)
 
 
 def test_size_limit_is_configurable(con, monkeypatch):
     monkeypatch.setenv("KEK_MAX_UPLOAD_MB", "0.001")
     with pytest.raises(UploadError, match="höchstens 0,0 MB"):
-        check(con, csv_bytes(["2024;Strom;1;kWh;;"] * 100), "big.csv", "dsw21")
+        check(con, csv_bytes(["2024;Strom;1;kWh;;"] * 100), "big.csv", "dsw21", NM)
 
 
 def test_default_limit_admits_the_benchmark_file():
@@ -233,7 +234,7 @@ def test_cp1252_byte_only_in_a_column_duckdb_does_not_store(con):
 def test_bom_file_with_foreign_bytes_is_refused_with_its_line(con):
     data = csv_bytes(["2024;Strom;1;kWh;;", "2024;Fernwärme;2;MWh;;"], encoding="cp1252")
     with pytest.raises(UploadError) as exc:
-        check(con, b"\xef\xbb\xbf" + data, "bom.csv", "dsw21")
+        check(con, b"\xef\xbb\xbf" + data, "bom.csv", "dsw21", NM)
     assert str(exc.value).startswith("bom.csv, Zeile 1, Spalte 1: Die Datei ist als UTF-8")
 
 
@@ -266,23 +267,23 @@ def test_row_with_far_more_fields_than_the_header_is_refused_before_parsing(
         "höchstens 106). Bitte die überzähligen Trennzeichen (Semikolon) in dieser Zeile entfernen."
     )
     with pytest.raises(UploadError) as exc:
-        check(con, path.read_bytes(), path.name, "dsw21")
+        check(con, path.read_bytes(), path.name, "dsw21", NM)
     assert str(exc.value) == expected
     with pytest.raises(UploadError) as exc:  # the import path of the command line (streamed)
-        import_file(con, tmp_path / "kek.duckdb", None, path.name, "dsw21", "T", source_path=path)
+        import_file(con, tmp_path / "kek.duckdb", None, path.name, "dsw21", NM, source_path=path)
     assert str(exc.value) == expected
 
 
 def test_wide_line_after_many_normal_ones_names_its_line(con, no_parser):
     rows = ["2024;Strom;1;kWh;;"] * 20_000 + [WIDE_ROW + ";" * 150]
     with pytest.raises(UploadError, match=r"^w\.csv, Zeile 20002: Die Zeile hat 156 Felder"):
-        check(con, csv_bytes(rows), "w.csv", "dsw21")
+        check(con, csv_bytes(rows), "w.csv", "dsw21", NM)
 
 
 def test_header_with_thousands_of_empty_columns_is_refused(con, no_parser):
     data = csv_bytes(["2024;Strom;1;kWh"], header="Jahr;Energieträger;Menge;Einheit" + ";" * 50_000)
     with pytest.raises(UploadError) as exc:
-        check(con, data, "h.csv", "dsw21")
+        check(con, data, "h.csv", "dsw21", NM)
     assert str(exc.value) == (
         "h.csv, Zeile 1: Die Kopfzeile hat 50.004 Felder (Trennzeichen Semikolon); erlaubt sind "
         "höchstens 200. Bitte die leeren Spalten rechts der Tabelle löschen und erneut speichern."
@@ -292,7 +293,7 @@ def test_header_with_thousands_of_empty_columns_is_refused(con, no_parser):
 def test_line_longer_than_one_megabyte_is_refused(con, no_parser):
     data = csv_bytes(["2024;Strom;1;kWh;;ok", "2024;Strom;1;kWh;;" + "x" * 2_000_000])
     with pytest.raises(UploadError) as exc:
-        check(con, data, "lang.csv", "dsw21")
+        check(con, data, "lang.csv", "dsw21", NM)
     assert str(exc.value).startswith(
         "lang.csv, Zeile 3: Die Zeile ist 1,9 MB lang; erlaubt sind höchstens 1,0 MB je Zeile."
     )
@@ -300,7 +301,7 @@ def test_line_longer_than_one_megabyte_is_refused(con, no_parser):
 
 def test_some_extra_fields_and_quoted_separators_still_pass_the_width_check(con):
     rows = ["2024;Strom;5;kWh;;" + ";" * 90, '2023;Strom;6;kWh;"' + ";" * 300 + '";']
-    preview = check(con, csv_bytes(rows), "ok.csv", "dsw21")
+    preview = check(con, csv_bytes(rows), "ok.csv", "dsw21", NM)
     assert preview.checked.n_rows == 2
     assert preview.rows["standort"].tolist()[1] == ";" * 300
 
@@ -315,14 +316,12 @@ def test_utf16_without_bom_is_read_not_called_binary(con, codec):
 
 def test_mixed_crlf_and_lf_line_ends_are_read_with_the_right_lines(con, tmp_path):
     body = HEADER + "\r\n2024;Strom;1;kWh;;\n\n2023;Strom;2;kWh;;\r\n2022;Gas;x;kWh;;\n"
-    errors = check(con, body.encode(), "m.csv", "dsw21").checked.errors
+    errors = check(con, body.encode(), "m.csv", "dsw21", NM).checked.errors
     assert errors == ["m.csv, Zeile 5, Spalte „Menge“: „x“ ist keine Zahl."]
     good = body.replace(";x;", ";3;").encode()
     path = tmp_path / "m.csv"
     path.write_bytes(good)
-    result = import_file(
-        con, tmp_path / "kek.duckdb", None, "m.csv", "dsw21", "T", source_path=path
-    )
+    result = import_file(con, tmp_path / "kek.duckdb", None, "m.csv", "dsw21", NM, source_path=path)
     assert result.n_rows == 3
     rows = con.execute("SELECT line_no, year FROM activity ORDER BY line_no").fetchall()
     assert rows == [(2, 2024), (4, 2023), (5, 2022)]
@@ -335,13 +334,13 @@ def test_sep_line_alone_is_a_german_message_on_both_import_paths(con, tmp_path):
     with pytest.raises(
         UploadError, match=r"^sep\.csv, Zeile 1, Spalte 1: Die erste Zeile ist leer"
     ):
-        import_file(con, tmp_path / "kek.duckdb", None, "sep.csv", "dsw21", "T", source_path=path)
+        import_file(con, tmp_path / "kek.duckdb", None, "sep.csv", "dsw21", NM, source_path=path)
 
 
 def test_lone_carriage_return_beside_newlines_names_its_line(con):
     body = HEADER + "\n2024;Strom;1;kWh;;\n2023;Strom;2;kWh;;\r2022;Strom;3;kWh;;\n"
     with pytest.raises(UploadError) as exc:
-        check(con, body.encode(), "cr.csv", "dsw21")
+        check(con, body.encode(), "cr.csv", "dsw21", NM)
     assert str(exc.value).startswith(
         "cr.csv, Zeile 3: Die Datei mischt Zeilenenden (ein einzelnes CR-Zeichen neben"
     )
@@ -374,7 +373,7 @@ def test_xlsx_formula_without_cached_value_is_named_as_formula(con, tmp_path):
         ws.append([2023, "=B2", "=C2*2", "kWh"])
 
     with pytest.raises(UploadError) as exc:
-        check(con, _openpyxl_file(tmp_path, build), "formel.xlsx", "dsw21")
+        check(con, _openpyxl_file(tmp_path, build), "formel.xlsx", "dsw21", NM)
     assert str(exc.value) == (
         "formel.xlsx, Zeile 3, Spalte B: Zelle B3 enthält eine Formel ohne berechneten Wert "
         "(ebenso C3) – bitte die Datei in Excel öffnen, neu berechnen und speichern (oder die "
@@ -419,7 +418,7 @@ def test_xlsx_with_one_cell_far_away_is_refused_before_calamine(con, tmp_path, c
         data = _rezip(data, "xl/worksheets/sheet1.xml", b'r="A999"', b'r="A2000000"')
     assert len(data) < 10_000
     with pytest.raises(UploadError, match=match):
-        check(con, data, "weit.xlsx", "dsw21")
+        check(con, data, "weit.xlsx", "dsw21", NM)
 
 
 def _reference_line_check(data: bytes, limit: int) -> tuple[tuple[int, int, int], int | None]:

@@ -13,6 +13,7 @@ import pytest
 from kek_data import cli
 from kek_data.ingest import ValidationFailed, check, direct, import_file, rules, store, upload
 from kek_data.ingest.outcome import MAX_SHOWN, shown
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import HEADER, csv_bytes, new_db, xlsx_bytes
 
 MESSAGE = "Mehr als 1.000 t Holz pro Zeile sind für diesen Test zu viel („{value}“)."
@@ -56,12 +57,12 @@ def test_the_page_checks_and_refuses_with_the_added_rule(tmp_path, extra_rule, k
     con, path = new_db(tmp_path)
     ext = _ext(kind)
     good, bad = FILES[kind](GOOD), FILES[kind](BAD)
-    assert check(con, good, f"kek.{ext}", "dsw21").ok
-    preview = check(con, bad, f"kek.{ext}", "dsw21")
+    assert check(con, good, f"kek.{ext}", "dsw21", NM).ok
+    preview = check(con, bad, f"kek.{ext}", "dsw21", NM)
     assert preview.checked.errors == [EXPECTED.format(ext=ext)]
     assert preview.staged is None
     with pytest.raises(ValidationFailed) as err:
-        import_file(con, path, bad, f"kek.{ext}", "dsw21", "Test", preview=preview)
+        import_file(con, path, bad, f"kek.{ext}", "dsw21", NM, preview=preview)
     assert err.value.errors == [EXPECTED.format(ext=ext)]
     assert con.execute("SELECT count(*) FROM activity").fetchall() == [(0,)]
 
@@ -75,11 +76,11 @@ def test_both_import_paths_apply_the_added_rule(
     ext = _ext(kind)
     if path_taken == "voll":
         monkeypatch.setattr(direct, "try_import", lambda *a, **k: None)
-    good = import_file(con, path, FILES[kind](GOOD), f"kek.{ext}", "dsw21", "Test")
+    good = import_file(con, path, FILES[kind](GOOD), f"kek.{ext}", "dsw21", NM)
     assert good.n_rows == 2
     assert good.direct is (path_taken == "direkt" and kind != "xlsx")  # xlsx: full check
     with pytest.raises(ValidationFailed) as err:
-        import_file(con, path, FILES[kind](BAD), f"kek.{ext}", "dsw21", "Test", replace=True)
+        import_file(con, path, FILES[kind](BAD), f"kek.{ext}", "dsw21", NM, replace=True)
     assert err.value.errors == [EXPECTED.format(ext=ext)]
     assert con.execute("SELECT count(*) FROM activity").fetchall() == [(2,)]
 
@@ -116,14 +117,14 @@ def test_the_command_line_applies_the_added_rule(tmp_path, extra_rule, capsys, k
 
 def test_without_the_added_rule_the_same_file_imports(tmp_path):
     con, path = new_db(tmp_path)
-    result = import_file(con, path, csv_bytes(BAD), "kek.csv", "dsw21", "Test")
+    result = import_file(con, path, csv_bytes(BAD), "kek.csv", "dsw21", NM)
     assert result.direct and result.n_rows == 3
 
 
 def test_the_page_imports_the_rows_it_checked_without_parsing_again(tmp_path, monkeypatch):
     con, path = new_db(tmp_path)
     data = FILES["csv_cp1252"](BAD)
-    preview = check(con, data, "kek.csv", "dsw21")
+    preview = check(con, data, "kek.csv", "dsw21", NM)
     assert preview.ok and preview.staged is not None and preview.staged.num_rows == 3
 
     def no_parse(*args, **kwargs):
@@ -131,7 +132,7 @@ def test_the_page_imports_the_rows_it_checked_without_parsing_again(tmp_path, mo
 
     monkeypatch.setattr(upload, "_validated", no_parse)
     monkeypatch.setattr(direct, "try_import", no_parse)
-    result = import_file(con, path, data, "kek.csv", "dsw21", "Test", preview=preview)
+    result = import_file(con, path, data, "kek.csv", "dsw21", NM, preview=preview)
     assert result.n_rows == 3 and result.years == [2023, 2024]
     rows = con.execute(
         "SELECT line_no, year, carrier_id, quantity, unit, site FROM activity ORDER BY line_no"
@@ -146,8 +147,8 @@ def test_the_page_imports_the_rows_it_checked_without_parsing_again(tmp_path, mo
 
 def test_a_preview_of_other_bytes_is_not_used(tmp_path, monkeypatch):
     con, path = new_db(tmp_path)
-    preview = check(con, csv_bytes(GOOD), "kek.csv", "dsw21")
-    result = import_file(con, path, csv_bytes(BAD), "kek.csv", "dsw21", "Test", preview=preview)
+    preview = check(con, csv_bytes(GOOD), "kek.csv", "dsw21", NM)
+    result = import_file(con, path, csv_bytes(BAD), "kek.csv", "dsw21", NM, preview=preview)
     assert result.n_rows == 3
 
 
@@ -156,7 +157,7 @@ def test_long_values_are_cut_in_messages_and_in_the_stored_errors(tmp_path):
     junk = "Ö" * 100_000
     data = csv_bytes([f"2024;{junk};5;kWh;;", f"2024;Strom;{junk};kWh;;"])
     with pytest.raises(ValidationFailed) as err:
-        import_file(con, path, data, "kek.csv", "dsw21", "Test")
+        import_file(con, path, data, "kek.csv", "dsw21", NM)
     cut = "Ö" * (MAX_SHOWN - 1) + "…"
     assert err.value.errors[0].startswith(
         f"kek.csv, Zeile 2, Spalte „Energieträger“: „{cut}“ ist kein bekannter Energieträger."
@@ -175,7 +176,7 @@ def test_a_long_site_is_an_error_not_stored(tmp_path):
     con, path = new_db(tmp_path)
     data = csv_bytes(["2024;Strom;5;kWh;" + "S" * 300 + ";"])
     with pytest.raises(ValidationFailed) as err:
-        import_file(con, path, data, "kek.csv", "dsw21", "Test")
+        import_file(con, path, data, "kek.csv", "dsw21", NM)
     assert err.value.errors == [
         "kek.csv, Zeile 2, Spalte „Standort“: Der Standort ist 300 Zeichen lang („"
         + "S" * 59

@@ -12,11 +12,14 @@ from kek_data.ingest import (
     YearsHaveData,
     check_store,
     history,
-    read_raw,
     rollback,
 )
 from kek_data.ingest.store import files_dir, raw_path, sha256_of
+from kek_data.viewer import NETWORK_MANAGER as NM
+from kek_data.viewer import parse
 from tests.ingest_util import csv_bytes, do_import, new_db
+
+MUSTER = parse("mitglied:dsw21", user="frau.muster@dsw21.de")
 
 
 @pytest.fixture
@@ -51,11 +54,11 @@ def test_import_writes_rows_submission_and_raw_file(fresh):
         (2024, "strom", 1234.5, "MWh", "Zentrale", "Zähler 1", 2),
     ]
     (sub,) = _submissions(con)
-    assert sub[1:] == ("dsw21", "Test", "kek_2024.csv", sha256_of(data), len(data), 2,
+    assert sub[1:] == ("dsw21", "Netzwerkmanagement", "kek_2024.csv", sha256_of(data), len(data), 2,
                        "imported", None)  # fmt: skip
     stored = raw_path(path, sha256_of(data))
     assert stored == files_dir(path) / sha256_of(data)[:2] / sha256_of(data)
-    assert stored.read_bytes() == data == read_raw(path, sha256_of(data))
+    assert stored.read_bytes() == data == raw_path(path, sha256_of(data)).read_bytes()
     assert check_store(con, path) == []
     kwh = con.execute("SELECT sum(kwh) FROM emissions").fetchall()[0][0]
     assert kwh == pytest.approx(1234.5 * 1000 + 1000 * 10.110513888888889)
@@ -83,7 +86,7 @@ def test_non_table_is_recorded_and_kept(fresh):
         do_import(con, path, data, name="export.csv")
     (sub,) = _submissions(con)
     assert sub[7] == "rejected" and "HTML" in sub[8]
-    assert read_raw(path, sha256_of(data)) == data
+    assert raw_path(path, sha256_of(data)).read_bytes() == data
 
 
 def test_dry_run_writes_nothing(fresh):
@@ -126,18 +129,18 @@ def test_rollback_restores_the_previous_state_and_keeps_everything(fresh):
     second = do_import(con, path, csv_bytes(["2024;Strom;2;kWh;;", "2025;Strom;3;kWh;;"]),
                        replace=True)  # fmt: skip
     assert [r[:3] for r in _activity(con)] == [(2024, "strom", 2.0), (2025, "strom", 3.0)]
-    assert rollback(con, second.submission_id, "Frau Muster", "Zahlen falsch") == "dsw21"
+    assert rollback(con, second.submission_id, MUSTER, "Zahlen falsch") == "dsw21"
     assert [r[:3] for r in _activity(con)] == [(2024, "strom", 1.0)]
     assert con.execute("SELECT count(*) FROM activity").fetchall()[0][0] == 3
     events = con.execute("SELECT submission_id, event, event_by, note FROM submission_events")
-    assert events.fetchall() == [(2, "rolled_back", "Frau Muster", "Zahlen falsch")]
+    assert events.fetchall() == [(2, "rolled_back", "frau.muster@dsw21.de", "Zahlen falsch")]
     with pytest.raises(RollbackError, match="bereits zurückgenommen"):
-        rollback(con, second.submission_id, "x")
+        rollback(con, second.submission_id, NM)
     with pytest.raises(RollbackError, match="gibt es nicht"):
-        rollback(con, 99, "x")
-    hist = history(con, "dsw21")
+        rollback(con, 99, NM)
+    hist = history(con, NM, "dsw21")
     assert list(hist["state"]) == ["zurückgenommen", "aktuell"]
-    assert list(hist["rolled_back_by"])[0] == "Frau Muster"
+    assert list(hist["rolled_back_by"])[0] == "frau.muster@dsw21.de"
 
 
 def test_rejected_submission_cannot_be_rolled_back(fresh):
@@ -145,7 +148,7 @@ def test_rejected_submission_cannot_be_rolled_back(fresh):
     with pytest.raises(ValidationFailed):
         do_import(con, path, csv_bytes(["2024;Strom;x;kWh;;"]))
     with pytest.raises(RollbackError, match="abgelehnt"):
-        rollback(con, 1, "x")
+        rollback(con, 1, NM)
 
 
 def test_history_states(fresh):
@@ -154,7 +157,7 @@ def test_history_states(fresh):
     do_import(con, path, csv_bytes(["2024;Strom;2;kWh;;"]), replace=True)
     with pytest.raises(ValidationFailed):
         do_import(con, path, csv_bytes(["2024;Strom;x;kWh;;"]))
-    hist = history(con, "dsw21")
+    hist = history(con, NM, "dsw21")
     assert list(hist["state"]) == ["abgelehnt", "aktuell", "ersetzt"]
     years = [list(y) if hasattr(y, "__iter__") else None for y in hist["years"]]
     assert years == [None, [2024], [2024]]

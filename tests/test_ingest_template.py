@@ -8,6 +8,7 @@ import pytest
 
 from kek_data.ingest import ValidationFailed, check
 from kek_data.ingest.template import example_row, hints, template_csv, template_xlsx
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import do_import, new_db
 
 
@@ -32,7 +33,7 @@ def test_csv_template_is_german_excel_dialect():
 @pytest.mark.parametrize("make", [template_csv, template_xlsx])
 def test_template_reads_and_the_example_row_is_refused(fresh, make):
     con, _ = fresh
-    preview = check(con, make(2024), "vorlage", "dsw21")
+    preview = check(con, make(2024), "vorlage", "dsw21", NM)
     assert preview.checked.n_rows == 1
     (error,) = preview.checked.errors
     assert "Zeile 2, Spalte „Bemerkung“: Das ist die Beispielzeile der Vorlage" in error

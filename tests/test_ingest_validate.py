@@ -10,6 +10,7 @@ import pytest
 from kek_data.ingest import check
 from kek_data.ingest.validate import MAX_LISTED, SIMPLE_NUMBER_REGEX, map_header
 from kek_data.numbers import GERMAN_NUMBER_REGEX
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import csv_bytes, errors_of, new_db
 
 THIS_YEAR = date.today().year
@@ -76,7 +77,9 @@ def test_every_problem_of_a_file_at_once(con):
 
 def test_header_any_order_case_spaces_and_spelling(con):
     header = "  menge ;EINHEIT;Energietraeger; Jahr;bemerkung"
-    preview = check(con, csv_bytes(["5;MWh;Fernwaerme;2024;x"], header=header), "k.csv", "dsw21")
+    preview = check(
+        con, csv_bytes(["5;MWh;Fernwaerme;2024;x"], header=header), "k.csv", "dsw21", NM
+    )
     assert preview.checked.errors == []
     assert preview.rows["kwh"].tolist() == [5000.0]
 
@@ -129,7 +132,7 @@ def test_only_a_header(con):
 
 def test_error_list_is_capped_but_the_count_is_exact(con):
     rows = [f"2024;Strom;x{i};kWh;S{i};" for i in range(250)] + ["1800;Strom;1;kWh;;"]
-    preview = check(con, csv_bytes(rows), "k.csv", "dsw21")
+    preview = check(con, csv_bytes(rows), "k.csv", "dsw21", NM)
     assert preview.checked.n_errors == 251
     assert len(preview.checked.errors) == MAX_LISTED + 1
     assert preview.checked.errors[-1] == (
@@ -141,7 +144,7 @@ def test_error_list_is_capped_but_the_count_is_exact(con):
 def test_preview_marks_every_error_row_and_converts(con):
     rows = [f"2024;Strom;{i};MWh;S{i};" for i in range(600)] + ["2024;Erdgas;1.110;kWh;;x"]
     rows[550] = "2024;Strom;-1;MWh;Z;"
-    preview = check(con, csv_bytes(rows), "k.csv", "dsw21")
+    preview = check(con, csv_bytes(rows), "k.csv", "dsw21", NM)
     p = preview.rows.set_index("line_no")
     assert len(p) == 500 + 1  # first 500 rows plus the error row 552
     assert p.loc[552, "fehler"] == "Spalte „Menge“: Die Menge darf nicht negativ sein („-1“)."
@@ -150,7 +153,7 @@ def test_preview_marks_every_error_row_and_converts(con):
 
 
 def test_erdgas_kwh_are_gross_calorific_value(con):
-    preview = check(con, csv_bytes(["2024;Erdgas;1.110;kWh;;"]), "k.csv", "dsw21")
+    preview = check(con, csv_bytes(["2024;Erdgas;1.110;kWh;;"]), "k.csv", "dsw21", NM)
     assert preview.rows["kwh"].tolist() == [pytest.approx(1000.0)]
     assert preview.rows["t_co2e"].tolist() == [pytest.approx(0.247)]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from kek_data import db
 from kek_data.ingest import import_file, store
+from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import csv_bytes
 
 
 def test_missing_original_file_is_shown_in_sidebar(app_test, seeded_db):
     data = csv_bytes(["2026;Strom;1.000;kWh;;"])
     con = db.connect(seeded_db)
-    result = import_file(con, seeded_db, data, "fhdo_2026.csv", "fhdo", "Test")
+    result = import_file(con, seeded_db, data, "fhdo_2026.csv", "fhdo", NM)
     con.close()
     at = app_test()
     at.run()

@@ -114,7 +114,9 @@ def test_year_filled_meanwhile_by_another_session_is_an_error_not_a_crash(app_te
     from kek_data.ingest import import_file
 
     con = db.connect(seeded_db)
-    import_file(con, seeded_db, csv_bytes([f"{year};Strom;6;kWh;;"]), "andere.csv", "edg", "x")
+    import_file(
+        con, seeded_db, csv_bytes([f"{year};Strom;6;kWh;;"]), "andere.csv", "edg", NETWORK_MANAGER
+    )
     con.close()
     at.button(key="upload_import").click().run()
     assert not at.exception
@@ -159,7 +161,7 @@ def test_store_check_lines_show_file_names_as_text(app_test, seeded_db):
 
     evil = "![x](p.png).csv"  # no "/": kept as the file's name (a relative address)
     con = db.connect(seeded_db)
-    import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), evil, "edg", "x")
+    import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), evil, "edg", NETWORK_MANAGER)
     con.close()
     for raw in files_dir(seeded_db).glob("??/*"):
         raw.unlink()
@@ -175,12 +177,20 @@ def test_second_rollback_of_the_same_submission_is_a_german_message(app_test, se
     from ui import upload
 
     con = db.connect(seeded_db)
-    done = import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), "a.csv", "edg", "x")
+    done = import_file(
+        con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), "a.csv", "edg", NETWORK_MANAGER
+    )
     con.close()
     sid = done.submission_id
-    assert upload.rollback(sid) == (True, f"Meldung Nr. {sid} wurde zurückgenommen.")
-    assert upload.rollback(sid) == (False, f"Meldung Nr. {sid} (a.csv) ist bereits zurückgenommen.")
-    assert upload.rollback(99_999) == (False, "Meldung Nr. 99999 gibt es nicht.")
+    assert upload.rollback(sid, NETWORK_MANAGER) == (
+        True,
+        f"Meldung Nr. {sid} wurde zurückgenommen.",
+    )
+    assert upload.rollback(sid, NETWORK_MANAGER) == (
+        False,
+        f"Meldung Nr. {sid} (a.csv) ist bereits zurückgenommen.",
+    )
+    assert upload.rollback(99_999, NETWORK_MANAGER) == (False, "Meldung Nr. 99999 gibt es nicht.")
     at = _open(app_test, "edg")  # the page shows the state of the first rollback
     assert not at.exception
     history = at.dataframe[-1].value

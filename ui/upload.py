@@ -3,7 +3,9 @@
 Why: Streamlit re-runs the page on every click; a 60 MB file must be checked once, and a
 rejected file recorded once, not on every re-run. The check result lives in the session under
 the uploader's file id. Tables are turned into German text here (``1.234,5``) with
-:mod:`kek_data.numbers`, so the page only lays out widgets.
+:mod:`kek_data.numbers`, so the page only lays out widgets. Every call passes the session's
+viewer to :mod:`kek_data.ingest`, which refuses what the viewer may not do (a forged member id
+in a widget is refused there, not only hidden here).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from kek_data import config, ingest
-from kek_data.errors import KekError
+from kek_data.errors import AccessDenied, KekError
 from kek_data.ingest import store, template
 from kek_data.numbers import format_date, format_number
+from kek_data.viewer import Viewer
 from ui import data
 
 STATE_LABEL = {
@@ -47,9 +50,17 @@ def german_uploader(types: list[str]) -> None:
     st.html(_UPLOADER_CSS % {"mb": format_number(mb, 0), "types": kinds})
 
 
-def who() -> str:
-    """Name recorded as ``submitted_by`` (the viewer's label until login arrives)."""
-    return data.current_viewer().label
+def no_writes(viewer: Viewer) -> str:
+    """What the page says to a viewer who may not write at all (city, public)."""
+    return (
+        f"Als {viewer.role_label} können Sie hier keine Daten hochladen oder zurücknehmen; das "
+        "dürfen nur die Mitglieder (für sich selbst) und das Netzwerkmanagement."
+    )
+
+
+def writable(viewer: Viewer, members: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``members`` the viewer may upload for (``Viewer.writes_for``)."""
+    return members[[viewer.writes_for(str(m)) for m in members["member_id"]]]
 
 
 def _progress(bar):
@@ -59,27 +70,34 @@ def _progress(bar):
     return update
 
 
-def check(file, member_id: str) -> ingest.Preview | KekError:
-    """Check an uploaded file once per (file, member); record a rejection once.
+def check_key(file, member_id: str, viewer: Viewer) -> str:
+    """Session key of the check of ``file`` for ``member_id`` by ``viewer``'s role."""
+    return f"upload_check:{file.file_id}:{member_id}:{viewer.spec}"
+
+
+def check(file, member_id: str, viewer: Viewer) -> ingest.Preview | KekError:
+    """Check an uploaded file once per (file, member, role); record a rejection once.
 
     A file that cannot be read (any :class:`KekError`) comes back as that error, for its
-    German message."""
-    key = f"upload_check:{file.file_id}:{member_id}"
+    German message; so does a refusal (:class:`AccessDenied`: nothing is recorded)."""
+    key = check_key(file, member_id, viewer)
     if key not in st.session_state:
         raw = file.getvalue()
         bar = st.progress(0.0, text="Datei wird geprüft …")
         with data.cursor() as cur:
             try:
                 result: ingest.Preview | KekError = ingest.check(
-                    cur, raw, file.name, member_id, progress=_progress(bar)
+                    cur, raw, file.name, member_id, viewer, progress=_progress(bar)
                 )
                 errors = None if result.ok else result.checked.errors
                 n_rows = result.checked.n_rows
+            except AccessDenied as exc:
+                result, errors, n_rows = exc, None, 0
             except KekError as exc:
                 result, errors, n_rows = exc, [str(exc)], 0
             if errors is not None:
                 ingest.record_rejection(
-                    cur, data.db_file(), raw, file.name, member_id, who(), errors, n_rows
+                    cur, data.db_file(), raw, file.name, member_id, viewer, errors, n_rows
                 )
         bar.empty()
         if errors is not None:
@@ -88,12 +106,12 @@ def check(file, member_id: str) -> ingest.Preview | KekError:
     return st.session_state[key]
 
 
-def run_import(file, member_id: str, replace: bool) -> ingest.Imported:
+def run_import(file, member_id: str, replace: bool, viewer: Viewer) -> ingest.Imported:
     """Import the checked file with a progress bar; clears every cached figure afterwards.
 
     The rows the check typed (kept in the session's preview) are appended, not parsed again.
     """
-    checked = check(file, member_id)
+    checked = check(file, member_id, viewer)
     bar = st.progress(0.0, text="Import startet …")
     try:
         with data.cursor() as cur:
@@ -103,7 +121,7 @@ def run_import(file, member_id: str, replace: bool) -> ingest.Imported:
                 file.getvalue(),
                 file.name,
                 member_id,
-                who(),
+                viewer,
                 replace=replace,
                 progress=_progress(bar),
                 preview=checked if isinstance(checked, ingest.Preview) else None,
@@ -165,10 +183,10 @@ def year_table(preview: ingest.Preview) -> pd.DataFrame:
     )
 
 
-def history(member_id: str) -> pd.DataFrame:
-    """The member's submissions (raw columns, newest first)."""
+def history(member_id: str, viewer: Viewer) -> pd.DataFrame:
+    """The member's submissions (raw columns, newest first); AccessDenied if not the viewer's."""
     with data.cursor() as cur:
-        return ingest.history(cur, member_id)
+        return ingest.history(cur, viewer, member_id)
 
 
 def history_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -193,26 +211,36 @@ def _years(years: object) -> str:
     return ", ".join(str(int(y)) for y in years)  # type: ignore[union-attr]
 
 
-def store_problems() -> list[str]:
-    """Start-up check of the raw-file store against the recorded submissions (German lines)."""
-    with data.cursor() as cur:
-        return ingest.check_store(cur, data.db_file())
+def store_problems(viewer: Viewer) -> list[str]:
+    """Start-up check of the raw-file store against the recorded submissions (German lines);
+    empty for viewers who may not see every member's files (the lines name them)."""
+    try:
+        with data.cursor() as cur:
+            return ingest.check_store_as(cur, data.db_file(), viewer)
+    except AccessDenied:
+        return []
 
 
-def original(sha256: str) -> Callable[[], bytes] | None:
-    """A loader of the stored original bytes (read only on download), None if missing."""
+def original(submission_id: int, sha256: str, viewer: Viewer) -> Callable[[], bytes] | None:
+    """A loader of the stored original bytes (read only on download, checked for the viewer
+    by :func:`kek_data.ingest.read_raw`), None if missing."""
     db_path = data.db_file()
     if not store.has_raw(db_path, sha256):
         return None
-    return lambda: ingest.read_raw(db_path, sha256)
+
+    def load() -> bytes:
+        with data.cursor() as cur:
+            return ingest.read_raw(cur, db_path, viewer, submission_id)
+
+    return load
 
 
-def rollback(submission_id: int) -> tuple[bool, str]:
+def rollback(submission_id: int, viewer: Viewer) -> tuple[bool, str]:
     """Withdraw a submission: (True, confirmation) or (False, the German reason, e.g. another
-    session took it back meanwhile). Clears every cached figure either way."""
+    session took it back meanwhile, or not the viewer's). Clears every cached figure either way."""
     try:
         with data.cursor() as cur:
-            ingest.rollback(cur, submission_id, who())
+            ingest.rollback(cur, submission_id, viewer)
     except KekError as exc:
         return False, str(exc)
     finally:  # also after a refusal: another session may have changed the history

@@ -2,7 +2,9 @@
 
 Why: the network manager (or a scheduled job) builds the same deck, images and data package as
 the dashboard's Export page without a browser. Messages are German; errors go to stderr with exit
-code 1 (:func:`kek_data.cli.main` prints every :class:`~kek_data.errors.KekError`).
+code 1 (:func:`kek_data.cli.main` prints every :class:`~kek_data.errors.KekError`). With
+``--as ROLLE[:MITGLIED]`` each export holds exactly what that role sees (publication consent,
+pseudonyms, the 3-member rule: the viewer's report snapshot); default network management.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kek_data import config, db
+from kek_data.cli import add_data_options, viewer_of
 from kek_data.errors import ExportCommandError
 from kek_data.export import figures, images
-from kek_data.viewer import NETWORK_MANAGER
 
 
 def _connect(path: str | None):
@@ -66,7 +68,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
             print(f"{fraction * 100:5.0f} %  {text}", file=sys.stderr)
 
     data = deck.build_deck(
-        con, NETWORK_MANAGER, year=year, members=members, meeting_date=meeting,
+        con, viewer_of(args, con), year=year, members=members, meeting_date=meeting,
         progress=report,
     )  # fmt: skip
     path = _write(target, data)
@@ -83,7 +85,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
     target = _target(args.out, f".{fmt}")
     year = _year(args.year)
     con = _connect(args.db)
-    fig = figures.build(con, args.name, NETWORK_MANAGER, member_id=args.member, year=year)
+    viewer = viewer_of(args, con)
+    fig = figures.build(con, args.name, viewer, member_id=args.member, year=year)
     size = images.Size(args.width, args.height, args.scale if fmt == "png" else 1)
     data = images.render(fig, fmt, size)  # type: ignore[arg-type]
     path = _write(target, data)
@@ -99,7 +102,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     target = _target(args.out, ".zip")
     year = _year(args.year)
     con = _connect(args.db)
-    data = package.build_package(con, NETWORK_MANAGER, year=year)
+    data = package.build_package(con, viewer_of(args, con), year=year)
     path = _write(target, data)
     print(f"Datenpaket gespeichert: {path} ({_kb(data)}).")
     return 0
@@ -124,7 +127,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``export deck``, ``export chart`` and ``export data`` to the command line."""
     export = subparsers.add_parser("export", help="Foliensatz, Diagramme und Daten exportieren")
     sub = export.add_subparsers(dest="export_command", required=True, metavar="deck|chart|data")
-    db_help = "Pfad der DuckDB-Datei (Standard: KEK_DB oder data/kek.duckdb)"
 
     p = sub.add_parser("deck", help="Sitzungsfoliensatz als PPTX (16:9)")
     p.add_argument("--out", required=True, help="Ausgabedatei, z. B. sitzung.pptx")
@@ -136,7 +138,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--date", help="Sitzungsdatum TT.MM.JJJJ (Standard: heute)")
     p.add_argument("--quiet", action="store_true", help="keinen Fortschritt ausgeben")
-    p.add_argument("--db", help=db_help)
+    add_data_options(p)
     p.set_defaults(func=cmd_deck)
 
     p = sub.add_parser("chart", help="ein Diagramm als PNG, SVG oder PDF")
@@ -151,11 +153,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--height", type=int, default=images.PRESENTATION.height, help="Höhe [px]")
     p.add_argument("--scale", type=float, default=images.PRESENTATION.scale,
                    help="Faktor für PNG (Standard 2: 2560 × 1440 px; 3 für 4K)")  # fmt: skip
-    p.add_argument("--db", help=db_help)
+    add_data_options(p)
     p.set_defaults(func=cmd_chart)
 
     p = sub.add_parser("data", help="Datenpaket (ZIP: CSV, XLSX, README)")
     p.add_argument("--out", required=True, help="Ausgabedatei, z. B. kek_daten.zip")
     p.add_argument("--year", help="Berichtsjahr der Kennzahlen (Standard: neuestes)")
-    p.add_argument("--db", help=db_help)
+    add_data_options(p)
     p.set_defaults(func=cmd_data)

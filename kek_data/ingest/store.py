@@ -18,15 +18,12 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from kek_data import config, db
-from kek_data.errors import RollbackError, StoreError
-
-if TYPE_CHECKING:
-    import pandas as pd
+from kek_data.errors import StoreError
+from kek_data.viewer import Viewer
 
 REJECTED = "rejected"
 IMPORTED = "imported"
@@ -34,6 +31,12 @@ ROLLED_BACK = "rolled_back"
 #: progress texts (both import paths): the write transaction is open / about to COMMIT
 WRITING = "Daten werden geschrieben …"
 COMMITTING = "Daten werden festgeschrieben …"
+
+
+def sender(viewer: Viewer) -> str:
+    """Who is recorded with a submission or rollback: the real user (login, ``cli:<os user>``),
+    else the person's or role's name."""
+    return viewer.user or viewer.label
 
 
 def files_dir(db_path: str | os.PathLike[str] | None = None) -> Path:
@@ -200,15 +203,6 @@ def has_raw(db_path: str | os.PathLike[str] | None, sha256: str) -> bool:
     return raw_path(db_path, sha256).is_file()
 
 
-def read_raw(db_path: str | os.PathLike[str] | None, sha256: str) -> bytes:
-    """The original bytes of a submission, for download."""
-    path = raw_path(db_path, sha256)
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"Die Originaldatei {path} fehlt im Dateiablage-Ordner.") from exc
-
-
 def record(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -294,81 +288,3 @@ def commit_import(
         db.rollback(con)
         raise
     return submission_id, existing
-
-
-def rollback(
-    con: duckdb.DuckDBPyConnection, submission_id: int, by: str, note: str | None = None
-) -> str:
-    """Withdraw an imported submission: append a ``rolled_back`` event; return its member_id.
-
-    The years it covered show the previous state again (the newest earlier active submission).
-    """
-    row = db.query_rows(con, "submission_by_id", submission_id=submission_id)
-    if not row:
-        raise RollbackError(f"Meldung Nr. {submission_id} gibt es nicht.")
-    _, member_id, status, _, file_name, rolled_back = row[0]
-    if status != IMPORTED:
-        raise RollbackError(
-            f"Meldung Nr. {submission_id} ({file_name}) wurde abgelehnt und hat keine Daten."
-        )
-    if rolled_back:
-        raise RollbackError(
-            f"Meldung Nr. {submission_id} ({file_name}) ist bereits zurückgenommen."
-        )
-    db.execute(
-        con,
-        "insert_submission_event",
-        submission_id=submission_id,
-        event=ROLLED_BACK,
-        event_at=datetime.now(),
-        event_by=by,
-        note=note,
-    )
-    return str(member_id)
-
-
-def history(con: duckdb.DuckDBPyConnection, member_id: str) -> pd.DataFrame:
-    """The member's submissions, newest first, with years, state and who rolled back."""
-    return db.query_df(con, "submission_history", member_id=member_id)
-
-
-def check_store(
-    con: duckdb.DuckDBPyConnection,
-    db_path: str | os.PathLike[str] | None,
-    *,
-    deep: bool = False,
-) -> list[str]:
-    """Start-up check: German lines for recorded files missing on disk and unrecorded files.
-
-    Compares sizes [bytes]; ``deep=True`` also recomputes every SHA-256 (slow for big stores).
-    Demo submissions have no file. An unrecorded file is an upload whose database commit was
-    lost (crash, torn write-ahead log): import it again with ``python -m kek_data import``.
-    An empty list means all is well.
-    """
-    problems = []
-    recorded: set[str] = set()
-    for submission_id, sha, file_name, size, is_demo in db.query_rows(con, "recorded_files"):
-        if is_demo:
-            continue
-        recorded.add(sha)
-        path = raw_path(db_path, sha)
-        if not path.is_file():
-            problems.append(
-                f"Meldung Nr. {submission_id} ({file_name}): Die Originaldatei fehlt ({path})."
-            )
-        elif path.stat().st_size != size or (deep and sha256_of(path.read_bytes()) != sha):
-            problems.append(
-                f"Meldung Nr. {submission_id} ({file_name}): Die Originaldatei ist verändert "
-                f"({path})."
-            )
-    root = files_dir(db_path)
-    if root.is_dir():
-        for path in sorted(root.glob("??/*")):
-            if path.name.startswith("."):
-                continue
-            if path.name not in recorded:
-                problems.append(
-                    f"Die Datei {path} ist in keiner Meldung verzeichnet (Import nach Absturz "
-                    "verloren?). Bitte prüfen und ggf. erneut importieren."
-                )
-    return problems

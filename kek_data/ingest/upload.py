@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from kek_data import db
+from kek_data import access, db
 from kek_data.errors import UploadError, ValidationFailed, YearsHaveData
 from kek_data.ingest import direct, reader, store, validate
 from kek_data.ingest.outcome import Imported
 from kek_data.numbers import GERMAN_NUMBER_TRIM_CHARS, format_number
+from kek_data.viewer import Viewer
 
 if TYPE_CHECKING:  # pandas/pyarrow only for the preview (query_df), not for an import
     import pandas as pd
@@ -77,10 +78,16 @@ def check(
     data: bytes,
     file_name: str,
     member_id: str,
+    viewer: Viewer,
     *,
     progress: Progress = _noop,
 ) -> Preview:
-    """Validate a file and build the preview; writes nothing. Raises UploadError for non-tables."""
+    """Validate a file and build the preview; writes nothing. Raises UploadError for non-tables.
+
+    The preview shows the member's current figures, so only a viewer who may write for
+    ``member_id`` gets it (:func:`kek_data.access.check_write`, else :class:`AccessDenied`).
+    """
+    access.check_write(viewer, member_id)
     file_name = os.path.basename(file_name) or "Datei"
     try:
         checked = _validated(con, data, file_name, None, progress)
@@ -105,17 +112,22 @@ def record_rejection(
     data: bytes,
     file_name: str,
     member_id: str,
-    submitted_by: str,
+    viewer: Viewer,
     errors: list[str],
     n_rows: int = 0,
 ) -> int:
-    """Keep a rejected file and its error lines (so the network manager can help); its id."""
+    """Keep a rejected file and its error lines (so the network manager can help); its id.
+
+    Only for a viewer who may write for ``member_id`` (else :class:`AccessDenied`, nothing kept);
+    records ``viewer.user`` (or the role's name) as the sender.
+    """
+    access.check_write(viewer, member_id)
     sha = store.sha256_of(data)
     store.keep_raw(db_path, data, sha)
     return store.record_rejected(
         con,
         member_id=member_id,
-        submitted_by=submitted_by,
+        submitted_by=store.sender(viewer),
         file_name=os.path.basename(file_name) or "Datei",
         sha256=sha,
         size_bytes=len(data),
@@ -130,7 +142,7 @@ def import_file(
     data: bytes | None,
     file_name: str,
     member_id: str,
-    submitted_by: str,
+    viewer: Viewer,
     *,
     replace: bool = False,
     dry_run: bool = False,
@@ -141,6 +153,9 @@ def import_file(
 ) -> Imported:
     """Store, validate and import one file for one member, all rows or none.
 
+    First of all :func:`kek_data.access.check_write`: a viewer who may not write for
+    ``member_id`` gets :class:`AccessDenied` and nothing is written (no submission, no rejected
+    record, no raw file). The submission records ``viewer.user`` (or the role's name).
     ``data`` are the bytes (page upload) or None for the file at ``source_path`` (command line:
     streamed, never held in memory on the direct path). The raw bytes go to the store (fsynced)
     while the file is parsed. With ``preview`` (the page's :func:`check` of the same bytes) the
@@ -156,6 +171,8 @@ def import_file(
     """
     if data is None and source_path is None:
         raise ValueError("import_file braucht die Bytes oder source_path")
+    access.check_write(viewer, member_id)
+    submitted_by = store.sender(viewer)
     file_name = os.path.basename(file_name) or "Datei"
     staged = _staged(preview, data) if not dry_run else None
     keeper = None
