@@ -1,14 +1,17 @@
-"""KEK-Klimadashboard: entry point with ``st.navigation``.
+"""KEK-Klimadashboard: entry point with ``st.navigation``, the pages of the viewer's role.
 
 Run with ``bash scripts/run.sh`` (see README). Pages live in ``pages/``; they only lay out widgets
-and call ``kek_data`` through the cached helpers in ``ui.data``.
+and call ``kek_data`` through the cached helpers in ``ui.data``. Who is looking (login or
+Demo-Modus) comes from ``ui.auth``; which pages a role gets, from :func:`pages_for`. Hiding a page
+is not the protection: every page reads through ``kek_data`` with the viewer.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui import frame
+from kek_data.viewer import Viewer
+from ui import auth, frame
 
 ROOT = Path(__file__).resolve().parent
 
@@ -32,9 +35,47 @@ PAGES = [
     st.Page(ROOT / "pages/export.py", title="Export", icon=":material/download:"),
     st.Page(ROOT / "pages/methodik.py", title="Methodik", icon=":material/menu_book:"),
 ]
+UPLOAD = "Daten hochladen"
+PUBLIC_PAGE = st.Page(
+    ROOT / "pages/oeffentlich.py",
+    title="Fortschritt des Netzwerks",
+    icon=":material/public:",
+    default=True,
+)
+#: Logins and consent (pages/zugaenge.py, another part of issue 9): only once the file exists.
+ACCOUNTS_FILE = ROOT / "pages/zugaenge.py"
 
-navigation = st.navigation(PAGES)
+
+def _to_public_page() -> None:
+    st.switch_page(PUBLIC_PAGE)
+
+
+def pages_for(viewer: Viewer) -> tuple[list, str]:
+    """The pages of the viewer's role and the navigation's position (rules from ``Viewer``).
+
+    The public gets only the public page; every other page address (``/mitglied``, a bookmark)
+    is an invisible entry that switches to it — with the public page alone, Streamlit would show
+    it too, but under an English "Page not found" dialog. A member gets every page, the city all
+    but the upload; network management and city also "Zugänge".
+    """
+    accounts = (
+        [st.Page(ACCOUNTS_FILE, title="Zugänge", icon=":material/key:")]
+        if ACCOUNTS_FILE.exists()
+        else []
+    )
+    if not viewer.sees_member_data:
+        paths = [p.url_path for p in PAGES if p.url_path] + [ACCOUNTS_FILE.stem]
+        aliases = [st.Page(_to_public_page, title=path, url_path=path) for path in paths]
+        return [PUBLIC_PAGE, *aliases], "hidden"
+    pages = [p for p in PAGES if viewer.writes or p.title != UPLOAD]
+    return pages + (accounts if viewer.sees_all_members else []), "sidebar"
+
+
+viewer = auth.current_viewer()  # may stop the page (Demo-Modus on real data, broken secrets)
+pages, position = pages_for(viewer)
+navigation = st.navigation(pages, position=position)
 st.sidebar.markdown("**KEK-Klimadashboard**  \nKonsultationskreis Energieeffizienz und Klimaschutz")
 frame.style()
+auth.sidebar(viewer)
 frame.sidebar()
 navigation.run()
