@@ -12,8 +12,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from kek_data import db
-from kek_data.viewer import Viewer
+from kek_data import access, db
+from kek_data.viewer import NETWORK_MANAGER, Viewer
 
 
 def members(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
@@ -63,6 +63,24 @@ def all_series(df: pd.DataFrame) -> dict[str, dict[int, float]]:
 def activity_table(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
     """Current activity rows as reported (quantity in the reported unit) with their submission."""
     return db.query_df(con, "activity_table", **viewer.params())
+
+
+def shown(con: duckdb.DuckDBPyConnection, viewer: Viewer, table: str) -> pd.DataFrame:
+    """:func:`members`, :func:`detail` or :func:`completeness` (``table``) of every member the
+    viewer sees under the publication consent (:func:`kek_data.access.visibility`: the viewer's
+    own organisation, named members, "Mitglied A" for *nur im Gesamtwert*), ids and names as
+    shown, rows in the viewer's member order (pseudonyms last, so no list position leaks).
+
+    The one place the pages' member tables pass the consent rule (the report applies the same
+    visibility to its own copies). Units as in the functions named.
+    """
+    read = {"members": members, "detail": detail, "completeness": completeness}[table]
+    vis = access.visibility(con, viewer)
+    out = vis.frame(read(con, NETWORK_MANAGER))
+    if vis.everything or out.empty:
+        return out
+    out = out.assign(_rank=out["member_id"].map(vis.order)).sort_values("_rank", kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection):

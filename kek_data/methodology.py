@@ -7,10 +7,11 @@ point to; slide: title and :attr:`Section.short`; README: title and every paragr
 text). Numbers that are code constants are read from the code, never typed again: the Ampel's
 tolerance (:data:`kek_data.status.TOLERANCE_PCT`), the trend and rate window (the ``window``
 default of :mod:`kek_data.formulas`, which :func:`kek_data.progress.kpi` uses) and the trend horizon
-(:data:`kek_data.wording.HORIZON`). Values of the reference data (factors, Hs/Hi) are quoted
-with their source as in ``data/*.csv``; tests/test_methodology.py checks them against the files.
-The texts contain no Markdown markup, so the page's Markdown and the README's plain text are the
-same characters.
+(:data:`kek_data.wording.HORIZON`), and the publication rules (levels, the minimum of
+contributors, the withheld wording) from :mod:`kek_data.access`. Values of the reference data
+(factors, Hs/Hi) are quoted with their source as in ``data/*.csv``; tests/test_methodology.py
+checks them against the files. The texts contain no Markdown markup, so the page's Markdown
+and the README's plain text are the same characters.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kek_data import formulas, status
+from kek_data import access, formulas, status
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.report import Coverage, Report
@@ -259,6 +260,29 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "freigabe",
+        "Veröffentlichung und Datenschutz",
+        "Jedes Mitglied entscheidet, wer seine Zahlen sieht; das Netzwerkmanagement hält die "
+        "Freigabe mit Datum und Person fest. "
+        f"„{access.LEVELS['namentlich']}“: Zahlen mit Namen für die anderen Mitglieder und die "
+        f"Öffentlichkeit. „{access.LEVELS['gesamt']}“: für die anderen Mitglieder als "
+        "„Mitglied A“ ohne Namen und Sektor, für die Öffentlichkeit nur in der Summe. "
+        f"„{access.LEVELS['intern']}“: einzeln nur für Netzwerkmanagement und Stadt.",
+        (
+            "Jedes Mitglied zählt in der Netzwerksumme, auch mit Freigabe "
+            f"„{access.LEVELS['intern']}“. Eine Summe, die ein Mitglied oder die Öffentlichkeit "
+            f"sieht, braucht mindestens {access.MIN_CONTRIBUTORS} beitragende Mitglieder. Fehlt "
+            "in einer Ansicht genau eines der beitragenden Mitglieder, wird die Summe ebenfalls "
+            "nicht gezeigt, denn dieses eine ließe sich als Summe minus die sichtbaren Mitglieder "
+            f"herausrechnen. Statt der Zahl steht dann „{access.WITHHELD}“.",
+            "Gemeldete Mengen, Meldungen und Originaldateien sieht jedes Mitglied nur von der "
+            "eigenen Organisation; Netzwerkmanagement und Stadt sehen alles. Die Buchstaben der "
+            "Pseudonyme folgen nicht der Mitgliederliste. Ohne festgehaltene Entscheidung gilt "
+            f"„{access.LEVELS[access.DEFAULT_LEVEL]}“. Seiten, Foliensatz und Datenpaket zeigen "
+            "dieselbe Auswahl, je nach Anmeldung.",
+        ),
+    ),
+    Section(
         "demodaten",
         "Demodaten",
         f"Eine Datenbank mit Demodaten trägt auf jeder Seite, jeder Folie und in jeder Datei den "
@@ -301,6 +325,32 @@ def plain_text(width: int = 96, indent: str = "") -> list[str]:
             kept = paragraph.replace("z. B.", "z.\u00a0B.")  # never "z." at a line end
             lines += [line.replace("\u00a0", " ") for line in wrap.wrap(kept)]
     return lines
+
+
+def audience(report: Report) -> list[str]:
+    """What a surface (data package, deck) holds for the report's viewer, one German line each:
+    the consent and total rules (:mod:`kek_data.access`) applied to this view."""
+    viewer = report.viewer
+    if viewer.sees_all_members:
+        return [
+            f"Ansicht {viewer.role_label}: alle Mitglieder mit Namen, unabhängig von der "
+            f"Freigabe. Weitergabe nur nach Freigabe: „{access.LEVELS['namentlich']}“ mit Namen, "
+            f"„{access.LEVELS['gesamt']}“ nur ohne Namen, „{access.LEVELS['intern']}“ gar nicht "
+            "einzeln."
+        ]
+    own = "die eigene Organisation, " if viewer.member_id else ""
+    hidden = (
+        f" und ohne Namen („Mitglied A“ …, ohne Sektor) die mit „{access.LEVELS['gesamt']}“"
+        if viewer.sees_member_data
+        else ""
+    )
+    return [
+        f"Ansicht {viewer.role_label}: enthalten sind {own}die Mitglieder mit Freigabe "
+        f"„{access.LEVELS['namentlich']}“{hidden}; die übrigen zählen nur in der Netzwerksumme.",
+        f"Eine Netzwerksumme erscheint nur mit mindestens {access.MIN_CONTRIBUTORS} beitragenden "
+        "Mitgliedern, von denen nicht genau eines in dieser Ansicht fehlt; sonst steht dort "
+        f"„{access.WITHHELD}“ (im Datenpaket: leere Zelle).",
+    ]
 
 
 def facts(report: Report) -> list[str]:

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from kek_data import status
+from kek_data import access, status
 from kek_data.numbers import format_numbers
-from kek_data.report import Report
-from kek_data.wording import zero_year
+from kek_data.report import MemberReport, Report
+from kek_data.wording import LAST_YEARS, zero_year
 
 STATUS_LABEL = {key: light.label for key, light in status.LIGHTS.items()}
 
@@ -24,6 +24,33 @@ STATUS_LABEL = {key: light.label for key, light in status.LIGHTS.items()}
 def status_line(lights: Mapping[str, int]) -> str:
     """The traffic-light counts in one line, e.g. "🟢 auf Kurs: **3** · 🟡 knapp: **1** · …"."""
     return " · ".join(f"{STATUS_LABEL[key]}: **{n}**" for key, n in lights.items())
+
+
+def total_withheld(rep: Report) -> bool:
+    """True when the viewer may not see the network total of the reporting year (fewer than
+    three contributors, or exactly one member withheld: :func:`access.total_shown`)."""
+    return rep.network.latest is None and not rep.viewer.sees_all_members
+
+
+def withheld_text(rep: Report) -> str:
+    """What a surface says instead of a withheld network total, e.g. "Netzwerksumme 2025: nicht
+    ausgewiesen (weniger als 3 Mitglieder)"."""
+    return f"Netzwerksumme {rep.year}: {access.WITHHELD}"
+
+
+def sector(r: MemberReport) -> str:
+    """The member's sector, "" for a pseudonym ("Mitglied A" is shown without sector)."""
+    return "" if r.sector in ("", "–") else r.sector
+
+
+def in_member_order(rep: Report, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``df`` (column ``member_id`` as the viewer sees it) in the report's member order
+    (pseudonyms last), stable within a member."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    rank = df["member_id"].map({m: i for i, m in enumerate(rep.member)})
+    out = df.assign(_rank=rank).sort_values("_rank", kind="stable", na_position="last")
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def member_table(rep: Report) -> pd.DataFrame:
@@ -131,7 +158,9 @@ def share_display(rep: Report) -> pd.DataFrame:
         {
             "Mitglied": shares["short_name"],
             f"Emissionen {rep.year} [t CO₂e]": shares["t_co2e"],
-            "Anteil am Netzwerk [%]": shares["t_co2e"] / rep.network.latest * 100,
+            "Anteil am Netzwerk [%]": shares["t_co2e"] / rep.network.latest * 100
+            if rep.network.latest
+            else float("nan"),
         }
     )
 
@@ -273,3 +302,22 @@ def german(
         elif out[col].dtype.kind == "f" or "[t" in col:
             out[col] = format_numbers(out[col].astype("float64"), columns.get(col, decimals))
     return out
+
+
+def rates_note(snap: Report) -> str:
+    """Speaker note of the rates slide: what both rates mean and their denominator."""
+    return (
+        f"Erreicht: durchschnittliche Minderung pro Jahr der {LAST_YEARS}. Nötig: Minderung "
+        f"pro Jahr vom Berichtsjahr bis zum eigenen Pfadwert {first_reference_year(snap)}. "
+        "Beide in % der Emissionen des Berichtsjahres des Mitglieds (linear, daher auch für ein "
+        "Ziel von 0 t CO₂e definiert)."
+    )
+
+
+def factors_for_year(factors: pd.DataFrame, year: int) -> list[dict]:
+    """Per carrier the factor valid in ``year`` (newest ``valid_from`` ≤ year), carrier order."""
+    chosen: dict[str, dict] = {}
+    for f in factors.to_dict("records"):
+        if int(f["valid_from"]) <= year:
+            chosen[f["carrier_id"]] = f  # rows come sorted by carrier, then valid_from
+    return list(chosen.values())

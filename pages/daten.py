@@ -18,8 +18,8 @@ viewer = data.current_viewer()
 members = data.members(viewer, db_path)
 
 frame.header("Daten", "Gemeldete Verbrauchsdaten und die daraus berechneten Emissionen.")
-if members.empty:
-    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
+if members.empty or not data.has_data(db_path):
+    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
 names = dict(zip(members["member_id"], members["short_name"], strict=True))
@@ -61,6 +61,13 @@ st.caption(
 frame.how_computed("emissionen")
 
 frame.section("Gemeldete Mengen (wie hochgeladen)")
+if not viewer.sees_all_members:
+    st.caption(
+        "Nur die Meldungen Ihrer eigenen Organisation (Mengen, Standorte, Dateinamen); andere "
+        "Mitglieder erscheinen oben nur mit ihren Emissionen, soweit sie sie freigegeben haben."
+        if viewer.member_id
+        else "Gemeldete Mengen und Dateien sieht nur das meldende Mitglied selbst."
+    )
 act = data.activity_table(viewer, db_path)
 act = act[act["year"].between(*year_range)]
 if chosen:
@@ -74,7 +81,6 @@ st.dataframe(
 exports.table_downloads(reported, "gemeldete-mengen")
 
 frame.section("Vollständigkeit")
-comp = data.completeness(viewer, db_path)
 frame.chart(data.completeness_chart(viewer, db_path), "vollstaendigkeit")
 st.caption(
     "✓ vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet "

@@ -9,7 +9,6 @@ from ui import data, exports, frame
 frame.require_app()
 db_path = data.db_file()
 viewer = data.current_viewer()
-members = data.members(viewer, db_path)
 
 frame.header(
     "Export",
@@ -37,23 +36,23 @@ st.caption(
     "Unter jedem Diagramm des Dashboards stehen Knöpfe für PNG (2560 × 1440 Pixel, 16:9), SVG "
     "und PDF. Hier lässt sich jedes Diagramm auch direkt wählen."
 )
-allowed = {
-    name: text
-    for name, text in figures.NAMES.items()
-    if viewer.sees_member_data or name in ("netzwerk", "budget")
-}
+if not data.has_data(db_path):
+    st.info("Noch keine Daten vorhanden.")
+    st.stop()
+rep = data.report(viewer, db_path)  # consent-filtered: only members this view may see
 left, right = st.columns(2)
-name = left.selectbox("Diagramm", list(allowed), format_func=allowed.get)
+name = left.selectbox("Diagramm", list(figures.NAMES), format_func=figures.NAMES.get)
 member_id = None
 if name in figures.MEMBER_CHARTS:
-    if members.empty:
+    if not rep.member:
         st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben.")
         st.stop()
-    names = dict(zip(members["member_id"], members["short_name"], strict=True))
-    member_id = right.selectbox("Mitglied", list(names), format_func=names.get)
+    names = {m: r.short_name for m, r in rep.member.items()}
+    ids = list(names)
+    own = ids.index(viewer.member_id) if viewer.member_id in names else 0
+    member_id = right.selectbox("Mitglied", ids, index=own, format_func=names.get)
 try:
-    figures.check_name(name, member_id)
-    fig = figures.build_from(data.report(viewer, db_path), name, member_id)
+    fig = figures.build_from(rep, name, member_id)
 except KekError as exc:
     st.info(str(exc))
     st.stop()

@@ -5,31 +5,39 @@ import streamlit as st
 from kek_data import status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame
+from ui.text import plain
 
 frame.require_app()
 db_path = data.db_file()
 viewer = data.current_viewer()
-members = data.members(viewer, db_path)
 
 frame.header("Mitglied", "Emissionen eines Mitglieds nach Energieträger und Scope gegen sein Ziel.")
-if members.empty or not data.has_data(db_path):
+rep = data.report(viewer, db_path) if data.has_data(db_path) else None
+if rep is None or not rep.member:
     st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
-rep = data.report(viewer, db_path)
-names = {m: r.short_name for m, r in rep.member.items()}
+names = {m: r.short_name for m, r in rep.member.items()}  # only members the viewer may see
+ids = list(names)
 member_id = st.selectbox(
-    "Mitglied", list(names), format_func=names.get, key="member", disabled=len(names) == 1
+    "Mitglied",
+    ids,
+    index=ids.index(viewer.member_id) if viewer.member_id in names else 0,
+    format_func=names.get,
+    key="member",
+    disabled=len(names) == 1,
 )
 mine = rep.find(member_id)
 kpi, target = mine.kpi, mine.target
 frame.section(mine.name)
+if views.sector(mine):
+    st.caption(f"Sektor: {plain(views.sector(mine))}")
 if target:
     st.markdown(
-        f"**Ziel:** {target.describe()} · Grundlage: {target.basis}"
+        f"**Ziel:** {plain(target.describe())} · Grundlage: {plain(target.basis)}"
         + (" (Demodaten)" if target.is_demo else "")
     )
-    st.caption(f"Quelle des Ziels: {target.source}")
+    st.caption(f"Quelle des Ziels: {plain(target.source)}")
 else:
     st.markdown("**Ziel:** noch nicht vereinbart.")
 

@@ -21,40 +21,42 @@ first = kpi.step(years[0]) if years else None
 
 frame.section(f"Netzwerk: Tempo ab {rep.year}")
 st.caption(rep.coverage_text())
-cols = st.columns(len(years) + 2)
-for col, year in zip(cols, years, strict=False):
-    col.metric(f"Nötig bis {year}", wording.rate(kpi.step(year).required_pct))
-cols[-2].metric(f"Erreicht (Ø {wording.LAST_YEARS})", wording.rate(kpi.achieved_pct))
-cols[-1].metric(
-    "Null erreicht im Trend",
-    wording.zero_year(kpi.zero_year),
-    help=f"Lineare Trendfortschreibung (kleinste Quadrate) der {wording.LAST_YEARS}.",
-)
-in_t = ", ".join(f"bis {y} {wording.t_rate(kpi.step(y).required)}" for y in years)
-st.caption(
-    f"Raten in {kpi.rate_basis} pro Jahr (linear). In Tonnen: nötig {in_t}; erreicht "
-    f"{wording.t_rate(kpi.achieved)}. Geometrisch (Zinseszins) wären es bis {years[0]} "
-    f"{wording.compound(first and first.required)} und erreicht "
-    f"{wording.compound(kpi.achieved)}; für ein Ziel von 0 gibt es keine geometrische Rate."
-    if years
-    else "Alle Zieljahre des Netzwerks liegen im oder vor dem Berichtsjahr."
-)
-if first is not None:
-    st.markdown(
-        f"Beim jetzigen Tempo lägen die Emissionen {first.year} bei "
-        f"**{format_t(first.projected, 0)}**, der Pfad verlangt **{format_t(first.path, 0)}**."
+if views.total_withheld(rep):
+    st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
+else:
+    cols = st.columns(len(years) + 2)
+    for col, year in zip(cols, years, strict=False):
+        col.metric(f"Nötig bis {year}", wording.rate(kpi.step(year).required_pct))
+    cols[-2].metric(f"Erreicht (Ø {wording.LAST_YEARS})", wording.rate(kpi.achieved_pct))
+    cols[-1].metric(
+        "Null erreicht im Trend",
+        wording.zero_year(kpi.zero_year),
+        help=f"Lineare Trendfortschreibung (kleinste Quadrate) der {wording.LAST_YEARS}.",
     )
-
-if kpi.budget is not None:
-    b = kpi.budget
-    frame.chart(data.chart(viewer, db_path, "budget"), "budget")
+    in_t = ", ".join(f"bis {y} {wording.t_rate(kpi.step(y).required)}" for y in years)
     st.caption(
-        f"Budget = Summe der Pfadwerte {kpi.base_year}–{kpi.budget_end} ({format_t(b.budget, 0)});"
-        f" verbraucht = Summe der Ist-Emissionen bis {rep.year} ({format_t(b.used, 0)}); übrig "
-        f"{format_t(b.left, 0)}."
+        f"Raten in {kpi.rate_basis} pro Jahr (linear). In Tonnen: nötig {in_t}; erreicht "
+        f"{wording.t_rate(kpi.achieved)}. Geometrisch (Zinseszins) wären es bis {years[0]} "
+        f"{wording.compound(first and first.required)} und erreicht "
+        f"{wording.compound(kpi.achieved)}; für ein Ziel von 0 gibt es keine geometrische Rate."
+        if years
+        else "Alle Zieljahre des Netzwerks liegen im oder vor dem Berichtsjahr."
     )
+    if first is not None:
+        st.markdown(
+            f"Beim jetzigen Tempo lägen die Emissionen {first.year} bei "
+            f"**{format_t(first.projected, 0)}**, der Pfad verlangt **{format_t(first.path, 0)}**."
+        )
+    if kpi.budget is not None:
+        b = kpi.budget
+        frame.chart(data.chart(viewer, db_path, "budget"), "budget")
+        st.caption(
+            f"Budget = Summe der Pfadwerte {kpi.base_year}–{kpi.budget_end} "
+            f"({format_t(b.budget, 0)}); verbraucht = Summe der Ist-Emissionen bis {rep.year} "
+            f"({format_t(b.used, 0)}); übrig {format_t(b.left, 0)}."
+        )
 
-if viewer.sees_member_data:
+if rep.member:
     frame.chart(data.chart(viewer, db_path, "luecke"), "luecke")
     frame.section("Je Mitglied")
     table = views.path_table(rep)

@@ -24,55 +24,79 @@ kpi = rep.network
 st.markdown(f"**Stand:** {rep.ctx.as_of} · Berichtsjahr **{rep.year}**")
 st.markdown(f"**Vollständigkeit:** {rep.coverage_text()}")
 
-st.caption("Kennzahlen in t CO₂e (Scope 1 und 2).")
-c1, c2, c3, c4, c5 = st.columns(5)
-previous = kpi.series.get(rep.year - 1)
-c1.metric(
-    f"Emissionen {rep.year}",
-    format_number(kpi.latest, 0),
-    delta=None
-    if previous is None
-    else f"{format_pct((kpi.latest / previous - 1) * 100, 1, True)} ggü. Vorjahr",
-    delta_color="inverse",
-)
-c2.metric(f"Veränderung ggü. {kpi.base_year}", format_pct(kpi.change_pct, 1, signed=True))
-c3.metric(
-    f"Über dem Pfad {rep.year}",
-    format_number(kpi.gap_latest, 0),
-    help="Ist minus Netzwerkpfad im Berichtsjahr; positiv = über dem Pfad (im Rückstand).",
-)
-for col, year in zip((c4, c5), [y for y in rep.reference_years if y > rep.year][:2], strict=False):
-    step = kpi.step(year)
-    col.metric(
-        f"Lücke {year} im Trend",
-        format_number(None if step is None else step.trend_gap, 0),
-        help=f"Trend der {wording.LAST_YEARS} fortgeschrieben bis {year}, minus Pfadwert {year}. "
-        f"Bis {year} sind noch {format_number(None if step is None else step.to_go, 0)} t CO₂e "
-        "zu mindern.",
+own = rep.member.get(viewer.member_id or "")
+if own is not None:  # a member sees its own figures first
+    frame.section(f"Ihre Organisation: {own.name}")
+    k = own.kpi
+    o1, o2, o3, o4 = st.columns(4)
+    o1.metric(f"Emissionen {k.latest_year or rep.year} [t CO₂e]", format_number(k.latest, 0))
+    o2.metric(f"Veränderung ggü. {k.base_year}", format_pct(k.change_pct, 1, signed=True))
+    o3.metric("Abstand zum eigenen Pfad [t CO₂e]", format_number(k.gap_latest, 0))
+    o4.metric("Status", views.STATUS_LABEL[k.status], help=status.legend())
+    st.page_link(
+        "pages/mitglied.py", label="Mehr auf der Seite Mitglied", icon=":material/apartment:"
+    )
+    frame.section("Netzwerk")
+
+if views.total_withheld(rep):
+    st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
+else:
+    st.caption("Kennzahlen in t CO₂e (Scope 1 und 2).")
+    c1, c2, c3, c4, c5 = st.columns(5)
+    previous = kpi.series.get(rep.year - 1)
+    c1.metric(
+        f"Emissionen {rep.year}",
+        format_number(kpi.latest, 0),
+        delta=None
+        if previous is None
+        else f"{format_pct((kpi.latest / previous - 1) * 100, 1, True)} ggü. Vorjahr",
+        delta_color="inverse",
+    )
+    c2.metric(f"Veränderung ggü. {kpi.base_year}", format_pct(kpi.change_pct, 1, signed=True))
+    c3.metric(
+        f"Über dem Pfad {rep.year}",
+        format_number(kpi.gap_latest, 0),
+        help="Ist minus Netzwerkpfad im Berichtsjahr; positiv = über dem Pfad (im Rückstand).",
+    )
+    later = [y for y in rep.reference_years if y > rep.year][:2]
+    for col, year in zip((c4, c5), later, strict=False):
+        step = kpi.step(year)
+        col.metric(
+            f"Lücke {year} im Trend",
+            format_number(None if step is None else step.trend_gap, 0),
+            help=f"Trend der {wording.LAST_YEARS} fortgeschrieben bis {year}, minus Pfadwert "
+            f"{year}. Bis {year} sind noch "
+            f"{format_number(None if step is None else step.to_go, 0)} t CO₂e zu mindern.",
+        )
+    frame.chart(
+        data.chart(
+            viewer,
+            db_path,
+            "netzwerk",
+            summary=f"{rep.year}: {wording.t(kpi.latest)}, {wording.change(kpi.change_pct)} ggü. "
+            f"{kpi.base_year}, Netzwerkpfad {wording.t(kpi.path_latest)}. {rep.coverage_text()}.",
+        ),
+        "netzwerk",
     )
 
-frame.chart(
-    data.chart(
-        viewer,
-        db_path,
-        "netzwerk",
-        summary=f"{rep.year}: {wording.t(kpi.latest)}, {wording.change(kpi.change_pct)} ggü. "
-        f"{kpi.base_year}, Netzwerkpfad {wording.t(kpi.path_latest)}. {rep.coverage_text()}.",
-    ),
-    "netzwerk",
-)
-
-if viewer.sees_member_data:
+if rep.member:
     frame.section("Ampel: Mitglieder auf ihrem eigenen Zielpfad")
     st.markdown(views.status_line(rep.lights))
     table = views.member_table(rep)
     frame.table(views.german(table))
     exports.table_downloads(table, "ampel")
+    rows = (
+        "Die Emissionen der Zeilen ergeben zusammen die Netzwerksumme; Zielpfad, Abstand und "
+        "Ampel der Netzwerkzeile messen am Netzwerkpfad, nicht an der Summe der Mitgliederziele. "
+        if viewer.sees_all_members
+        else "Gezeigt sind die Mitglieder, die ihre Zahlen für diese Ansicht freigegeben haben "
+        "(„Mitglied A“ usw.: nur im Gesamtwert, ohne Namen); die übrigen zählen nur in der "
+        "Netzwerksumme. "
+    )
     st.caption(
         "Jahr = das Jahr, mit dem das Mitglied zählt: das Berichtsjahr, wenn es vollständig "
         "gemeldet ist (alle seine Energieträger), sonst sein letztes vollständiges Jahr. "
-        "Die Emissionen der Zeilen ergeben zusammen die Netzwerksumme; Zielpfad, Abstand und Ampel "
-        "der Netzwerkzeile messen am Netzwerkpfad, nicht an der Summe der Mitgliederziele. "
+        + rows
         + status.legend()
     )
 frame.how_computed("ampel")

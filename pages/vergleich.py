@@ -8,14 +8,13 @@ from ui import data, exports, frame
 frame.require_app()
 db_path = data.db_file()
 viewer = data.current_viewer()
-members = data.members(viewer, db_path)
 
 frame.header("Vergleich", "Die Mitglieder nebeneinander: Entwicklung, Tempo und Anteile.")
-if members.empty or not data.has_data(db_path):
+rep = data.report(viewer, db_path) if data.has_data(db_path) else None
+if rep is None or not rep.member:
     st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()
 
-rep = data.report(viewer, db_path)
 names = {m: r.short_name for m, r in rep.member.items()}
 chosen = st.multiselect(
     "Mitglieder",
@@ -34,9 +33,17 @@ st.caption(
     f"{rep.year} unvollständig gemeldet ist."
 )
 
-frame.chart(data.chart(viewer, db_path, "anteile"), "anteile")  # shares of the whole network
-share = views.share_display(rep)
-frame.table(views.german(share), width="content")
-exports.table_downloads(share, "anteile")
+if views.total_withheld(rep):
+    st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
+else:
+    frame.chart(data.chart(viewer, db_path, "anteile"), "anteile")  # shares of the whole network
+    share = views.share_display(rep)
+    frame.table(views.german(share), width="content")
+    exports.table_downloads(share, "anteile")
+    if not viewer.sees_all_members:
+        st.caption(
+            "„Übrige Mitglieder“: die Mitglieder, deren Zahlen für diese Ansicht nicht einzeln "
+            "freigegeben sind; sie zählen in der Netzwerksumme."
+        )
 st.caption(rep.coverage_text())
 frame.how_computed("raten")

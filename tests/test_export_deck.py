@@ -3,11 +3,13 @@ snapshot (kek_data.report) and, for the demo data, against numbers written out h
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
 import shutil
 import subprocess
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from kek_data import db, emissions, report, status
+from kek_data import db, emissions, methodology, report, status, views
 from kek_data import wording as wd
 from kek_data.errors import AccessDenied, UnknownMember
 from kek_data.export import deck, figures, images
@@ -240,7 +242,7 @@ def test_path_gap_methodology_and_sources(prs, mcon):
     assert len(labels) == 10 and {"Caritas (2024)", "Diakonie (2024)"} <= set(labels)
     assert "Netzwerkpfad: −55 % bis 2030, neutral 2035 (Basis 2015)." in texts(prs.slides[17])
     rows = table_rows(prs.slides[18])
-    factors = deck.factors_for_year(db.query_df(mcon, "factors"), 2025)
+    factors = views.factors_for_year(db.query_df(mcon, "factors"), 2025)
     assert [r[0] for r in rows[1:]] == [f["name"] for f in factors]
     strom = next(r for r in rows if r[0] == "Strom")
     assert strom[1:3] == ["423,4", "2024"] and "UBA" in strom[4]
@@ -285,15 +287,42 @@ def test_chosen_members_and_year(mcon):
     assert "2024: 10 von 10 Mitgliedern vollständig" in texts(prs.slides[1])
 
 
-def test_public_deck_has_no_member_data(mcon):
-    prs = Presentation(io.BytesIO(deck.build_deck(mcon, PUBLIC, meeting_date=MEETING)))
-    assert len(prs.slides) == 6
-    slides = list(prs.slides)[:-1]  # the sources slide quotes reference data, not member data
-    all_text = " ".join(t for s in slides for t in texts(s))
-    for name in emissions.members(mcon, NETWORK_MANAGER)["short_name"]:
-        assert name not in all_text
+def deck_text(data: bytes) -> str:
+    """All text of a deck as a reader of the file could find it: every XML part of the PPTX
+    (slides with their tables and the pictures' alt text, speaker notes, properties), tags
+    removed, without the methodology texts (which explain "Mitglied A" in general)."""
+    parts = zipfile.ZipFile(io.BytesIO(data))
+    out = [
+        html.unescape(re.sub(r"<[^>]+>", " ", parts.read(n).decode("utf-8")))
+        for n in parts.namelist()
+        if n.endswith(".xml") or n.endswith(".rels")
+    ]
+    text = re.sub(r"\s+", " ", " ".join(out))
+    for section in methodology.SECTIONS:
+        text = text.replace(re.sub(r"\s+", " ", section.short), " ")
+    return text
+
+
+def test_public_deck_has_named_members_only(mcon):
+    """Consent (issue 9): member slides only for the members named by consent."""
+    data = deck.build_deck(mcon, PUBLIC, meeting_date=MEETING)
+    prs = Presentation(io.BytesIO(data))
+    named = ["DSW21", "DEW21", "EDG", "FH Dortmund", "Stadt Dortmund"]
+    members = emissions.members(mcon, NETWORK_MANAGER).set_index("member_id")
+    assert [members.loc[m, "short_name"] for m in ("dsw21", "dew21", "edg", "fhdo", "stadt")] == (
+        named
+    )
+    assert [members.loc[m, "name"] for m in ("dsw21", "dew21", "edg", "fhdo", "stadt")] == [
+        t for t in titles(prs) if t in set(members["name"])
+    ]
+    text = deck_text(data)
+    assert all(name in text for name in named)
+    for m in ("sparkasse", "hafen", "ekkdo", "caritas", "diakonie"):
+        for name in members.loc[m, ["name", "short_name"]]:
+            assert name not in text, name
+    assert "Mitglied A" not in text
     with pytest.raises(AccessDenied):
-        deck.build_deck(mcon, PUBLIC, members=["dsw21"])
+        deck.build_deck(mcon, PUBLIC, members=["sparkasse"])
 
 
 def test_unknown_member_and_no_member_slides(mcon):

@@ -3,13 +3,14 @@ export page."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kek_data import config, db, emissions, progress, report, views
-from kek_data.errors import AccessDenied, UnknownMember
+from kek_data import access, config, db, emissions, progress, report, views
+from kek_data.errors import AccessDenied, FigureError, UnknownMember
 from kek_data.export import figures
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
 
@@ -95,34 +96,92 @@ def test_gap_table_has_every_member_with_its_counted_year(snap):
     assert "2025" in figures.build_from(snap, "luecke").layout.title.text
 
 
-def test_public_sees_the_network_only(mcon):
+NAMED = ["dsw21", "dew21", "edg", "fhdo", "stadt"]  # data/demo_consent.csv: namentlich
+GESAMT, INTERN = ["sparkasse", "hafen"], ["ekkdo", "caritas", "diakonie"]
+
+
+def _shorts(mcon, ids) -> list[str]:
+    members = emissions.members(mcon, NETWORK_MANAGER).set_index("member_id")
+    return [members.loc[m, "short_name"] for m in ids]
+
+
+def _every_chart(snap) -> str:
+    """The JSON (data, text, hover, customdata) of every chart the viewer may build."""
+    out = []
+    for name in figures.NAMES:
+        for member_id in snap.member if name in figures.MEMBER_CHARTS else [None]:
+            try:
+                out.append(figures.build_from(snap, name, member_id).to_json())
+            except FigureError as exc:  # only a withheld total may stop a chart here
+                assert access.WITHHELD in str(exc)
+    return "\n".join(out)
+
+
+def test_public_sees_the_named_members_only(mcon):
+    """Consent (issue 9): the public sees the network total and the members named by consent;
+    nothing of a "nur im Gesamtwert" or "intern" member, not even a pseudonym."""
     snap = report.build(mcon, PUBLIC)
-    assert snap.members.empty and snap.kpis == {}
+    assert list(snap.member) == NAMED and list(snap.members["member_id"]) == NAMED
     assert snap.network == report.build(mcon, NETWORK_MANAGER).network
-    fig = figures.build_from(snap, "netzwerk")
-    assert [t.name for t in _bars(fig)] == ["Netzwerk gesamt"]
-    figures.build_from(snap, "budget")
-    for name in ("mitglied", "vergleich-raten", "anteile", "luecke", "vollstaendigkeit"):
+    bars = _bars(figures.build_from(snap, "netzwerk"))
+    assert [t.name for t in bars] == [*_shorts(mcon, NAMED), "Übrige Mitglieder"]
+    for i, year in enumerate(bars[0].x):
+        assert sum(t.y[i] for t in bars) == pytest.approx(snap.network.series[year])
+    text = _every_chart(snap)
+    for m, name in zip(GESAMT + INTERN, _shorts(mcon, GESAMT + INTERN), strict=True):
+        assert m not in text and name not in text
+    assert "mitglied-a" not in text and "Mitglied A" not in text
+    for m in [*GESAMT, *INTERN, "mitglied-a"]:
         with pytest.raises(AccessDenied):
-            figures.build_from(snap, name, "dsw21" if name == "mitglied" else None)
+            figures.build_from(snap, "mitglied", m)
+    shares = figures.build_from(snap, "anteile").data[0]
+    assert list(shares.labels)[-1] == "Übrige Mitglieder"
+    assert sum(shares.values) == pytest.approx(snap.network.latest)
 
 
-def test_member_viewer_sees_own_data_only(mcon):
+def test_member_viewer_sees_by_consent(mcon):
     snap = report.build(mcon, Viewer(role="mitglied", member_id="edg"))
     network = report.build(mcon, NETWORK_MANAGER).network
-    assert list(snap.members["member_id"]) == ["edg"]
+    shown = [*NAMED, "mitglied-a", "mitglied-b"]
+    assert list(snap.members["member_id"]) == shown and list(snap.member) == shown
+    assert {r.sector for m, r in snap.member.items() if m.startswith("mitglied-")} == {"–"}
     figures.build_from(snap, "mitglied", "edg")
+    figures.build_from(snap, "mitglied", "mitglied-a")  # a pseudonym: allowed, without name
     fig = figures.build_from(snap, "netzwerk")
     bars = _bars(fig)
-    assert [t.name for t in bars] == ["EDG", "Übrige Mitglieder"]
+    names = [*_shorts(mcon, NAMED), "Mitglied A", "Mitglied B", "Übrige Mitglieder"]
+    assert [t.name for t in bars] == names
+    edg = bars[names.index("EDG")]
     # EDG's 2017 is partial: it counts with 2016, hatched, with a legend entry
-    assert bars[0].marker.pattern.shape[bars[0].x.index(2017)] == "/"
+    assert edg.marker.pattern.shape[edg.x.index(2017)] == "/"
     assert "schraffiert: letztes vollständiges Jahr eingesetzt" in [t.name for t in fig.data]
-    for i, year in enumerate(bars[0].x):
-        total = bars[0].y[i] + bars[1].y[i]
-        assert total == pytest.approx(network.series[year])
-    with pytest.raises(AccessDenied):
-        figures.build_from(snap, "mitglied", "dsw21")
+    for i, year in enumerate(edg.x):
+        assert sum(t.y[i] for t in bars) == pytest.approx(network.series[year])
+    text = _every_chart(snap)
+    for m, name in zip(GESAMT + INTERN, _shorts(mcon, GESAMT + INTERN), strict=True):
+        assert m not in text and name not in text
+    for m in GESAMT + INTERN:
+        with pytest.raises(AccessDenied):
+            figures.build_from(snap, "mitglied", m)
+
+
+def test_a_withheld_total_says_so(demo_db_template, tmp_path):
+    """All named but Caritas: the public total would give Caritas away by subtraction."""
+    path = tmp_path / "k.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = db.connect(path)
+    for m in access.member_ids(con):
+        if m != "caritas":
+            access.set_consent(con, NETWORK_MANAGER, m, "namentlich")
+    snap = report.build(con, PUBLIC)
+    assert snap.network.latest is None and views.total_withheld(snap)
+    for name in ("netzwerk", "anteile", "budget"):
+        with pytest.raises(FigureError, match=re.escape(access.WITHHELD)):
+            figures.build_from(snap, name)
+    figures.build_from(snap, "luecke")  # the members' own figures stay
+    assert "caritas" not in _every_chart(snap)
+    assert report.build(con, Viewer("mitglied", "caritas")).network.latest is not None
+    con.close()
 
 
 def test_errors_are_named_and_german(mcon, snap, tmp_path):

@@ -16,7 +16,7 @@ import pytest
 
 from kek_data import db, emissions, report
 from kek_data.export import package, tables
-from kek_data.viewer import NETWORK_MANAGER, PUBLIC
+from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
 from tests.golden import assert_golden
 
 
@@ -144,14 +144,62 @@ def test_readme_explains_every_column_and_unit(zf, items):
             assert f"- {c.header}" in flat, (t.name, c.header)
 
 
-def test_public_package_has_aggregates_only(mcon):
+def _all_text(zf: zipfile.ZipFile) -> str:
+    """Every file of the package as text (CSV, README, and the XLSX's XML parts)."""
+    out = []
+    for name in zf.namelist():
+        data = zf.read(name)
+        if name.endswith(".xlsx"):
+            inner = zipfile.ZipFile(io.BytesIO(data))
+            out += [inner.read(n).decode("utf-8", "replace") for n in inner.namelist()]
+        else:
+            out.append(data.decode("utf-8-sig"))
+    return "\n".join(out)
+
+
+WITHHELD_FROM_PUBLIC = ["sparkasse", "hafen", "ekkdo", "caritas", "diakonie"]
+
+
+def test_public_package_has_named_members_only(mcon):
+    """Consent (issue 9): the public gets the network and the members named by consent, no
+    reported quantities or file names, and nothing of the others (not even a pseudonym)."""
     zf = zipfile.ZipFile(io.BytesIO(package.build_package(mcon, PUBLIC)))
     assert [n for n in zf.namelist() if n.startswith("csv/")] == [
-        "csv/pfade.csv", "csv/kennzahlen.csv", "csv/emissionsfaktoren.csv",
-        "csv/umrechnungen.csv",
+        "csv/mitglieder.csv", "csv/emissionen.csv", "csv/emissionen_je_jahr.csv",
+        "csv/pfade.csv", "csv/kennzahlen.csv", "csv/vollstaendigkeit.csv",
+        "csv/emissionsfaktoren.csv", "csv/umrechnungen.csv",
     ]  # fmt: skip
-    rows = read_csv(zf.read("csv/kennzahlen.csv"))
-    assert [r[0] for r in rows[1:]] == ["netzwerk"]
+    named = ["dsw21", "dew21", "edg", "fhdo", "stadt"]
+    assert [r[0] for r in read_csv(zf.read("csv/kennzahlen.csv"))[1:]] == ["netzwerk", *named]
+    assert [r[0] for r in read_csv(zf.read("csv/mitglieder.csv"))[1:]] == named
+    assert {r[0] for r in read_csv(zf.read("csv/emissionen.csv"))[1:]} == set(named)
+    members = emissions.members(mcon, NETWORK_MANAGER).set_index("member_id")
+    text = _all_text(zf)
+    for m in WITHHELD_FROM_PUBLIC:
+        assert m not in text
+        for name in members.loc[m, ["name", "short_name"]]:
+            assert name not in text, name
+    assert "mitglied-a" not in text
+    tables_only = "".join(zf.read(n).decode("utf-8-sig") for n in zf.namelist() if "csv/" in n)
+    assert "Mitglied A" not in tables_only  # the README explains the pseudonyms in general
+    assert "Ansicht Öffentlich" in text and "nicht ausgewiesen (weniger als 3" in text
+
+
+def test_member_package_pseudonyms_and_own_files(mcon):
+    viewer = Viewer("mitglied", "caritas")  # intern itself: sees itself, named, pseudonyms
+    zf = zipfile.ZipFile(io.BytesIO(package.build_package(mcon, viewer)))
+    rows = read_csv(zf.read("csv/mitglieder.csv"))
+    assert [r[0] for r in rows[1:]] == [
+        "dsw21", "dew21", "edg", "fhdo", "caritas", "stadt", "mitglied-a", "mitglied-b",
+    ]  # fmt: skip
+    assert rows[-1][1:] == ["Mitglied B", "Mitglied B", ""]  # no sector for a pseudonym
+    assert {r[0] for r in read_csv(zf.read("csv/aktivitaetsdaten.csv"))[1:]} == {"caritas"}
+    members = emissions.members(mcon, NETWORK_MANAGER).set_index("member_id")
+    text = _all_text(zf)
+    for m in ["sparkasse", "hafen", "ekkdo", "diakonie"]:
+        assert m not in text
+        for name in members.loc[m, ["name", "short_name"]]:
+            assert name not in text, name
 
 
 def test_golden_readme(zf):

@@ -125,7 +125,7 @@ def test_partial_years_are_hatched(scon):
 
 
 def test_summary_json_reads_the_report(scon):
-    data = cli.summary(scon)
+    data = cli.summary(scon, NETWORK_MANAGER)
     assert data["network"] == {"2023": 140.0, "2024": 130.0, "2025": 118.0}
     r = data["report"]
     assert r["coverage"] == COVERAGE and r["lights"]["gruen"] == 2
@@ -176,6 +176,9 @@ def test_deck_reads_the_report(scon):
 def small_app(small_db: Path, app_test, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     path = tmp_path / "small.duckdb"
     path.write_bytes(small_db.read_bytes())
+    con = db.connect(path)  # the Demo-Modus (no login configured) shows demo databases only
+    con.execute("UPDATE submissions SET is_demo = true")
+    con.close()
     monkeypatch.setenv("KEK_DB", str(path))
     return app_test
 
@@ -220,7 +223,7 @@ def test_demo_surfaces_agree(con):
     assert rep.coverage_text() == DEMO_COVERAGE
     assert rep.lights == {"gruen": 3, "gelb": 1, "rot": 6, "ohne Ziel": 0}
     assert rep.network.latest == pytest.approx(rep.member_total())
-    data = json.loads(json.dumps(cli.summary(con)))
+    data = json.loads(json.dumps(cli.summary(con, NETWORK_MANAGER)))
     assert data["report"]["coverage"] == DEMO_COVERAGE
     assert data["report"]["lights"] == rep.lights
     assert round(data["report"]["network"]["t_co2e"]) == 217634

@@ -2,8 +2,12 @@
 
 One DuckDB connection per process (``st.cache_resource``) and a cursor per call, so sessions in
 different threads never share a cursor. Query results are cached with ``st.cache_data``; every
-function that returns member data takes the viewer as an argument, because the cache is shared by
-all users. :func:`data_changed` clears the caches after an import or rollback.
+function that returns member data takes the viewer, because the cache is shared by all users, and
+keys its cache by ``viewer.audience`` (role and member, not the person), so the users of one role
+share one result. Member tables pass the publication consent in one place
+(``emissions.shown``; the report applies the same ``access.visibility``); the activity table
+with file names stays the viewer's own. :func:`data_changed` clears the caches after an import,
+rollback or consent change.
 """
 
 from __future__ import annotations
@@ -82,51 +86,63 @@ def context(db_path: str) -> charts.Context:
         )
 
 
-@st.cache_data(show_spinner=False)
 def members(viewer: Viewer, db_path: str) -> pd.DataFrame:
-    """Members the viewer may see (member_id, name, short_name, sector, sort_order)."""
-    with cursor() as cur:
-        return emissions.members(cur, viewer)
+    """Members the viewer sees under the consent (member_id, name, short_name, sector,
+    sort_order): own organisation, named members, pseudonyms; all for network and city."""
+    return _shown(viewer.audience, db_path, "members")
 
 
-@st.cache_data(show_spinner=False)
 def detail(viewer: Viewer, db_path: str) -> pd.DataFrame:
-    """[kWh] and [t CO₂e] per member, year, carrier and scope (see ``emissions.detail``)."""
-    with cursor() as cur:
-        return emissions.detail(cur, viewer)
+    """[kWh] and [t CO₂e] per visible member, year, carrier and scope (``emissions.detail``)."""
+    return _shown(viewer.audience, db_path, "detail")
 
 
 @st.cache_data(show_spinner=False)
-def network_totals(db_path: str) -> pd.DataFrame:
-    """Network total per year [t CO₂e] and members reporting (aggregate)."""
+def _shown(audience: Viewer, db_path: str, table: str) -> pd.DataFrame:
     with cursor() as cur:
-        return emissions.network_totals(cur)
+        return emissions.shown(cur, audience, table)
+
+
+@st.cache_data(show_spinner=False)
+def years(db_path: str) -> list[int]:
+    """Years with any emissions data [a], oldest first: no figures (a total of fewer than three
+    members must not reach a member or the public, see ``access.total_shown``)."""
+    with cursor() as cur:
+        return [int(y) for y in emissions.network_totals(cur)["year"]]
 
 
 def has_data(db_path: str) -> bool:
     """True once any emissions data exist (the report needs at least one year)."""
-    return not network_totals(db_path).empty
+    return bool(years(db_path))
 
 
-@st.cache_data(show_spinner=False)
 def report(viewer: Viewer, db_path: str, year: int | None = None) -> Report:
-    """Every key figure of reporting ``year`` (default: newest) for ``viewer`` (report.build)."""
-    with cursor() as cur:
-        return build_report(cur, viewer, year)
+    """Every key figure of reporting ``year`` (default: newest) for ``viewer`` (report.build),
+    consent-filtered and pseudonymised; shared by every user of the same role and member."""
+    return _report(viewer.audience, db_path, year)
 
 
 @st.cache_data(show_spinner=False)
+def _report(audience: Viewer, db_path: str, year: int | None) -> Report:
+    with cursor() as cur:
+        return build_report(cur, audience, year)
+
+
 def completeness(viewer: Viewer, db_path: str) -> pd.DataFrame:
-    """Status member × year (see ``emissions.completeness``)."""
-    with cursor() as cur:
-        return emissions.completeness(cur, viewer)
+    """Status visible member × year (see ``emissions.completeness``)."""
+    return _shown(viewer.audience, db_path, "completeness")
+
+
+def activity_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
+    """Current activity rows with their submission, file names included: the viewer's own
+    organisation only (all for network and city; SQL filter, ``emissions.activity_table``)."""
+    return _activity_table(viewer.audience, db_path)
 
 
 @st.cache_data(show_spinner=False)
-def activity_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
-    """Current activity rows with their submission (see ``emissions.activity_table``)."""
+def _activity_table(audience: Viewer, db_path: str) -> pd.DataFrame:
     with cursor() as cur:
-        return emissions.activity_table(cur, viewer)
+        return emissions.activity_table(cur, audience)
 
 
 @st.cache_data(show_spinner=False)
@@ -152,18 +168,20 @@ def city_balance() -> list[dict[str, str]]:
     return reference.read_table("city_balance.csv")
 
 
-@st.cache_data(show_spinner=False)
 def completeness_chart(viewer: Viewer, db_path: str) -> chart_text.Shown:
-    """The completeness grid (member × year) as the Daten page shows it, built once per data
-    state: at 1.000 members its figure, screen copy and text take about 0,6 s."""
-    with cursor() as cur:
-        comp = emissions.completeness(cur, viewer)
-        members = emissions.members(cur, viewer)
-        names = dict(zip(members["member_id"], members["short_name"], strict=True))
+    """The completeness grid (visible member × year) as the Daten page shows it, built once per
+    audience and data state: at 1.000 members its figure, screen copy and text take about 0,6 s."""
+    return _completeness_chart(viewer.audience, db_path)
+
+
+@st.cache_data(show_spinner=False)
+def _completeness_chart(audience: Viewer, db_path: str) -> chart_text.Shown:
+    comp = completeness(audience, db_path)
+    shown = members(audience, db_path)
+    names = dict(zip(shown["member_id"], shown["short_name"], strict=True))
     return chart_text.shown(comparison_charts.completeness_heatmap(comp, names, context(db_path)))
 
 
-@st.cache_data(show_spinner=False)
 def chart(
     viewer: Viewer,
     db_path: str,
@@ -172,8 +190,20 @@ def chart(
     chosen: tuple[str, ...] | None = None,
     summary: str | None = None,
 ) -> chart_text.Shown:
-    """The named chart of the report (``export.figures.build_from``) as a page shows it, built
-    once per viewer, choice and data state instead of on every rerun."""
+    """The named chart of the viewer's report (``export.figures.build_from``) as a page shows
+    it, built once per audience, choice and data state instead of on every rerun."""
+    return _chart(viewer.audience, db_path, name, member_id, chosen, summary)
+
+
+@st.cache_data(show_spinner=False)
+def _chart(
+    viewer: Viewer,
+    db_path: str,
+    name: str,
+    member_id: str | None = None,
+    chosen: tuple[str, ...] | None = None,
+    summary: str | None = None,
+) -> chart_text.Shown:
     from kek_data.export import figures
 
     rep = report(viewer, db_path)

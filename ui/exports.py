@@ -109,12 +109,12 @@ def table_downloads(
 def deck_builder() -> None:
     """Members, reporting year and meeting date, a button, a progress bar, the download."""
     db_path, viewer = data.db_file(), data.current_viewer()
-    years = sorted(int(y) for y in data.network_totals(db_path)["year"])
+    years = data.years(db_path)
     if not years:
         st.info("Noch keine Daten vorhanden – der Foliensatz braucht mindestens ein Berichtsjahr.")
         return
-    members = data.members(viewer, db_path)
-    names = dict(zip(members["member_id"], members["short_name"], strict=True))
+    rep = data.report(viewer, db_path)  # the members this view may see (consent)
+    names = {m: r.short_name for m, r in rep.member.items()}
     with st.form("kek-deck"):
         left, right = st.columns(2)
         year = left.selectbox("Berichtsjahr", years[::-1])
@@ -142,9 +142,10 @@ def deck_builder() -> None:
             st.error(f"Der Foliensatz ließ sich nicht erstellen: {exc}")
             return
         file = f"KEK_Sitzungsfoliensatz_{year}_{meeting:%Y-%m-%d}.pptx"
-        st.session_state["kek-deck-file"] = (file, pptx)
-    if "kek-deck-file" in st.session_state:
-        file, pptx = st.session_state["kek-deck-file"]
+        st.session_state["kek-deck-file"] = (viewer.audience, file, pptx)
+    made = st.session_state.get("kek-deck-file")
+    if made and made[0] == viewer.audience:  # never another role's deck after a role change
+        _, file, pptx = made
         st.download_button(
             deck_label(file, len(pptx)),
             data=pptx, file_name=file, mime=PPTX, key="dl-deck", on_click="ignore",

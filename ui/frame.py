@@ -20,6 +20,7 @@ import streamlit as st
 from kek_data import methodology
 from kek_data.charts import DEMO_NOTICE
 from ui import chart_text, data, exports
+from ui.text import plain
 
 DEMO_TEXT = (
     f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
@@ -99,7 +100,7 @@ def sidebar() -> None:
     ctx = data.context(data.db_file())
     viewer = data.current_viewer()
     with st.sidebar:
-        st.caption(f"Ansicht: {viewer.label}")
+        st.caption(f"Ansicht: {plain(viewer.label)}")  # the name comes from the login token
         st.caption(f"Stand der Daten: {ctx.as_of}")
         if ctx.demo:
             st.error(DEMO_NOTICE, icon=":material/warning:")

@@ -56,7 +56,10 @@ def choose_members(snap: Report, members: Sequence[str] | None) -> list[str]:
 
 def plan(snap: Report, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str]]:
     """key → (figure, picture box, label) of every chart in the deck."""
-    result = {"netzwerk": (figures.build_from(snap, "netzwerk"), FULL, "Netzwerk")}
+    withheld = views.total_withheld(snap)  # no network chart, no budget: see access.total_shown
+    result = {}
+    if not withheld:
+        result["netzwerk"] = (figures.build_from(snap, "netzwerk"), FULL, "Netzwerk")
     for member_id in chosen:
         if snap.kpis[member_id].latest_year is not None:
             label = snap.find(member_id).short_name
@@ -67,7 +70,7 @@ def plan(snap: Report, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str
         if not views.gap_table(snap, chosen).empty:
             luecke = figures.build_from(snap, "luecke", chosen=chosen)
             result["luecke"] = (luecke, FULL, "Abstand zum Pfad")
-    if snap.network.budget is not None:
+    if snap.network.budget is not None and not withheld:
         result["budget"] = (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
     return result
 
@@ -105,7 +108,7 @@ def build_deck(
         deck.member_slide(member_id)
     if chosen:
         deck.comparison(chosen)
-        deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", rates_note(snap))
+        deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", views.rates_note(snap))
         deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
     deck.path_and_gap()
     deck.methodology()
@@ -115,16 +118,6 @@ def build_deck(
     deck.prs.save(buffer)
     step(1.0, f"Fertig: {len(deck.prs.slides)} Folien.")
     return buffer.getvalue()
-
-
-def rates_note(snap: Report) -> str:
-    """Speaker note of the rates slide: what both rates mean and their denominator."""
-    return (
-        f"Erreicht: durchschnittliche Minderung pro Jahr der {wd.LAST_YEARS}. Nötig: Minderung "
-        f"pro Jahr vom Berichtsjahr bis zum eigenen Pfadwert {views.first_reference_year(snap)}. "
-        "Beide in % der Emissionen des Berichtsjahres des Mitglieds (linear, daher auch für ein "
-        "Ziel von 0 t CO₂e definiert)."
-    )
 
 
 class _Deck:
@@ -155,6 +148,13 @@ class _Deck:
         alt = fig.layout.title.text or key
         slides.picture(s, self.pngs[key], *(box or planned), alt=alt)
         return True
+
+    def withheld(self, s) -> bool:
+        """Write "Netzwerksumme …: nicht ausgewiesen …" on ``s`` if the viewer may not see it."""
+        if views.total_withheld(self.snap):
+            lines = [f"{views.withheld_text(self.snap)}.", self.snap.coverage_text()]
+            slides.text_box(s, slides.LEFT, 1.45, slides.RIGHT - slides.LEFT, 1.2, lines, 18)
+        return views.total_withheld(self.snap)
 
     def title_slide(self, n_members: int) -> None:
         snap, s = self.snap, self.prs.slides.add_slide(self.prs.slide_layouts[0])
@@ -187,6 +187,10 @@ class _Deck:
     def overview(self) -> None:
         snap, k = self.snap, self.snap.network
         s = self.slide(f"Netzwerk im Überblick {snap.year}")
+        if self.withheld(s):
+            if snap.kpis:
+                self._status_circles(s, slides.LEFT + 0.35, 3.2)
+            return
         first = views.first_reference_year(snap)
         step = k.step(first) if first else None
         y0, h, gap = 1.45, 2.4, 0.3
@@ -229,13 +233,21 @@ class _Deck:
         for i, key in enumerate(keys):
             word = status.LIGHTS[key].word
             slides.count_circle(s, x + i * step, y, 0.8, counts.get(key, 0), key, word)
-        note = "Alle Mitglieder, jeweils im gezählten Jahr am eigenen Zielpfad gemessen"
+        note = (
+            "Alle Mitglieder"
+            if self.snap.viewer.sees_all_members
+            else "Die Mitglieder dieser Ansicht"
+        ) + ", jeweils im gezählten Jahr am eigenen Zielpfad gemessen"
         slides.text_box(s, x - 0.05, y + 1.2, 3.4, 0.5, [note], 12, color=GREY)
 
     def chart_slide(self, title: str, key: str, note: str = "") -> None:
         s = self.slide(title)
         if not self.picture(s, key):
-            text = ["Für diese Auswahl liegen keine Daten vor."]
+            text = [
+                f"{views.withheld_text(self.snap)}."
+                if key == "netzwerk" and views.total_withheld(self.snap)
+                else "Für diese Auswahl liegen keine Daten vor."
+            ]
             slides.text_box(s, slides.LEFT, 1.5, 12.3, 1, text, 18)
         if note:
             slides.notes(s, note)
@@ -245,7 +257,7 @@ class _Deck:
         row = snap.find(member_id)
         k, target = row.kpi, row.target
         goal = f"Ziel: {target.describe()}" if target else "Ziel: noch nicht vereinbart"
-        s = self.slide(row.name, f"{row.sector} · {goal}")
+        s = self.slide(row.name, " · ".join(p for p in (views.sector(row), goal) if p))
         if not self.picture(s, member_id):
             text = [f"Für {row.short_name} liegen bis {snap.year} keine Daten vor."]
             slides.text_box(s, slides.LEFT, 1.7, 12.3, 1, text, 18)
@@ -295,7 +307,8 @@ class _Deck:
         head = ["Mitglied", f"Emissionen {snap.year}", "Veränderung seit Basisjahr",
                 "Abstand zum Pfad", "Ampel", "Erreicht pro Jahr", f"Nötig bis {first}"]  # fmt: skip
         body = [(m, snap.kpis[m], snap.find(m).short_name) for m in chosen]
-        body.append(("netzwerk", snap.network, "Netzwerk gesamt"))
+        if not views.total_withheld(snap):
+            body.append(("netzwerk", snap.network, "Netzwerk gesamt"))
         chunks = [body[i : i + 12] for i in range(0, len(body), 12)]
         for n, chunk in enumerate(chunks, start=1):
             more = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
@@ -326,6 +339,8 @@ class _Deck:
     def path_and_gap(self) -> None:
         snap, k = self.snap, self.snap.network
         s = self.slide(f"Pfad & Lücke {snap.year}", snap.coverage_text())
+        if self.withheld(s):
+            return
         p = snap.paths.set_index("year")
         first = views.first_reference_year(snap)
         step = k.step(first) if first else None
@@ -370,7 +385,7 @@ class _Deck:
         snap = self.snap
         s = self.slide(f"Quellen: Emissionsfaktoren {snap.year}")
         rows = [["Energieträger", "g CO₂e/kWh", "gültig ab", "Status", "Quelle"]]
-        for f in factors_for_year(factors, snap.year):
+        for f in views.factors_for_year(factors, snap.year):
             rows.append([f["name"], format_number(f["g_co2e_per_kwh"], 1), str(f["valid_from"]),
                          f["status"], f["source"]])  # fmt: skip
         slides.table(s, slides.LEFT, 1.35, [1.75, 1.35, 1.05, 2.2, 5.98], rows, size=12,
@@ -382,12 +397,3 @@ class _Deck:
         if snap.network_target:
             lines.insert(0, f"Netzwerkziel: {snap.network_target.source}")
         slides.text_box(s, slides.LEFT, 6.2, 12.3, 0.75, lines, 11, color=GREY)
-
-
-def factors_for_year(factors: pd.DataFrame, year: int) -> list[dict]:
-    """Per carrier the factor valid in ``year`` (newest ``valid_from`` ≤ year), carrier order."""
-    chosen: dict[str, dict] = {}
-    for f in factors.to_dict("records"):
-        if int(f["valid_from"]) <= year:
-            chosen[f["carrier_id"]] = f  # rows come sorted by carrier, then valid_from
-    return list(chosen.values())

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import charts, comparison_charts, report, views
+from kek_data import access, charts, comparison_charts, report, views
 from kek_data.errors import AccessDenied, FigureError
 from kek_data.numbers import format_number
 from kek_data.report import Report
@@ -31,8 +31,8 @@ NAMES: dict[str, str] = {
     "vollstaendigkeit": "Vollständigkeit der Meldungen je Mitglied und Jahr",
 }
 MEMBER_CHARTS = frozenset({"mitglied", "mitglied-scope"})
-#: Charts that show single members (not for viewers who see aggregates only).
-_MEMBER_DATA = frozenset(NAMES) - {"netzwerk", "budget"}
+#: Label of the part of a total that the viewer does not see member by member.
+OTHERS = "Übrige Mitglieder"
 
 
 def build(
@@ -58,10 +58,14 @@ def check_name(name: str, member_id: str | None = None) -> None:
 def build_from(
     rep: Report, name: str, member_id: str | None = None, chosen: list[str] | None = None
 ) -> go.Figure:
-    """The chart ``name`` from a report; ``chosen`` limits comparison charts to these members."""
+    """The chart ``name`` from a report; ``chosen`` limits comparison charts to these members.
+
+    Consistent with the report: a chart shows only members in ``rep.member`` (what the viewer
+    may see under the consent); another member's chart raises :class:`AccessDenied`
+    (:meth:`Report.find`), a withheld network total (:func:`access.total_shown`) a
+    :class:`FigureError` that says :data:`access.WITHHELD`.
+    """
     check_name(name, member_id)
-    if name in _MEMBER_DATA and not rep.viewer.sees_member_data:
-        raise AccessDenied(f"Das Diagramm „{name}“ zeigt Daten einzelner Mitglieder.")
     if name == "netzwerk":
         return network(rep)
     if name in MEMBER_CHARTS:
@@ -69,7 +73,12 @@ def build_from(
     if name == "budget":
         return budget(rep, member_id)
     if not rep.member:
-        raise FigureError("Keine Mitglieder sichtbar.")
+        if rep.viewer.sees_all_members:
+            raise FigureError("Keine Mitglieder vorhanden.")
+        raise AccessDenied(
+            f"Das Diagramm „{name}“ zeigt einzelne Mitglieder; für diese Ansicht ist keines "
+            "freigegeben."
+        )
     ids = list(rep.member) if chosen is None else [m for m in rep.member if m in chosen]
     if name == "vergleich-index":
         shown = rep.members[rep.members["member_id"].isin(ids)]
@@ -81,7 +90,7 @@ def build_from(
         year = views.first_reference_year(rep)
         return comparison_charts.rates(views.rates_table(rep, ids), rep.ctx, year)
     if name == "anteile":
-        return comparison_charts.shares(views.share_table(rep), rep.ctx, rep.year)
+        return shares(rep)
     if name == "luecke":
         return comparison_charts.gaps(views.gap_table(rep, ids), rep.ctx, rep.year)
     return completeness(rep)
@@ -98,20 +107,44 @@ def counted_wide(rep: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     return values, older.fillna(False).astype(bool)
 
 
+def withheld(rep: Report) -> FigureError:
+    """The error of a chart whose network total the viewer may not see (fewer than three
+    contributors, or exactly one withheld: :func:`access.total_shown`)."""
+    return FigureError(f"Netzwerksumme {rep.year}: {access.WITHHELD}.")
+
+
 def network(rep: Report) -> go.Figure:
-    """All members stacked; a member sees itself and the others as one aggregate bar, the
-    public the network total only."""
+    """All members stacked; a viewer who does not see every member gets the members it sees
+    (own organisation, named members, pseudonyms) and the rest as one aggregate bar
+    ("Übrige Mitglieder"), only in years whose total it may see."""
     total = pd.Series(rep.network.series, dtype="float64")
+    if total.empty:
+        raise withheld(rep)
     values, older = counted_wide(rep)
     members = rep.members
     if not rep.viewer.sees_all_members:
         own = values.reindex(total.index).fillna(0.0)
-        label = "Übrige Mitglieder" if len(own.columns) else "Netzwerk gesamt"
+        label = OTHERS if len(own.columns) else "Netzwerk gesamt"
         values = own.assign(rest=total - own.sum(axis=1))
         older = older.reindex(total.index).fillna(False).assign(rest=False).astype(bool)
         rest = pd.DataFrame([{"member_id": "rest", "short_name": label, "sort_order": 10}])
         members = pd.concat([members, rest], ignore_index=True)
     return charts.network_stacked(values, members, rep.paths, rep.ctx, older)
+
+
+def shares(rep: Report) -> go.Figure:
+    """Each visible member's share of the network total in the reporting year; the members the
+    viewer does not see form one slice "Übrige Mitglieder" (so the shares are of the whole
+    network). Needs the total: :func:`withheld` otherwise."""
+    values = views.share_table(rep)
+    if not rep.viewer.sees_all_members:
+        if rep.network.latest is None:
+            raise withheld(rep)
+        rest = rep.network.latest - float(values["t_co2e"].sum())
+        if rest > 0:
+            row = {"member_id": "rest", "short_name": OTHERS, "t_co2e": rest, "sort_order": 0}
+            values = pd.concat([values, pd.DataFrame([row])], ignore_index=True)
+    return comparison_charts.shares(values, rep.ctx, rep.year)
 
 
 def member(rep: Report, member_id: str, by: str) -> go.Figure:
@@ -144,6 +177,8 @@ def budget_title(rep: Report, member_id: str | None = None) -> str:
 def budget(rep: Report, member_id: str | None = None) -> go.Figure:
     """Carbon budget of the network path (or of one member's path)."""
     kpi = rep.find(member_id).kpi if member_id else rep.network
+    if not member_id and kpi.latest is None and not rep.viewer.sees_all_members:
+        raise withheld(rep)
     if kpi.budget is None or not kpi.path:
         name = rep.find(member_id).short_name if member_id else "das Netzwerk"
         raise FigureError(f"Für {name} ist kein Zielpfad hinterlegt, also kein CO₂-Budget.")

@@ -1,8 +1,8 @@
 """The data package: every table of the dashboard as CSV and XLSX, with a German README, in a ZIP.
 
 Why: members, the council's staff and journalists ask for "the numbers behind the charts". The
-package holds them as the viewer may see them (aggregates only for the public), with units and
-the meaning of every column, so nobody has to guess what "Abstand" or "%/a" means.
+package holds them as the viewer's report has them (consent, pseudonyms, withheld totals; the
+reported quantities only of the own organisation), with units and the meaning of every column.
 Values: [t CO₂e], energy [kWh] (net calorific value), factors [g CO₂e/kWh], rates [%/a].
 """
 
@@ -18,7 +18,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kek_data import db, emissions, methodology, report, status
+from kek_data import access, db, emissions, methodology, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, tables
 from kek_data.export.tables import Column
@@ -57,14 +57,18 @@ def _members(snap: Report) -> Table:
         SHORT,
         _c("sector", "Sektor", text="Tätigkeitsbereich"),
     ]
-    return Table("mitglieder", "Mitglieder", "Die Mitglieder des Netzwerks.", snap.members, cols)
+    sectors = {m: views.sector(r) for m, r in snap.member.items()}  # none for a pseudonym
+    frame = snap.members.assign(sector=snap.members["member_id"].map(sectors).fillna(""))
+    text = "Die Mitglieder, die diese Ansicht sieht (siehe Ansicht oben)."
+    return Table("mitglieder", "Mitglieder", text, frame, cols)
 
 
 def _emissions(snap: Report) -> Table:
     short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
-    df = snap.detail.assign(
-        short_name=snap.detail["member_id"].map(short),
-        carrier=snap.detail["carrier_id"].map(lambda c: snap.carrier_names.get(c, c)),
+    detail = views.in_member_order(snap, snap.detail)
+    df = detail.assign(
+        short_name=detail["member_id"].map(short),
+        carrier=detail["carrier_id"].map(lambda c: snap.carrier_names.get(c, c)),
     )
     cols = [
         MEMBER,
@@ -97,7 +101,8 @@ def _per_year(snap: Report) -> Table:
             df[m.member_id] = [wide[m.member_id].get(y) for y in df["year"]]
             cols.append(_c(m.member_id, m.short_name, "number", T, f"Emissionen von {m.name}"))
     df["network"] = [snap.network.series.get(y) for y in df["year"]]
-    cols.append(_c("network", "Netzwerk gesamt", "number", T, "Summe aller Mitglieder"))
+    text = f"Summe aller Mitglieder; leer: {access.WITHHELD}"
+    cols.append(_c("network", "Netzwerk gesamt", "number", T, text))
     df["coverage"] = [snap.coverage_text(y) for y in df["year"]]
     cols.append(_c("coverage", "Vollständigkeit", text="welche Mitglieder mit welchem Jahr zählen"))
     return Table(
@@ -239,7 +244,7 @@ def _completeness(snap: Report) -> Table:
         "vollstaendigkeit",
         "Vollständigkeit",
         "Vollständigkeit der Meldungen je Mitglied und Jahr.",
-        snap.completeness,
+        views.in_member_order(snap, snap.completeness),
         cols,
     )
 
@@ -262,7 +267,8 @@ def _activity(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Table:
     return Table(
         "aktivitaetsdaten",
         "Aktivitätsdaten",
-        "Die gültigen Verbrauchsmeldungen, wie eingereicht (Menge in der gemeldeten Einheit).",
+        "Die gültigen Verbrauchsmeldungen, wie eingereicht (Menge in der gemeldeten Einheit)"
+        + ("." if viewer.sees_all_members else ", nur die der eigenen Organisation."),
         emissions.activity_table(con, viewer),
         cols,
     )
@@ -309,13 +315,12 @@ def _conversions(con: duckdb.DuckDBPyConnection) -> Table:
 
 
 def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
-    """Every table the viewer may see (member tables only for viewers who see members)."""
-    result = []
+    """Every table the viewer may see: members as in the report; reported quantities (with file
+    names) only of the own organisation (none for the public)."""
+    members = [_members(snap), _emissions(snap), _per_year(snap)] if snap.member else []
+    result = [*members, _paths(snap), _kpis(snap), *([_completeness(snap)] if snap.member else [])]
     if snap.viewer.sees_member_data:
-        result += [_members(snap), _emissions(snap), _per_year(snap)]
-    result += [_paths(snap), _kpis(snap)]
-    if snap.viewer.sees_member_data:
-        result += [_completeness(snap), _activity(con, snap.viewer)]
+        result.append(_activity(con, snap.viewer))
     return result + [_factors(con), _conversions(con)]
 
 
@@ -332,6 +337,9 @@ def readme(snap: Report, items: Sequence[Table], workbook: str, now: datetime) -
     ]
     if snap.ctx.demo:
         lines += [f"ACHTUNG – {tables.DEMO_LINE} Nicht in Gremien verwenden.", ""]
+    for text in methodology.audience(snap):
+        lines += wrap.wrap(text)
+    lines.append("")
     lines += ["Inhalt", "------", f"{workbook}: alle Tabellen als Blätter einer Excel-Datei"]
     lines += [f"csv/{t.name}.csv: {t.title}" for t in items]
     lines += ["", "Formate", "-------"]
