@@ -3,7 +3,10 @@ rollback – and the new figure on the Überblick page right after the import.""
 
 from __future__ import annotations
 
+import pytest
+
 from kek_data import db, report
+from kek_data.errors import AccessDenied
 from kek_data.numbers import format_number
 from kek_data.viewer import NETWORK_MANAGER
 from tests.ingest_util import csv_bytes
@@ -195,3 +198,83 @@ def test_second_rollback_of_the_same_submission_is_a_german_message(app_test, se
     assert not at.exception
     history = at.dataframe[-1].value
     assert history["Status"].iloc[0] == "⏪ zurückgenommen" and history["Nr."].iloc[0] == sid
+
+
+# --- roles: a member uploads for itself only; the city and the public write nothing ----------
+
+
+def test_a_member_sees_no_selector_and_only_its_own_history(app_test, seeded_db, monkeypatch):
+    from kek_data.ingest import history
+
+    monkeypatch.setenv("KEK_DEMO_ROLE", "mitglied:dsw21")
+    at = app_test()
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [s for s in at.selectbox if s.key == "upload_member"]
+    assert any(h.value == "Bisherige Meldungen von DSW21" for h in at.header)
+    con = db.connect(seeded_db)
+    own = history(con, NETWORK_MANAGER, "dsw21")
+    con.close()
+    assert sorted(at.dataframe[-1].value["Nr."]) == sorted(own["submission_id"])
+    at.file_uploader[0].upload("dsw21_2014.csv", csv_bytes(["2014;Strom;5;kWh;;"])).run()
+    at.button(key="upload_import").click().run()
+    assert not at.exception and any("übernommen: 1 Zeile" in s.value for s in at.success)
+    con = db.connect(seeded_db)
+    rows = con.execute(
+        "SELECT member_id, submitted_by FROM submissions WHERE file_name = 'dsw21_2014.csv'"
+    ).fetchall()
+    con.close()
+    assert rows == [("dsw21", "demo:mitglied:dsw21")]  # the real (demo) user, own member
+
+
+def test_forged_member_in_the_upload_helpers_is_refused(app_test, seeded_db):
+    """Widget values come from the client: the helpers pass the viewer, kek_data refuses."""
+    from kek_data.ingest import import_file
+    from kek_data.viewer import parse
+    from ui import upload
+
+    con = db.connect(seeded_db)
+    done = import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), "a.csv", "edg",
+                       NETWORK_MANAGER)  # fmt: skip
+    con.close()
+    dsw21 = parse("mitglied:dsw21", user="demo:mitglied:dsw21")
+    ok, message = upload.rollback(int(done.submission_id or 0), dsw21)
+    assert not ok and "gehört nicht zu Ihrer Organisation" in message
+    assert upload.store_problems(dsw21) == []  # the lines would name every member's files
+    loader = upload.original(int(done.submission_id or 0), done_sha(seeded_db, done), dsw21)
+    assert loader is not None
+    with pytest.raises(AccessDenied):
+        loader()
+    with pytest.raises(AccessDenied):
+        upload.history("edg", dsw21)
+
+
+def done_sha(path, done) -> str:
+    con = db.connect(path)
+    try:
+        return con.execute(
+            "SELECT sha256 FROM submissions WHERE submission_id = ?", [done.submission_id]
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_city_reaching_the_page_is_told_so_and_gets_no_upload(app_test, monkeypatch):
+    at = _open(app_test, "edg")
+    at.session_state["kek_demo_role"] = "stadt"  # e.g. the role changed in another tab
+    at.run()
+    assert not at.exception and not at.file_uploader  # navigation: no upload page for the city
+    assert [t.value for t in at.title] == ["Überblick"]
+    # and if the page is reached anyway (the page's own guard), it says so and offers nothing
+    import ui.data
+    from kek_data.viewer import CITY, PUBLIC
+
+    at = _open(app_test, "edg")
+    for viewer, label in ((CITY, "Stadt"), (PUBLIC, "Öffentlich")):
+        monkeypatch.setattr(ui.data, "current_viewer", lambda v=viewer: v)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [t.value for t in at.title] == ["Daten hochladen"]
+        assert any(f"Als {label} können Sie hier keine Daten" in w.value for w in at.warning)
+        assert not at.file_uploader and not at.dataframe and not at.get("download_button")
