@@ -83,3 +83,62 @@ def test_sidebar_links_show_keyboard_focus(browser, dashboard):
     )
     assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2, style
     page.close()
+
+
+@pytest.fixture(scope="module")
+def login_dashboard(demo_db_template, tmp_path_factory):
+    """A dashboard with login configured (real OIDC provider, tests/oidc.py): base URL."""
+    from tests.oidc import dashboard_with_login, provider
+
+    folder = tmp_path_factory.mktemp("login")
+    with provider(folder) as idp, dashboard_with_login(demo_db_template, folder, idp) as dash:
+        yield dash.url
+
+
+def test_public_page_with_login_button_passes_axe(browser, login_dashboard):
+    """What a visitor without login sees: the public page with "Anmelden", at 1440 and 390 px
+    (screenshot oeffentlich_390.png: look at it after a change)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser import screenshot
+    from tests.oidc import local_context
+    from tests.test_browser import SHOTS
+
+    axe, problems = Axe(), []
+    for width in (1440, 390):
+        ctx = local_context(browser, width, 1000)
+        page = ctx.new_page()
+        page.goto(login_dashboard)
+        wait_until_idle(page)
+        assert page.locator("h1").inner_text().strip() == "Fortschritt des Netzwerks"
+        assert page.get_by_role("button", name="Anmelden").count() >= 1
+        assert page.evaluate("document.documentElement.lang") == "de"
+        problems += _violations(axe, page, f"oeffentlich {width}")
+        if width == 390:
+            overflow = page.evaluate(
+                "() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth"
+                " - window.innerWidth"
+            )
+            assert overflow <= 0, f"{overflow} px breiter als 390 px"
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            screenshot(page, SHOTS / "oeffentlich_390.png")
+        ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_demo_role_screen_passes_axe(browser, dashboard):
+    """The Demo-Modus: role choice in the sidebar, switched to the public view."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+    page.goto(dashboard)
+    wait_until_idle(page)
+    sidebar = page.locator("[data-testid='stSidebarContent']")
+    assert "Demo-Modus – keine Anmeldung" in sidebar.inner_text()
+    sidebar.locator("[data-testid='stSelectbox']").click()
+    page.get_by_role("option", name="Öffentlich (nicht angemeldet)").click()
+    wait_until_idle(page)
+    assert page.locator("h1").inner_text().strip() == "Fortschritt des Netzwerks"
+    problems = _violations(Axe(), page, "Demo-Modus öffentlich")
+    page.close()
+    assert not problems, "\n".join(problems)
