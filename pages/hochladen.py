@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data.errors import KekError
+from kek_data.errors import AccessDenied, KekError
 from kek_data.ingest.template import hints
 from kek_data.numbers import format_count, format_number, format_t
 from ui import data, frame, upload
@@ -58,7 +58,8 @@ if file is not None:
     result = upload.check(file, member_id, viewer)
     if isinstance(result, Exception):
         st.error(plain(result), icon="❌")
-        st.caption("Die Datei wurde als abgelehnte Meldung mit dieser Meldung aufbewahrt.")
+        if not isinstance(result, AccessDenied):  # a refusal keeps nothing
+            st.caption("Die Datei wurde als abgelehnte Meldung mit dieser Meldung aufbewahrt.")
     elif not result.ok:
         c = result.checked
         st.error(
