@@ -260,3 +260,14 @@ def test_every_command_takes_as_and_db_from_one_helper():
         options = {o: a for a in parser._actions for o in a.option_strings}
         assert options["--as"].help == cli.AS_HELP and options["--db"].help == cli.DB_HELP, name
         assert options["--as"].dest == "as_role", name
+
+
+def test_exports_take_the_role_and_refuse_withheld_members(dbf, capsys, tmp_path):
+    path, _ = dbf
+    for args in (
+        ["export", "chart", "mitglied", "--member", "caritas", "--out", str(tmp_path / "c.svg")],
+        ["export", "deck", "--members", "caritas", "--quiet", "--out", str(tmp_path / "d.pptx")],
+    ):
+        code, out, err = _run(capsys, *args, "--as", "mitglied:dsw21", "--db", str(path))
+        assert (code, out) == (1, "") and "nicht freigegeben" in err, (args, err)
+    assert not list(tmp_path.glob("[cd].*"))  # nothing written
