@@ -21,6 +21,7 @@ frame.header(
     "Dortmund zusammen (Scope 1 und 2, BISKO-Faktoren) gegen den Pfad zur "
     "Treibhausgasneutralität 2035.",
 )
+auth.notice()
 if not data.has_data(db_path):
     st.info("Noch keine Daten veröffentlicht.")
     auth.login_button("kek-login-page")

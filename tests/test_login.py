@@ -147,8 +147,9 @@ def test_login_without_role_is_public_with_message(browser, app):
     ctx, page, _ = _page(browser)
     login(page, app.url, "otto")
     _is_public(page)
-    side = sidebar_text(page)
-    assert "Otto Ohnerolle ist angemeldet, aber noch keiner Rolle zugeordnet" in side
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "Otto Ohnerolle ist angemeldet, aber noch keiner Rolle zugeordnet" in main
+    assert "Angemeldet ohne Rolle" in sidebar_text(page)
     assert page.get_by_role("button", name="Abmelden").count() == 1
     ctx.close()
 
@@ -161,8 +162,8 @@ def test_expired_token_gives_public_page_and_login_again(browser, app, idp):
     ctx, page, errors = _page(browser)
     login(page, app.url, "alt")
     _is_public(page)
-    side = sidebar_text(page)
-    assert "Ihre Anmeldung ist abgelaufen" in side and "Mia Muster" not in side
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "Ihre Anmeldung ist abgelaufen" in main and "Mia Muster" not in sidebar_text(page)
     assert page.get_by_role("button", name="Anmelden").count() >= 1
     ctx.close()
     assert not errors, errors
@@ -309,7 +310,8 @@ def test_expired_or_missing_exp_is_public(app_test, exp):
     at = _with_login(app_test(), claims).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == PUBLIC_TITLE
-    assert "Ihre Anmeldung ist abgelaufen" in _sidebar_texts(at)
+    assert "Ihre Anmeldung ist abgelaufen" in at.main.info[0].value
+    assert "Nicht angemeldet" in _sidebar_texts(at)
     assert "Anmelden" in [b.label for b in at.button]
 
 
@@ -339,3 +341,16 @@ def test_secrets_example_is_complete_and_holds_placeholders_only():
     assert example["auth"]["cookie_secret"].startswith("HIER-")
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert ".streamlit/secrets.toml" in ignored
+
+
+def test_names_from_the_token_are_shown_as_text(app_test):
+    evil = "**Evil** ![x](http://127.0.0.1:9/x.png) :red[rot]"
+    claims = {"is_logged_in": True, "sub": "e", "name": evil, "exp": time.time() + 600,
+              "groups": ["kek:netzwerk"]}  # fmt: skip
+    at = _with_login(app_test(), claims).run()
+    side = _sidebar_texts(at)
+    assert "![x](" not in side and "**Evil**" not in side and ":red[" not in side
+    claims["groups"] = []
+    at = _with_login(app_test(), claims).run()
+    text = at.main.info[0].value
+    assert "keiner Rolle zugeordnet" in text and "![x](" not in text and "**Evil**" not in text

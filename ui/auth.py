@@ -81,23 +81,26 @@ def auth_section() -> Mapping[str, object] | None:
     return section if isinstance(section, Mapping) else None
 
 
-def provider_name(auth: Mapping[str, object]) -> str | None:
+def _kek() -> Mapping[str, object]:
+    kek = _secrets().get("kek")
+    return kek if isinstance(kek, Mapping) else {}
+
+
+def provider_name(auth: Mapping[str, object], kek: Mapping[str, object]) -> str | None:
     """The provider ``st.login`` uses: ``[kek] provider``, else the only ``[auth.<name>]``
     section, else None (provider keys directly under ``[auth]``)."""
-    kek = _secrets().get("kek")
-    chosen = kek.get("provider") if isinstance(kek, Mapping) else None
-    if chosen:
-        return str(chosen)
+    if kek.get("provider"):
+        return str(kek["provider"])
     names = [k for k, v in auth.items() if isinstance(v, Mapping)]
     return names[0] if names else None
 
 
-def config_problems(auth: Mapping[str, object]) -> list[str]:
+def config_problems(auth: Mapping[str, object], kek: Mapping[str, object]) -> list[str]:
     """What ``[auth]`` lacks for a login (German, names only — never values)."""
     missing = [f"[auth] {k}" for k in _REQUIRED_AUTH if not auth.get(k)]
     if not str(auth.get("redirect_uri", "")).endswith("/oauth2callback"):
         missing.append("[auth] redirect_uri muss auf /oauth2callback enden")
-    name = provider_name(auth)
+    name = provider_name(auth, kek)
     section = auth.get(name) if name else auth
     if name and "_" in name:
         missing.append(f"[auth.{name}]: kein „_“ im Namen")
@@ -111,8 +114,7 @@ def config_problems(auth: Mapping[str, object]) -> list[str]:
 
 def claim_names() -> ClaimNames:
     """Claim names from ``[kek]`` (``role_claim``, ``member_claim``, ``role_prefix``)."""
-    kek = _secrets().get("kek")
-    kek = kek if isinstance(kek, Mapping) else {}
+    kek = _kek()
     default = ClaimNames()
     return ClaimNames(
         role=str(kek.get("role_claim", default.role)),
@@ -137,7 +139,7 @@ def login() -> Login:
     auth = auth_section()
     if auth is None:
         return _demo()
-    problems = config_problems(auth)
+    problems = config_problems(auth, _kek())
     if problems:
         st.error(
             "Die Anmeldung in secrets.toml ist unvollständig: " + "; ".join(problems) + ". "
@@ -227,7 +229,7 @@ def login_button(key: str) -> bool:
     auth = auth_section()
     if auth is None:
         return False
-    name = provider_name(auth)
+    name = provider_name(auth, _kek())
     st.button(
         "Anmelden",
         key=key,
@@ -237,6 +239,16 @@ def login_button(key: str) -> bool:
         args=(name,) if name else (),
     )
     return True
+
+
+def notice() -> None:
+    """The login's message once, at the top of the public page: a login without role ("… ist
+    angemeldet, aber noch keiner Rolle zugeordnet …") or an expired one (escaped: it quotes the
+    name from the token)."""
+    state = login()
+    if state.message:
+        icon = ":material/person_off:" if state.logged_in else ":material/schedule:"
+        st.info(plain(state.message), icon=icon)
 
 
 def sidebar(viewer: Viewer) -> None:
@@ -259,10 +271,8 @@ def sidebar(viewer: Viewer) -> None:
         if state.logged_in and viewer.sees_member_data:
             st.markdown(f"Angemeldet: **{plain(viewer.label)}** · Rolle {plain(role_text(viewer))}")
         elif state.logged_in:
-            st.warning(plain(state.message), icon=":material/person_off:")
+            st.markdown("Angemeldet ohne Rolle · öffentliche Ansicht")
         else:
-            if state.message:
-                st.info(state.message, icon=":material/schedule:")
             st.markdown("Nicht angemeldet · öffentliche Ansicht")
         if state.logged_in:
             st.button("Abmelden", key="kek-logout", icon=":material/logout:", on_click=st.logout)
