@@ -24,7 +24,7 @@ frame.header(
 auth.notice()
 if not data.has_data(db_path):
     st.info("Noch keine Daten veröffentlicht.")
-    auth.login_button("kek-login-page")
+    auth.login_hint("kek-login-page")
     st.stop()
 rep = data.report(PUBLIC, db_path)
 kpi = rep.network
@@ -83,5 +83,4 @@ st.markdown(
     "Mitglieder, das Netzwerkmanagement und die Stadt sehen nach der Anmeldung ihre Daten, "
     "laden Meldungen hoch und exportieren Berichte."
 )
-if not auth.login_button("kek-login-page"):
-    st.caption(f"{auth.DEMO_TITLE}: die Rolle in der Seitenleiste wählen.")
+auth.login_hint("kek-login-page")

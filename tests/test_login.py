@@ -248,6 +248,8 @@ def test_demo_mode_starts_in_the_role_of_kek_demo_role(app_test, monkeypatch):
     assert at.title[0].value == "Überblick"
     role.set_value("oeffentlich").run()
     assert at.title[0].value == PUBLIC_TITLE
+    assert any("Rolle in der Seitenleiste" in c.value for c in at.main.caption)
+    assert not at.button  # no "Anmelden" without a provider
     assert not at.exception
 
 
@@ -354,3 +356,4 @@ def test_names_from_the_token_are_shown_as_text(app_test):
     at = _with_login(app_test(), claims).run()
     text = at.main.info[0].value
     assert "keiner Rolle zugeordnet" in text and "![x](" not in text and "**Evil**" not in text
+    assert [b.label for b in at.button] == ["Abmelden"]  # no "Anmelden" while logged in

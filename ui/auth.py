@@ -241,6 +241,16 @@ def login_button(key: str) -> bool:
     return True
 
 
+def login_hint(key: str) -> None:
+    """The public page's way in: "Anmelden", in the Demo-Modus where to pick a role; nothing
+    for a login without role (its "Abmelden" is in the sidebar)."""
+    state = login()
+    if state.demo:
+        st.caption(f"{DEMO_TITLE}: die Rolle in der Seitenleiste wählen.")
+    elif not state.logged_in:
+        login_button(key)
+
+
 def notice() -> None:
     """The login's message once, at the top of the public page: a login without role ("… ist
     angemeldet, aber noch keiner Rolle zugeordnet …") or an expired one (escaped: it quotes the
