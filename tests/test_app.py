@@ -123,3 +123,44 @@ def test_pfad_page_shows_rates(app_test, seeded_db):
     assert "Nötig bis 2030 6,8 % pro Jahr" in text
     assert "Nötig bis 2035 10,0 % pro Jahr" in text
     assert "Null erreicht im Trend 2055" in text
+
+
+ROLE_PAGES = {  # the navigation of each role (app.py): the city uploads nothing
+    "netzwerk": [*PAGES, "pages/zugaenge.py"],
+    "stadt": [p for p in PAGES if p != "pages/hochladen.py"] + ["pages/zugaenge.py"],
+    "mitglied:sparkasse": PAGES,  # nur im Gesamtwert: others see it as "Mitglied A"
+    "mitglied:caritas": PAGES,  # intern
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_every_page_works_for_every_role(app_test, monkeypatch, role):
+    """Each page of the role's navigation renders from the role's report, without error."""
+    monkeypatch.setenv("KEK_DEMO_ROLE", role)
+    at = _run(app_test)
+    for page in ROLE_PAGES[role]:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.main.error, (page, [e.value for e in at.main.error])
+
+
+def test_member_overview_shows_own_figures_first(app_test, monkeypatch, seeded_db):
+    con = db.connect(seeded_db)
+    own = report.build(con, NETWORK_MANAGER).member["caritas"]
+    con.close()
+    monkeypatch.setenv("KEK_DEMO_ROLE", "mitglied:caritas")
+    at = _run(app_test)
+    headers = [h.value for h in at.header]
+    assert headers[:2] == [f"Ihre Organisation: {own.name}", "Netzwerk"]
+    first = at.metric[0]
+    assert (first.label, first.value) == (
+        "Emissionen 2024 [t CO₂e]",
+        f"{own.kpi.latest:,.0f}".replace(",", "."),
+    )
+    # the member table lists only what the consent allows, pseudonyms last
+    table = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert list(table["Mitglied"]) == ["DSW21", "DEW21", "EDG", "FH Dortmund", "Caritas",
+                                       "Stadt Dortmund", "Mitglied A", "Mitglied B"]  # fmt: skip
+    # the Mitglied page starts with the own organisation
+    at.switch_page("pages/mitglied.py").run()
+    assert at.selectbox(key="member").value == "caritas"
