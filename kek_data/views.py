@@ -32,10 +32,19 @@ def total_withheld(rep: Report) -> bool:
     return rep.network.latest is None and not rep.viewer.sees_all_members
 
 
+def withheld_years(rep: Report) -> list[int]:
+    """Years up to the reporting year whose network total the viewer may not see [a]."""
+    if rep.viewer.sees_all_members:
+        return []
+    return [y for y in rep.years if y <= rep.year and y not in rep.network.series]
+
+
 def withheld_text(rep: Report) -> str:
     """What a surface says instead of a withheld network total, e.g. "Netzwerksumme 2025: nicht
-    ausgewiesen (weniger als 3 Mitglieder)"."""
-    return f"Netzwerksumme {rep.year}: {access.WITHHELD}"
+    ausgewiesen (weniger als 3 Mitglieder)"; with a shown total, the withheld earlier years
+    ("Netzwerksumme 2015, 2016: …"), else ""."""
+    years = [rep.year] if total_withheld(rep) else withheld_years(rep)
+    return f"Netzwerksumme {', '.join(map(str, years))}: {access.WITHHELD}" if years else ""
 
 
 def sector(r: MemberReport) -> str:

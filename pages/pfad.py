@@ -24,6 +24,8 @@ st.caption(rep.coverage_text())
 if views.total_withheld(rep):
     st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
 else:
+    if views.withheld_years(rep):  # earlier years without a total: not in chart or budget
+        st.caption(f"{views.withheld_text(rep)}; in Diagramm und Budget fehlen diese Jahre.")
     cols = st.columns(len(years) + 2)
     for col, year in zip(cols, years, strict=False):
         col.metric(f"Nötig bis {year}", wording.rate(kpi.step(year).required_pct))

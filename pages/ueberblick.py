@@ -41,6 +41,8 @@ if own is not None:  # a member sees its own figures first
 if views.total_withheld(rep):
     st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
 else:
+    if views.withheld_years(rep):  # earlier years without a total: not in chart or budget
+        st.caption(f"{views.withheld_text(rep)}; im Diagramm fehlen diese Jahre.")
     st.caption("Kennzahlen in t CO₂e (Scope 1 und 2).")
     c1, c2, c3, c4, c5 = st.columns(5)
     previous = kpi.series.get(rep.year - 1)

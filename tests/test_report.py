@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from kek_data import cli, db, report
+from kek_data import access, cli, db, report, views
 from kek_data.export import deck, figures, images, package
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
 from tests import small
@@ -247,3 +247,35 @@ def test_default_year_needs_half_of_the_members_complete(small_db, tmp_path):
         == "2026: 1 von 3 Mitgliedern vollständig · A mit 2025 · C mit 2024"
     )
     con.close()
+
+
+def test_a_year_with_fewer_than_three_members_is_withheld(small_db, tmp_path):
+    """C starts reporting in 2024: the 2023 total of A and B alone is not shown to a member or
+    the public (access.MIN_CONTRIBUTORS), 2024 and 2025 are; every surface says so."""
+    path = tmp_path / "late.duckdb"
+    path.write_bytes(small_db.read_bytes())
+    con = db.connect(path)
+    con.execute("DELETE FROM activity WHERE member_id = 'c' AND year = 2023")
+    for viewer in (PUBLIC, Viewer("mitglied", "a")):
+        rep = report.build(con, viewer)
+        assert sorted(rep.network.series) == [2024, 2025], viewer
+        assert not views.total_withheld(rep) and views.withheld_years(rep) == [2023]
+        assert views.withheld_text(rep) == f"Netzwerksumme 2023: {access.WITHHELD}"
+        assert [int(x) for x in figures.network(rep).data[0].x] == [2024, 2025]
+    rep = report.build(con, NETWORK_MANAGER)
+    assert sorted(rep.network.series) == [2023, 2024, 2025] and views.withheld_years(rep) == []
+    con.close()
+
+
+def test_pages_say_which_years_are_withheld(small_db, app_test, monkeypatch, tmp_path):
+    path = tmp_path / "late.duckdb"
+    path.write_bytes(small_db.read_bytes())
+    con = db.connect(path)
+    con.execute("DELETE FROM activity WHERE member_id = 'c' AND year = 2023")
+    con.execute("UPDATE submissions SET is_demo = true")  # the Demo-Modus shows demo data only
+    con.close()
+    monkeypatch.setenv("KEK_DB", str(path))
+    monkeypatch.setenv("KEK_DEMO_ROLE", "mitglied:a")
+    for page in (None, "pages/pfad.py"):
+        text = _page(app_test, page)
+        assert f"Netzwerksumme 2023: {access.WITHHELD}" in text, page
