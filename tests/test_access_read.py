@@ -27,6 +27,7 @@ from google.protobuf.json_format import MessageToDict
 from PIL import Image
 
 from kek_data import access, db, emissions, reference, report
+from kek_data.errors import AccessDenied
 from kek_data.export import deck, figures, images, package
 from kek_data.viewer import CITY, NETWORK_MANAGER, PUBLIC, Viewer, parse
 
@@ -279,6 +280,32 @@ def check_series(detail: pd.DataFrame, truth: dict, a: str | None, viewer: Viewe
                           [access.pseudonym(i)[0] for i in range(n_gesamt)])  # fmt: skip
 
 
+def check_forged(viewer: Viewer, truth: dict, path: Path) -> None:
+    """Forged choices (a member id typed into a widget or a URL): a chart, budget or deck of a
+    member withheld from the viewer raises AccessDenied, the same with and without cache."""
+    from ui import data
+
+    hidden = [
+        m for m, lv in truth["levels"].items() if lv != "namentlich" and m != viewer.member_id
+    ]
+    con = db.connect(path)
+    try:
+        rep = report.build(con, viewer)
+        for b in hidden:
+            for name in ("mitglied", "mitglied-scope", "budget"):
+                with pytest.raises(AccessDenied):
+                    figures.build_from(rep, name, b)
+                with pytest.raises(AccessDenied):
+                    data.chart(viewer, data.db_file(), name, b)
+            with pytest.raises(AccessDenied):
+                deck.build_deck(con, viewer, members=[b])
+        # a forged comparison choice only ever shows visible members
+        chosen = figures.build_from(rep, "vergleich-raten", chosen=[*hidden, *rep.member])
+        check("erzwungene Auswahl", fig_text(chosen), truth, viewer.member_id)
+    finally:
+        con.close()
+
+
 def _members(demo_db_template: Path) -> list[str]:
     con = db.connect(demo_db_template, create=False)
     try:
@@ -309,6 +336,7 @@ def test_member_a_sees_b_only_as_consent_allows(a, truth, app_test, seeded_db, m
     check("ui.data", text, truth, a)
     check_series(detail, truth, a, viewer)
     assert set(act["member_id"]) == {a}  # files and quantities: own only
+    check_forged(viewer, truth, seeded_db)
     text, options = pages_text(app_test, monkeypatch, viewer.spec, list(rep.member))
     check("Seiten", text, truth, a)
     named = [m for m, lv in truth["levels"].items() if lv == "namentlich" or m == a]
