@@ -157,7 +157,8 @@ def test_login_without_role_is_public_with_message(browser, app):
 @pytest.mark.browser
 def test_expired_token_gives_public_page_and_login_again(browser, app, idp):
     """The ID token's exp lies 30 s in the past: Authlib accepts it at the callback (120 s
-    leeway), Streamlit keeps the cookie — our check in ui/auth.py makes it the public view."""
+    leeway), Streamlit keeps the cookie — our check in ui/auth.py makes it the public view;
+    "Anmelden" then logs in again."""
     set_user(idp, "alt", {**USERS["mia"], "exp": int(time.time()) - 30})
     ctx, page, errors = _page(browser)
     login(page, app.url, "alt")
@@ -165,6 +166,9 @@ def test_expired_token_gives_public_page_and_login_again(browser, app, idp):
     main = page.locator("[data-testid='stMain']").inner_text()
     assert "Ihre Anmeldung ist abgelaufen" in main and "Mia Muster" not in sidebar_text(page)
     assert page.get_by_role("button", name="Anmelden").count() >= 1
+    set_user(idp, "alt", USERS["mia"])  # a fresh token on the next login
+    login(page, app.url, "alt")
+    assert "Angemeldet: Mia Muster · Rolle Mitglied (DSW21)" in sidebar_text(page)
     ctx.close()
     assert not errors, errors
 
