@@ -51,12 +51,8 @@ YEAR = _c("year", "Jahr", "year", text="Berichtsjahr (Kalenderjahr des Verbrauch
 
 
 def _members(snap: Report) -> Table:
-    cols = [
-        MEMBER,
-        _c("name", "Name", text="vollständiger Name der Organisation"),
-        SHORT,
-        _c("sector", "Sektor", text="Tätigkeitsbereich"),
-    ]
+    name = _c("name", "Name", text="vollständiger Name der Organisation")
+    cols = [MEMBER, name, SHORT, _c("sector", "Sektor", text="Tätigkeitsbereich")]
     sectors = {m: views.sector(r) for m, r in snap.member.items()}  # none for a pseudonym
     frame = snap.members.assign(sector=snap.members["member_id"].map(sectors).fillna(""))
     text = "Die Mitglieder, die diese Ansicht sieht (siehe Ansicht oben)."
