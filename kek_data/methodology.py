@@ -262,13 +262,17 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "freigabe",
         "Veröffentlichung und Datenschutz",
-        "Jedes Mitglied entscheidet, wer seine Zahlen sieht; das Netzwerkmanagement hält die "
-        "Freigabe mit Datum und Person fest. "
-        f"„{access.LEVELS['namentlich']}“: Zahlen mit Namen für die anderen Mitglieder und die "
-        f"Öffentlichkeit. „{access.LEVELS['gesamt']}“: für die anderen Mitglieder als "
-        "„Mitglied A“ ohne Namen und Sektor, für die Öffentlichkeit nur in der Summe. "
-        f"„{access.LEVELS['intern']}“: einzeln nur für Netzwerkmanagement und Stadt.",
+        "Jedes Mitglied entscheidet, wer seine Zahlen sieht: "
+        f"„{access.LEVELS['namentlich']}“ mit Namen für alle, „{access.LEVELS['gesamt']}“ für "
+        "andere Mitglieder als „Mitglied A“, "
+        f"„{access.LEVELS['intern']}“ einzeln nur für Netzwerkmanagement und Stadt.",
         (
+            "Das Netzwerkmanagement hält die Freigabe mit dem Einverständnis des Mitglieds, "
+            f"Datum und Person fest. „{access.LEVELS['namentlich']}“: Zahlen mit Namen für die "
+            f"anderen Mitglieder und die Öffentlichkeit. „{access.LEVELS['gesamt']}“: für die "
+            "anderen Mitglieder als „Mitglied A“ ohne Namen und Sektor, für die Öffentlichkeit "
+            f"nur in der Summe. „{access.LEVELS['intern']}“: einzeln nur für "
+            "Netzwerkmanagement und Stadt.",
             "Jedes Mitglied zählt in der Netzwerksumme, auch mit Freigabe "
             f"„{access.LEVELS['intern']}“. Eine Summe, die ein Mitglied oder die Öffentlichkeit "
             f"sieht, braucht mindestens {access.MIN_CONTRIBUTORS} beitragende Mitglieder. Fehlt "

@@ -47,9 +47,15 @@ def withheld_text(rep: Report) -> str:
     return f"Netzwerksumme {', '.join(map(str, years))}: {access.WITHHELD}" if years else ""
 
 
+def is_pseudonym(r: MemberReport) -> bool:
+    """True for a member shown as "Mitglied A" (consent *nur im Gesamtwert*): the report gives
+    it no sector ("–") and the pseudonym as both names (:func:`access.visibility`)."""
+    return r.sector == "–" and r.name == r.short_name
+
+
 def sector(r: MemberReport) -> str:
     """The member's sector, "" for a pseudonym ("Mitglied A" is shown without sector)."""
-    return "" if r.sector in ("", "–") else r.sector
+    return "" if is_pseudonym(r) else r.sector
 
 
 def in_member_order(rep: Report, df: pd.DataFrame) -> pd.DataFrame:

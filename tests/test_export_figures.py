@@ -12,7 +12,7 @@ import pytest
 from kek_data import access, config, db, emissions, progress, report, views
 from kek_data.errors import AccessDenied, FigureError, UnknownMember
 from kek_data.export import figures
-from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
+from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer, parse
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +199,20 @@ def test_errors_are_named_and_german(mcon, snap, tmp_path):
     with pytest.raises(report.ReportError, match="noch keine Emissionsdaten"):
         report.build(empty, NETWORK_MANAGER)
     empty.close()
+
+
+@pytest.mark.parametrize("spec", ["mitglied:caritas", "mitglied:sparkasse", "oeffentlich"])
+def test_every_series_has_its_own_colour(mcon, spec):
+    """A pseudonym's order follows the named members and would repeat their colours (Mitglied A
+    in DSW21's colour); it takes a free palette slot, and a named member keeps its colour."""
+    snap = report.build(mcon, parse(spec))
+    manager = {t.name: t.marker.color for t in _bars(figures.build_from(report.build(
+        mcon, NETWORK_MANAGER), "netzwerk"))}  # fmt: skip
+    colours = {t.name: t.marker.color for t in _bars(figures.build_from(snap, "netzwerk"))}
+    assert len(set(colours.values())) == len(colours), colours
+    for short, colour in colours.items():
+        if short in manager and not short.startswith("Mitglied "):
+            assert colour == manager[short], short
+    index = figures.build_from(snap, "vergleich-index")
+    lines = {t.legendgroup: t.line.color for t in index.data if t.line.color}
+    assert len(set(lines.values())) == len(lines) == len(snap.member), lines

@@ -81,7 +81,7 @@ def build_from(
         )
     ids = list(rep.member) if chosen is None else [m for m in rep.member if m in chosen]
     if name == "vergleich-index":
-        shown = rep.members[rep.members["member_id"].isin(ids)]
+        shown = _coloured(rep, rep.members[rep.members["member_id"].isin(ids)])
         series = {m: rep.member[m].reported for m in ids}
         base_years = {m: rep.member[m].kpi.base_year for m in ids}
         partial = {m: rep.member[m].partial_years for m in ids}
@@ -94,6 +94,35 @@ def build_from(
     if name == "luecke":
         return comparison_charts.gaps(views.gap_table(rep, ids), rep.ctx, rep.year)
     return completeness(rep)
+
+
+REST = "rest"  # the column of "Übrige Mitglieder" in the network chart
+
+
+def colour_orders(rep: Report) -> dict[str, int]:
+    """Shown member id → the ``sort_order`` whose palette colour its series gets
+    (:func:`charts.member_color`), plus :data:`REST` for "Übrige Mitglieder".
+
+    A named member keeps its own colour on every view. A pseudonym's order lies after the
+    named members (:func:`access.visibility`) and would repeat their colours; it gets a free
+    palette slot instead (slots of members not named, in pseudonym order, so the colour tells
+    nothing about who it is), and the rest the grey last slot if free, else the next one.
+    """
+    n = len(charts.MEMBER_PALETTE)
+    out = {m: r.sort_order for m, r in rep.member.items() if not views.is_pseudonym(r)}
+    used = {(o - 1) % n for o in out.values()}
+    free = [i + 1 for i in range(n) if i not in used]
+    rest = n if n in free else (free[-1] if free else n)
+    free = [o for o in free if o != rest] or [rest]
+    pseudonyms = [m for m in rep.member if m not in out]
+    out |= {m: free[i % len(free)] for i, m in enumerate(pseudonyms)}
+    return out | {REST: rest}
+
+
+def _coloured(rep: Report, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (member_id, sort_order) with the colour orders of :func:`colour_orders`."""
+    orders = colour_orders(rep)
+    return frame.assign(sort_order=frame["member_id"].map(orders).fillna(0).astype(int))
 
 
 def counted_wide(rep: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,10 +154,10 @@ def network(rep: Report) -> go.Figure:
     if not rep.viewer.sees_all_members:
         own = values.reindex(total.index).fillna(0.0)
         label = OTHERS if len(own.columns) else "Netzwerk gesamt"
-        values = own.assign(rest=total - own.sum(axis=1))
-        older = older.reindex(total.index).fillna(False).assign(rest=False).astype(bool)
-        rest = pd.DataFrame([{"member_id": "rest", "short_name": label, "sort_order": 10}])
-        members = pd.concat([members, rest], ignore_index=True)
+        values = own.assign(**{REST: total - own.sum(axis=1)})
+        older = older.reindex(total.index).fillna(False).assign(**{REST: False}).astype(bool)
+        rest = pd.DataFrame([{"member_id": REST, "short_name": label, "sort_order": 0}])
+        members = _coloured(rep, pd.concat([members, rest], ignore_index=True))
     return charts.network_stacked(values, members, rep.paths, rep.ctx, older)
 
 
@@ -136,13 +165,13 @@ def shares(rep: Report) -> go.Figure:
     """Each visible member's share of the network total in the reporting year; the members the
     viewer does not see form one slice "Übrige Mitglieder" (so the shares are of the whole
     network). Needs the total: :func:`withheld` otherwise."""
-    values = views.share_table(rep)
+    values = _coloured(rep, views.share_table(rep))
     if not rep.viewer.sees_all_members:
         if rep.network.latest is None:
             raise withheld(rep)
         rest = rep.network.latest - float(values["t_co2e"].sum())
         if rest > 0:
-            row = {"member_id": "rest", "short_name": OTHERS, "t_co2e": rest, "sort_order": 0}
+            row = {"member_id": REST, "short_name": OTHERS, "t_co2e": rest, "sort_order": 0}
             values = pd.concat([values, pd.DataFrame([row])], ignore_index=True)
     return comparison_charts.shares(values, rep.ctx, rep.year)
 
