@@ -72,7 +72,8 @@ def current_viewer() -> Viewer:
 
 
 def data_changed() -> None:
-    """Drop every cached query result after data changed (import, rollback, targets)."""
+    """Drop every cached query result after data changed (import, rollback, targets, consent:
+    a consent change changes what every role sees)."""
     st.cache_data.clear()
 
 
