@@ -255,3 +255,19 @@ def test_rollback_keeps_the_error_that_ended_the_transaction(tmp_path):
     ).fetchall()[0][0]
     db.rollback(con)  # no transaction open any more (as after a failed COMMIT): no new error
     con.close()
+
+
+def test_shown_tables_follow_the_consent(con):
+    """emissions.shown: the pages' member tables under the consent, pseudonyms last."""
+    member = Viewer(role="mitglied", member_id="ekkdo")  # intern itself
+    seen = ["dsw21", "dew21", "edg", "ekkdo", "fhdo", "stadt", "mitglied-a", "mitglied-b"]
+    assert list(emissions.shown(con, member, "members")["member_id"]) == seen
+    for table in ("detail", "completeness"):
+        ids = list(dict.fromkeys(emissions.shown(con, member, table)["member_id"]))
+        assert ids == seen, table
+    assert list(emissions.shown(con, PUBLIC, "members")["member_id"]) == [
+        "dsw21", "dew21", "edg", "fhdo", "stadt"
+    ]  # fmt: skip
+    everything = emissions.shown(con, NETWORK_MANAGER, "detail")
+    assert everything.equals(emissions.detail(con, NETWORK_MANAGER))
+    assert emissions.shown(con, member, "members").iloc[-1]["sector"] == "–"
