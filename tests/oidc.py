@@ -154,10 +154,12 @@ def local_context(browser, width: int = 1280, height: int = 900):
 
 
 def login(page, app_url: str, sub: str) -> None:
-    """Click "Anmelden", authorise as ``sub`` at the provider, wait for the dashboard."""
+    """Click the public page's "Anmelden", authorise as ``sub`` at the provider, wait for the
+    dashboard."""
     page.goto(app_url)
     wait_until_idle(page)
-    page.get_by_role("button", name="Anmelden").first.click()
+    main = page.locator("[data-testid='stMain']")  # the public page's button (any width)
+    main.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/oauth2/authorize**", timeout=20000)
     page.fill("input[name=sub]", sub)
     page.click("button[type=submit]:has-text('Authorize')")
