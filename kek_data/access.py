@@ -216,7 +216,9 @@ class Visibility:
 
     def frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` (with a ``member_id`` column) reduced to visible members, ids as shown; name
-        columns (``name``, ``short_name``, ``sector``, ``mitglied``) and ``sort_order`` follow."""
+        columns (``name``, ``short_name``, ``sector``, ``mitglied``) and ``sort_order`` follow.
+        Rows come in the viewer's member order (pseudonyms last, stable within a member), so a
+        pseudonym's rows never stand at its member's place in the public member list."""
         if self.everything or df.empty and "member_id" not in df:
             return df.reset_index(drop=True)
         out = df[df["member_id"].isin(list(self.shown))].copy()
@@ -226,7 +228,8 @@ class Visibility:
                 out[col] = out["member_id"].map(lambda m, p=pos: self.names[m][p])
         if "sort_order" in out:
             out["sort_order"] = out["member_id"].map(self.order)
-            out = out.sort_values("sort_order", kind="stable")
+        rank = out["member_id"].map(self.order)
+        out = out.iloc[rank.to_numpy().argsort(kind="stable")]
         return out.reset_index(drop=True)
 
     def sees(self, member_id: str) -> bool:

@@ -75,12 +75,7 @@ def shown(con: duckdb.DuckDBPyConnection, viewer: Viewer, table: str) -> pd.Data
     visibility to its own copies). Units as in the functions named.
     """
     read = {"members": members, "detail": detail, "completeness": completeness}[table]
-    vis = access.visibility(con, viewer)
-    out = vis.frame(read(con, NETWORK_MANAGER))
-    if vis.everything or out.empty:
-        return out
-    out = out.assign(_rank=out["member_id"].map(vis.order)).sort_values("_rank", kind="stable")
-    return out.drop(columns="_rank").reset_index(drop=True)
+    return access.visibility(con, viewer).frame(read(con, NETWORK_MANAGER))
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection):

@@ -58,16 +58,6 @@ def sector(r: MemberReport) -> str:
     return "" if is_pseudonym(r) else r.sector
 
 
-def in_member_order(rep: Report, df: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``df`` (column ``member_id`` as the viewer sees it) in the report's member order
-    (pseudonyms last), stable within a member."""
-    if df.empty:
-        return df.reset_index(drop=True)
-    rank = df["member_id"].map({m: i for i, m in enumerate(rep.member)})
-    out = df.assign(_rank=rank).sort_values("_rank", kind="stable", na_position="last")
-    return out.drop(columns="_rank").reset_index(drop=True)
-
-
 def member_table(rep: Report) -> pd.DataFrame:
     """One row per visible member in the reporting year, plus the network sum for a viewer who
     sees every member (so the rows add up to the total shown) [t CO₂e, %]."""

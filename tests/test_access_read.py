@@ -310,6 +310,9 @@ def test_member_a_sees_b_only_as_consent_allows(a, truth, app_test, seeded_db, m
     con = db.connect(seeded_db)
     try:
         rep = report.build(con, viewer)
+        for frame in (rep.members, rep.detail, rep.completeness, rep.counted):
+            order = list(dict.fromkeys(frame["member_id"]))  # pseudonyms last, never at the
+            assert order == [m for m in rep.member if m in order]  # member's place in the list
         check("report", report_text(rep), truth, a)
         check("figures", figures_text(rep), truth, a)
         check("Datenpaket", package_text(con, viewer), truth, a)
@@ -319,6 +322,7 @@ def test_member_a_sees_b_only_as_consent_allows(a, truth, app_test, seeded_db, m
     text, detail, act = ui_data_text(viewer)
     check("ui.data", text, truth, a)
     check_series(detail, truth, a, viewer)
+    assert list(dict.fromkeys(detail["member_id"])) == list(rep.member)
     assert set(act["member_id"]) == {a}  # files and quantities: own only
     check_forged(viewer, truth, seeded_db)
     text, options = pages_text(app_test, monkeypatch, viewer.spec, list(rep.member))

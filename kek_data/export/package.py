@@ -61,7 +61,7 @@ def _members(snap: Report) -> Table:
 
 def _emissions(snap: Report) -> Table:
     short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
-    detail = views.in_member_order(snap, snap.detail)
+    detail = snap.detail  # in the viewer's member order (access.Visibility.frame)
     df = detail.assign(
         short_name=detail["member_id"].map(short),
         carrier=detail["carrier_id"].map(lambda c: snap.carrier_names.get(c, c)),
@@ -240,7 +240,7 @@ def _completeness(snap: Report) -> Table:
         "vollstaendigkeit",
         "Vollständigkeit",
         "Vollständigkeit der Meldungen je Mitglied und Jahr.",
-        views.in_member_order(snap, snap.completeness),
+        snap.completeness,
         cols,
     )
 
