@@ -108,8 +108,14 @@ def resolve(
     try:
         viewer = parse(specs.pop(), user=who, name=label)
         access.check_viewer(con, viewer)
-    except (UsageError, UnknownMember) as exc:
+    except UsageError as exc:
         raise LoginError(f"Die Rolle der Anmeldung von {label} ist ungültig: {exc}") from exc
+    except UnknownMember as exc:  # without the list of members (check_member names them all)
+        raise LoginError(
+            f"Die Rolle der Anmeldung von {label} ist ungültig: das Mitglied "
+            f"„{viewer.member_id}“ gibt es im Netzwerk nicht. Bitte an das Netzwerkmanagement "
+            "wenden; bis dahin gilt die öffentliche Ansicht."
+        ) from exc
     if viewer.role == "oeffentlich":
         raise LoginError(f"{label} hat nur die öffentliche Ansicht.")
     return viewer

@@ -175,6 +175,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     for year, value in data["network"].items():
         print(f"{year}  {format_t(value)}  ({data['coverage'][year]})")
+    if not data["network"]:  # every year's total withheld for this viewer
+        print(f"Netzwerksumme: {access.WITHHELD}")
     return 0
 
 

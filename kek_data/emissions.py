@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from kek_data import access, db
-from kek_data.viewer import NETWORK_MANAGER, Viewer
+from kek_data.viewer import DEMO_USER, NETWORK_MANAGER, Viewer
 
 
 def members(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
@@ -86,3 +86,10 @@ def data_as_of(con: duckdb.DuckDBPyConnection):
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when any current data or target comes from the demo generator."""
     return bool(db.query_rows(con, "demo_flags")[0][0])
+
+
+def has_real_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any current submission or member target is real data (not demo, not uploaded
+    in the Demo-Modus): then the Demo-Modus (no login) must not show the database, even if demo
+    data are mixed in."""
+    return bool(db.query_rows(con, "real_data", demo_prefix=DEMO_USER)[0][0])

@@ -284,6 +284,12 @@ SECTIONS: tuple[Section, ...] = (
             "Pseudonyme folgen nicht der Mitgliederliste. Ohne festgehaltene Entscheidung gilt "
             f"„{access.LEVELS[access.DEFAULT_LEVEL]}“. Seiten, Foliensatz und Datenpaket zeigen "
             "dieselbe Auswahl, je nach Anmeldung.",
+            "Grenzen: Ein Pseudonym verbirgt den Namen, nicht das Profil. Wer die Mitglieder "
+            "kennt, kann „Mitglied A“ an Energieträgern, Größe oder Zieljahr wiedererkennen; "
+            f"wer das ausschließen will, wählt „{access.LEVELS['intern']}“. Ebenso lässt die "
+            "Änderung der Netzwerksumme von Jahr zu Jahr, abzüglich der sichtbaren Mitglieder, "
+            "die gemeinsame Änderung der übrigen erkennen; die Regel der drei Mitglieder "
+            "schützt die Werte eines Jahres, nicht jede Differenz.",
         ),
     ),
     Section(

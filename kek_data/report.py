@@ -253,6 +253,12 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     network_series = {
         y: v for y, v in network_all.items() if access.total_shown(vis, contributors[y])
     }
+    withheld = set(network_all) - set(network_series)
+    if net_target and net_target.base_year in withheld:
+        # The base (and with it path, change and budget) would be the withheld total of the
+        # base year: the network's target reaches this viewer without its base value.
+        net_target = replace(net_target, base_value=None)
+        all_targets = {**all_targets, progress.NETWORK: net_target}
     network = progress.kpi(
         progress.NETWORK, network_series, net_target, year, reference_years, horizon
     )

@@ -22,6 +22,9 @@ from kek_data.errors import UsageError
 Role = Literal["netzwerk", "stadt", "mitglied", "oeffentlich"]
 ROLES: tuple[Role, ...] = ("netzwerk", "stadt", "mitglied", "oeffentlich")
 
+#: ``Viewer.user`` of the Demo-Modus (no login): ``demo:<role spec>``; what it uploads stays demo.
+DEMO_USER = "demo:"
+
 #: German name of each role (sidebar, exports, messages).
 ROLE_LABELS: dict[str, str] = {
     "netzwerk": "Netzwerkmanagement",

@@ -16,7 +16,7 @@ if not data.has_data(db_path):
     st.stop()
 rep = data.report(viewer, db_path)
 kpi = rep.network
-years = [y for y in rep.reference_years if y > rep.year]
+years = [y for y in rep.reference_years if y > rep.year and kpi.step(y)]  # none without a path
 first = kpi.step(years[0]) if years else None
 
 frame.section(f"Netzwerk: Tempo ab {rep.year}")
@@ -43,6 +43,8 @@ else:
         f"{wording.compound(kpi.achieved)}; für ein Ziel von 0 gibt es keine geometrische Rate."
         if years
         else "Alle Zieljahre des Netzwerks liegen im oder vor dem Berichtsjahr."
+        if kpi.path
+        else "Ohne die Netzwerksumme des Basisjahres zeigt diese Ansicht keinen Netzwerkpfad."
     )
     if first is not None:
         st.markdown(

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from kek_data import db
 from kek_data.ingest import ValidationFailed, check, import_file
+from kek_data.viewer import DEMO_USER, Viewer
 from kek_data.viewer import NETWORK_MANAGER as NM
+
+#: The network manager of the Demo-Modus: what it uploads keeps a demo database a demo, so an
+#: AppTest (Demo-Modus, no login) still shows it afterwards.
+DEMO_NM = Viewer("netzwerk", name="Demo · Netzwerkmanagement", user=DEMO_USER + "netzwerk")
 
 HEADER = "Jahr;Energieträger;Menge;Einheit;Standort;Bemerkung"
 
@@ -60,4 +65,4 @@ def do_import(con, path: Path, data: bytes, member: str = "dsw21", **kw):
     return import_file(con, path, data, kw.pop("name", "kek.csv"), member, NM, **kw)
 
 
-__all__ = ["HEADER", "ValidationFailed", "csv_bytes", "do_import", "errors_of", "new_db"]
+__all__ = ["DEMO_NM", "HEADER", "ValidationFailed", "csv_bytes", "do_import", "errors_of", "new_db"]

@@ -87,3 +87,10 @@ def build(path: Path) -> duckdb.DuckDBPyConnection:
         for year, pct in milestones.items():
             con.execute("INSERT INTO target_milestones VALUES (?, ?, ?)", [tid, year, pct])
     return con
+
+
+def mark_demo(con: duckdb.DuckDBPyConnection) -> None:
+    """Flag every submission and target as demo data: the Demo-Modus (AppTest without login)
+    shows a database only when it holds no real data (``emissions.has_real_data``)."""
+    con.execute("UPDATE submissions SET is_demo = true")
+    con.execute("UPDATE targets SET is_demo = true")

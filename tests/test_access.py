@@ -106,6 +106,10 @@ def test_consent_decides_names_pseudonyms_and_totals(scon):
         rep = report.build(scon, viewer)
         assert "c" not in rep.member and rep.network.series == {} and rep.network.latest is None
         assert rep.paths["actual"].isna().all() and rep.paths["members_path"].isna().all()
+        # nor through the network target: its base is the withheld 2023 total
+        assert rep.network_target.base_value is None and rep.network.base is None
+        assert rep.network.path == {} and rep.network.budget is None
+        assert rep.paths["network_path"].isna().all()
     assert list(report.build(scon, Viewer("mitglied", "b")).member) == ["a", "b"]
     # the public: a by name; b and c withheld (two) → total shown
     rep = report.build(scon, PUBLIC)
@@ -143,6 +147,9 @@ def test_login_mapping_claims_and_table(scon):
                        ({"groups": ["kek:stadt"]}, "keine Kennung")]:  # fmt: skip
         with pytest.raises(LoginError, match=words):
             accounts.resolve(scon, bad)
+    with pytest.raises(LoginError) as refused:  # a login learns no list of the members
+        accounts.resolve(scon, {"sub": "u7", "groups": ["kek:mitglied:zz"]})
+    assert "„zz“" in str(refused.value) and "Bekannt" not in str(refused.value)
     # the login table wins over claims; keyed by subject or (verified) e-mail; 'none' revokes
     assert accounts.assign(scon, MANAGER, "Anna@A.de", "mitglied:b") == (
         "email:anna@a.de", "mitglied", "b")  # fmt: skip

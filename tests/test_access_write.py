@@ -132,6 +132,13 @@ def test_refusals_say_why_in_german(world):
     assert f"Meldung Nr. {own['dew21']} gehört nicht zu Ihrer Organisation" in _refused(
         rollback, con, own["dew21"], member("dsw21")
     )
+    # an id that does not exist gets the same answer: no oracle for other members' ids
+    assert "Meldung Nr. 99999 gehört nicht zu Ihrer Organisation" in _refused(
+        rollback, con, 99999, member("dsw21")
+    )
+    assert "anderer Mitglieder sind nicht einsehbar" in _refused(
+        read_raw, con, path, member("dsw21"), 99999
+    )
 
 
 def test_a_member_imports_and_rolls_back_for_itself_as_its_user(con, seeded_db):

@@ -31,6 +31,7 @@ PAGES = {
     "hochladen": ("hochladen", "Daten hochladen"),
     "export": ("export", "Export"),
     "methodik": ("methodik", "Methodik"),
+    "zugaenge": ("zugaenge", "Zugänge & Freigaben"),
 }
 
 

@@ -145,6 +145,20 @@ def test_summary_follows_consent_per_role(dbf, capsys):
     assert member["network"] == everything["network"]
 
 
+def test_a_withheld_total_leaks_neither_as_text_nor_through_the_network_target(dbf, capsys):
+    """All named but EKKDO: DSW21 would get EKKDO as total minus the others, also from the
+    network target's base (the 2015 total) and its path; the text output says so instead."""
+    path, _ = dbf
+    for m in (*NAMED, *GESAMT, "caritas", "diakonie"):
+        assert _run(capsys, "consent", m, "namentlich", "--db", str(path))[0] == 0
+    code, out, _ = _run(capsys, "summary", "--as", "mitglied:dsw21", "--db", str(path))
+    assert code == 0 and out == f"Netzwerksumme: {access.WITHHELD}\n"
+    network = _summary_members(capsys, path, "mitglied:dsw21")["report"]["network"]
+    assert network["base_t_co2e"] is None and network["path_t_co2e"] is None
+    assert network["budget"] is None and network["steps"] == {}
+    assert _summary_members(capsys, path, "netzwerk")["report"]["network"]["base_t_co2e"] > 0
+
+
 def test_summary_of_a_member_in_a_real_process_names_no_withheld_member(dbf):
     path, _ = dbf
     out = subprocess.run(

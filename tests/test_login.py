@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kek_data import db
+from kek_data.viewer import Viewer
 from tests.browser import chromium, wait_until_idle
 from tests.oidc import (
     SECRETS,
@@ -287,6 +288,23 @@ def test_demo_mode_refuses_a_database_without_demo_flag(app_test, monkeypatch, t
     assert not at.title
     text = at.error[0].value
     assert "echte Daten" in text and "secrets.toml" in text and "README" in text
+
+
+@pytest.mark.parametrize("user", ["nm@example.org", "demo:mitglied:dsw21"])
+def test_demo_mode_refuses_real_data_over_the_demo_seed(user, app_test, seeded_db):
+    """Demo data with one real import (a login, the CLI) is real data: no Demo-Modus. An upload
+    in the Demo-Modus itself (``demo:…``, no login behind it) keeps the database a demo."""
+    from kek_data.ingest.upload import import_file
+    from tests.ingest_util import csv_bytes
+
+    con = db.connect(seeded_db)
+    viewer = Viewer("mitglied", "dsw21", user=user)
+    import_file(con, seeded_db, csv_bytes(["2026;Strom;100000;kWh;;"]), "k.csv", "dsw21", viewer)
+    con.close()
+    at = app_test().run()
+    assert not at.exception, [e.value for e in at.exception]
+    refused = bool(at.error) and "echte Daten" in at.error[0].value
+    assert refused == (user == "nm@example.org")
 
 
 def _with_login(at, user: dict) -> object:

@@ -177,7 +177,7 @@ def small_app(small_db: Path, app_test, monkeypatch: pytest.MonkeyPatch, tmp_pat
     path = tmp_path / "small.duckdb"
     path.write_bytes(small_db.read_bytes())
     con = db.connect(path)  # the Demo-Modus (no login configured) shows demo databases only
-    con.execute("UPDATE submissions SET is_demo = true")
+    small.mark_demo(con)
     con.close()
     monkeypatch.setenv("KEK_DB", str(path))
     return app_test
@@ -272,7 +272,7 @@ def test_pages_say_which_years_are_withheld(small_db, app_test, monkeypatch, tmp
     path.write_bytes(small_db.read_bytes())
     con = db.connect(path)
     con.execute("DELETE FROM activity WHERE member_id = 'c' AND year = 2023")
-    con.execute("UPDATE submissions SET is_demo = true")  # the Demo-Modus shows demo data only
+    small.mark_demo(con)  # the Demo-Modus shows demo data only
     con.close()
     monkeypatch.setenv("KEK_DB", str(path))
     monkeypatch.setenv("KEK_DEMO_ROLE", "mitglied:a")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kek_data import db
 from kek_data.ingest import import_file, store
-from kek_data.viewer import NETWORK_MANAGER as NM
+from tests.ingest_util import DEMO_NM as NM
 from tests.ingest_util import csv_bytes
 
 

@@ -9,7 +9,7 @@ from kek_data import db, report
 from kek_data.errors import AccessDenied
 from kek_data.numbers import format_number
 from kek_data.viewer import NETWORK_MANAGER
-from tests.ingest_util import csv_bytes
+from tests.ingest_util import DEMO_NM, csv_bytes
 
 PAGE = "pages/hochladen.py"
 GOOD = csv_bytes(
@@ -164,7 +164,7 @@ def test_store_check_lines_show_file_names_as_text(app_test, seeded_db):
 
     evil = "![x](p.png).csv"  # no "/": kept as the file's name (a relative address)
     con = db.connect(seeded_db)
-    import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), evil, "edg", NETWORK_MANAGER)
+    import_file(con, seeded_db, csv_bytes(["2014;Strom;5;kWh;;"]), evil, "edg", DEMO_NM)
     con.close()
     for raw in files_dir(seeded_db).glob("??/*"):
         raw.unlink()

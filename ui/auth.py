@@ -31,7 +31,7 @@ import streamlit as st
 from kek_data import access
 from kek_data.accounts import ClaimNames, resolve
 from kek_data.errors import KekError, LoginError
-from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer, parse
+from kek_data.viewer import DEMO_USER, NETWORK_MANAGER, PUBLIC, Viewer, parse
 from ui import data
 from ui.text import plain
 
@@ -196,7 +196,7 @@ def _start_role(roles: Mapping[str, str]) -> str:
 
 
 def _demo() -> Login:
-    if not data.context(data.db_file()).demo:
+    if not data.context(data.db_file()).demo or data.has_real_data(data.db_file()):
         st.error(
             "Demo-Modus – keine Anmeldung eingerichtet, aber diese Datenbank enthält echte Daten "
             "(keine Demodaten). Ohne Anmeldung zeigt das Dashboard sie nicht. " + SETUP_HINT,
@@ -207,7 +207,7 @@ def _demo() -> Login:
     if st.session_state.get(DEMO_KEY) not in roles:
         st.session_state[DEMO_KEY] = _start_role(roles)
     spec = str(st.session_state[DEMO_KEY])
-    viewer = parse(spec, user=f"demo:{spec}", name=f"Demo · {roles[spec]}")
+    viewer = parse(spec, user=DEMO_USER + spec, name=f"Demo · {roles[spec]}")
     return Login(viewer, demo=True, logged_in=viewer.sees_member_data)
 
 

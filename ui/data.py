@@ -87,6 +87,13 @@ def context(db_path: str) -> charts.Context:
         )
 
 
+@st.cache_data(show_spinner=False)
+def has_real_data(db_path: str) -> bool:
+    """Whether the database holds real data (``emissions.has_real_data``): no Demo-Modus then."""
+    with cursor() as cur:
+        return emissions.has_real_data(cur)
+
+
 def members(viewer: Viewer, db_path: str) -> pd.DataFrame:
     """Members the viewer sees under the consent (member_id, name, short_name, sector,
     sort_order): own organisation, named members, pseudonyms; all for network and city."""

@@ -36,6 +36,8 @@ def read_raw(
     member is read from the database, not taken from the caller).
     """
     row = db.query_rows(con, "submission_by_id", submission_id=submission_id)
+    if not row and not viewer.sees_all_members:  # a member learns nothing about foreign ids
+        access.check_files(viewer, "")
     if not row:
         raise StoreError(f"Meldung Nr. {submission_id} gibt es nicht.")
     _, member_id, _, sha256, _, _ = row[0]
@@ -58,6 +60,8 @@ def rollback(
     state again (the newest earlier active submission).
     """
     row = db.query_rows(con, "submission_by_id", submission_id=submission_id)
+    if not row and not viewer.sees_all_members:  # missing and foreign ids: the same answer
+        _check_rollback(viewer, "", submission_id)
     if not row:
         raise RollbackError(f"Meldung Nr. {submission_id} gibt es nicht.")
     _, member_id, status, _, file_name, rolled_back = row[0]
