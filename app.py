@@ -30,6 +30,14 @@ PAGES = [
     st.Page(ROOT / "pages/mitglied.py", title="Mitglied", icon=":material/apartment:"),
     st.Page(ROOT / "pages/vergleich.py", title="Vergleich", icon=":material/bar_chart:"),
     st.Page(ROOT / "pages/pfad.py", title="Pfad & Lücke", icon=":material/flag:"),
+    *[
+        st.Page(ROOT / f"pages/{name}.py", title=title, icon=icon)
+        for name, title, icon in (
+            ("ziele", "Ziele", ":material/target:"),
+            ("zielabgleich", "Zielabgleich", ":material/compare_arrows:"),
+        )
+        if (ROOT / f"pages/{name}.py").exists()  # issue 10, built in parts
+    ],
     st.Page(ROOT / "pages/daten.py", title="Daten", icon=":material/table_view:"),
     st.Page(ROOT / "pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),
     st.Page(ROOT / "pages/export.py", title="Export", icon=":material/download:"),

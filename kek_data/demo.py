@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 
@@ -110,6 +110,14 @@ def _seed_targets(con: duckdb.DuckDBPyConnection) -> None:
             basis=t["basis"],
             source=t["source"],
             is_demo=True,
+            purpose="ziel",
+            kind="eigenes Ziel",
+            body=None,
+            scopes="1+2",
+            agreed_on=date(2023, 1, 1),
+            entered_by="Demo-Generator",
+            valid_from=date(2023, 1, 1),
+            verified=False,
         )[0]
         for item in filter(None, t["milestones"].split("|")):
             year, pct = item.split(":")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -35,6 +36,15 @@ class Target:
     basis: str
     source: str
     is_demo: bool
+    target_id: int | None = None
+    kind: str = "eigenes Ziel"  # eigenes Ziel · Vorgabe des Dachverbands · SBTi-Pfad · Netzwerkpfad
+    body: str | None = None  # parent body of a 'vorgabe'
+    scopes: str = "1+2"  # '1', '2' or '1+2'
+    agreed_on: date | None = None
+    entered_by: str = ""
+    valid_from: date | None = None
+    verified: bool = False
+    base_derived: bool = False  # base_value taken from the base year's emissions (not entered)
 
     @property
     def final_year(self) -> int:
@@ -209,14 +219,20 @@ def targets(
     viewer: Viewer,
     member_series: Mapping[str, Mapping[int, float]],
     network_series: Mapping[int, float],
+    *,
+    purpose: str = "ziel",
+    as_of: date | None = None,
 ) -> dict[str, Target]:
-    """Current targets by owner (member ids the viewer may see, plus 'netzwerk').
+    """Targets in force on ``as_of`` (default today) by owner (member ids the viewer may see,
+    plus 'netzwerk'); ``purpose`` 'ziel' (the agreed targets) or 'vorgabe' (parent bodies').
 
     A target without a stored base value takes the emissions of its base year: a member's from
     ``member_series``, the network's from ``network_series`` (the network total of all members,
     whoever is looking).
     """
-    rows = db.query_df(con, "current_targets", **viewer.params())
+    rows = db.query_df(
+        con, "current_targets", purpose=purpose, as_of=as_of or date.today(), **viewer.params()
+    )
     milestones: dict[int, dict[int, float]] = {}
     for target_id, year, pct in db.query_rows(con, "milestones"):
         milestones.setdefault(int(target_id), {})[int(year)] = float(pct)
@@ -224,6 +240,7 @@ def targets(
     for r in rows.itertuples():
         owner = str(r.owner)
         base = None if pd.isna(r.base_value_t) else float(r.base_value_t)
+        derived = base is None
         if base is None:
             values = network_series if owner == NETWORK else member_series.get(owner, {})
             base = values.get(int(r.base_year))
@@ -237,5 +254,14 @@ def targets(
             basis=str(r.basis),
             source=str(r.source),
             is_demo=bool(r.is_demo),
+            target_id=int(r.target_id),
+            kind=str(r.kind or "eigenes Ziel"),
+            body=None if pd.isna(r.body) else str(r.body),
+            scopes=str(r.scopes or "1+2"),
+            agreed_on=None if pd.isna(r.agreed_on) else pd.Timestamp(r.agreed_on).date(),
+            entered_by="" if pd.isna(r.entered_by) else str(r.entered_by),
+            valid_from=None if pd.isna(r.valid_from) else pd.Timestamp(r.valid_from).date(),
+            verified=bool(r.verified) if not pd.isna(r.verified) else False,
+            base_derived=derived,
         )
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -110,6 +110,10 @@ def _carrier_alias_keys(c: dict[str, str]) -> list[str]:
     return sorted({a.strip().lower() for a in aliases})
 
 
+#: ``entered_by`` of the network target versions taken from the file (not by a person).
+NETWORK_TARGET_FILE = "data/network_target.csv"
+
+
 def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Append the network target from ``network_target.csv`` when it differs from the current."""
     (t,) = read_table("network_target.csv", data_dir)
@@ -120,7 +124,7 @@ def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None
         int(t["milestone_year"]),
         float(t["milestone_pct"]),
     )
-    current = query_rows(con, "current_network_target")
+    current = query_rows(con, "current_network_target", entered_by=NETWORK_TARGET_FILE)
     if current and current[0] == wanted:
         return
     target_id = query_rows(
@@ -135,6 +139,14 @@ def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None
         basis="Netzwerkziel",
         source=t["source"],
         is_demo=False,
+        purpose="ziel",
+        kind="Netzwerkpfad",
+        body=None,
+        scopes="1+2",
+        agreed_on=None,
+        entered_by=NETWORK_TARGET_FILE,
+        valid_from=date(2000, 1, 1),
+        verified=False,
     )[0][0]
     execute(con, "insert_milestone", target_id=target_id, year=wanted[3], reduction_pct=wanted[4])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import duckdb
 import pytest
 
@@ -30,7 +32,10 @@ def _version_1_file(path) -> None:
     con.execute(VERSION_1_EMISSIONS)
     con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
     con.execute("INSERT INTO schema_version VALUES (1, now()::TIMESTAMP)")
-    reference.sync(con)  # reference tables of version 1; the file stays at version 1
+    # reference tables of version 1; the file stays at version 1. The network target is left
+    # out: today's code writes it with the columns of version 4 (db.connect adds it later).
+    with mock.patch.object(reference, "_sync_network_target"):
+        reference.sync(con)
     con.execute(
         "INSERT INTO submissions (member_id, submitted_by, submitted_at, file_name, sha256,"
         " size_bytes, n_rows, status) VALUES ('edg', 't', now()::TIMESTAMP, 'x.csv', 'h', 1, 2,"
@@ -51,7 +56,7 @@ def test_version_1_file_gets_the_one_emission_formula(tmp_path):
     versions = [
         r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
     ]
-    assert versions == [1, 2, 3]
+    assert versions == [1, 2, 3, 4]
     view = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'emissions'").fetchone()[0]
     assert "activity_t_co2e(" in view and "g_co2e_per_kwh / 1e6" not in view
     d = emissions.detail(con, NETWORK_MANAGER).set_index(["year", "carrier_id"])

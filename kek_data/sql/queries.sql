@@ -80,11 +80,18 @@ FROM unit_conversions u JOIN carriers c USING (carrier_id)
 ORDER BY c.sort_order, u.factor;
 
 -- name: current_targets
--- The newest target of every owner (members filtered by viewer; 'netzwerk' always visible).
+-- The version in force on $as_of of every owner's target of $purpose ('ziel' or 'vorgabe'):
+-- latest valid_from not after $as_of, ties by the newest row (members filtered by viewer;
+-- 'netzwerk' always visible). A row without valid_from applies from the day it was set.
 SELECT t.*
 FROM targets t
-WHERE t.target_id = (SELECT max(t2.target_id) FROM targets t2 WHERE t2.owner = t.owner)
+WHERE coalesce(t.purpose, 'ziel') = $purpose
+  AND coalesce(t.valid_from, CAST(t.set_at AS DATE)) <= $as_of
   AND (t.owner = 'netzwerk' OR $all_members OR t.owner = $member_id)
+QUALIFY row_number() OVER (
+    PARTITION BY t.owner
+    ORDER BY coalesce(t.valid_from, CAST(t.set_at AS DATE)) DESC, t.target_id DESC
+) = 1
 ORDER BY t.owner;
 
 -- name: milestones
@@ -92,9 +99,11 @@ SELECT target_id, year, reduction_pct FROM target_milestones ORDER BY target_id,
 
 -- name: insert_target
 INSERT INTO targets (owner, set_at, base_year, base_value_t, neutrality_year, residual_pct,
-                     basis, source, is_demo)
+                     basis, source, is_demo, purpose, kind, body, scopes, agreed_on, entered_by,
+                     valid_from, verified)
 VALUES ($owner, $set_at, $base_year, $base_value_t, $neutrality_year, $residual_pct,
-        $basis, $source, $is_demo)
+        $basis, $source, $is_demo, $purpose, $kind, $body, $scopes, $agreed_on, $entered_by,
+        $valid_from, $verified)
 RETURNING target_id;
 
 -- name: insert_milestone

@@ -26,9 +26,11 @@ INSERT INTO emission_factors VALUES ($carrier_id, $valid_from, $g_co2e_per_kwh, 
                                      $derivation, $source);
 
 -- name: current_network_target
--- The newest network target with its (first) milestone, to compare with network_target.csv.
+-- The newest network target taken from network_target.csv, with its (first) milestone, to compare
+-- with the file. Versions the network management entered (kek_data/targets.py) are not compared:
+-- they apply from a later valid_from, so a file version (valid from 2000) never overrides them.
 SELECT t.base_year, t.neutrality_year, t.residual_pct, m.year, m.reduction_pct
 FROM targets t LEFT JOIN target_milestones m USING (target_id)
-WHERE t.owner = 'netzwerk'
+WHERE t.owner = 'netzwerk' AND t.entered_by = $entered_by
 ORDER BY t.target_id DESC
 LIMIT 1;
