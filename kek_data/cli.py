@@ -65,6 +65,7 @@ def viewer_of(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | None) -
 COMMAND_MODULES = {
     "kek_data.ingest.commands": ("import", "rollback", "check-store"),
     "kek_data.export.commands": ("export",),
+    "kek_data.target_commands": ("targets",),
 }
 
 

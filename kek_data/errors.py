@@ -113,3 +113,28 @@ class ImageExportError(KekError):
 
 class TableExportError(KekError):
     """A table cannot be exported (e.g. an infinite number, an unsupported cell)."""
+
+
+# --- target agreements --------------------------------------------------------------------------
+
+
+class TargetError(KekError):
+    """One problem of a target version, at its ``field`` (``milestones``, ``base_year``, …).
+
+    The message is German and says what to fix; the form shows it at the field, the command line
+    names the option.
+    """
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(message)
+
+
+class TargetErrors(KekError):
+    """Every problem of a target version at once (``errors``, each a :class:`TargetError`);
+    nothing was written."""
+
+    def __init__(self, errors: list[TargetError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(e.message for e in self.errors))
