@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kek_data import access, formulas, status
+from kek_data import access, alignment, formulas, status
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.report import Coverage, Report
@@ -38,6 +38,10 @@ TOLERANCE = _g(status.TOLERANCE_PCT)
 _COVERAGE_EXAMPLE = Coverage(2025, 10, tuple("abcdefgh"), (("x", 2024), ("y", 2024)), ()).text(
     {"x": "Mitglied X", "y": "Mitglied Y"}
 )
+
+
+#: The generic references of the Zielabgleich (data/target_references.csv), quoted from the file.
+_REFS = alignment.references_table()
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,29 @@ SECTIONS: tuple[Section, ...] = (
             "Netzwerksumme nach der Vollständigkeitsregel. Das Budget gilt für den ganzen "
             "Zeitraum; der Anteil „verbraucht“ sagt, wie viel davon bis zum Berichtsjahr schon "
             "aufgebraucht ist.",
+        ),
+    ),
+    Section(
+        "zielabgleich",
+        "Zielabgleich",
+        "Der Zielabgleich misst das eigene Ziel eines Mitglieds an Bezugspfaden: der Vorgabe "
+        f"seines Dachverbands, dem SBTi-Pfad (−{_REFS['sbti']['value']} % der Basis pro Jahr), dem "
+        "auf seine Basis übertragenen Netzwerkpfad und der Klimaneutralität der Stadt "
+        f"{_REFS['stadt']['value']}. Je Bezugsjahr zählt der strengste, also niedrigste, Wert.",
+        (
+            "Alle Bezugspfade beginnen bei Basisjahr und Basiswert des eigenen Ziels. Die Vorgabe "
+            "des Dachverbands ist ein Pfad wie ein eigenes Ziel (linear zwischen Meilensteinen). "
+            f"Der SBTi-Pfad mindert linear um {_REFS['sbti']['value']} % des Basiswerts pro Jahr "
+            "bis null (1,5 °C, absolute Kontraktion). Der Netzwerkpfad wird mit seinen Anteilen "
+            "übertragen: Basiswert mal Netzwerkpfad im Jahr geteilt durch Netzwerkpfad im "
+            "Basisjahr des Mitglieds. Der Pfad der Stadt fällt linear auf null im Jahr "
+            f"{_REFS['stadt']['value']}.",
+            "Bezugsjahre: die Jahre des Netzwerkziels, Meilensteine und Neutralitätsjahr des "
+            "eigenen Ziels. Abstand = eigenes Ziel minus strengster Pfad, in t CO₂e und in % des "
+            "Basiswerts; positiv = das eigene Ziel erlaubt mehr. Ambitionslücke = Summe der Ziele "
+            "der Mitglieder minus Netzwerkpfad, in % des Pfadwerts. Quellen: die Tabellen der "
+            "Vorgaben und Bezugspfade im Ordner data, je mit Quelle; ungeprüfte sind markiert, "
+            f"Dachverbände von Mitgliedern nur im Gesamtwert „{alignment.NOT_PUBLISHED}“.",
         ),
     ),
     Section(

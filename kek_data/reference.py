@@ -24,6 +24,7 @@ REFERENCE_FILES = (
     "unit_conversions.csv",
     "emission_factors.csv",
     "network_target.csv",
+    "parent_targets.csv",
 )
 
 
@@ -102,6 +103,7 @@ def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
               "status", "derivation", "source"),
     )  # fmt: skip
     _sync_network_target(con, data_dir)
+    _sync_parent_targets(con, data_dir)
 
 
 def _carrier_alias_keys(c: dict[str, str]) -> list[str]:
@@ -149,6 +151,73 @@ def _sync_network_target(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None
         verified=False,
     )[0][0]
     execute(con, "insert_milestone", target_id=target_id, year=wanted[3], reduction_pct=wanted[4])
+
+
+#: ``entered_by`` of the parent bodies' targets taken from the file (not by a person).
+PARENT_TARGETS_FILE = "data/parent_targets.csv"
+#: ``basis`` of a parent body's target whose base year the file leaves empty: the Zielabgleich
+#: applies it to the base year and base value of the member's own target.
+OWN_BASE = "Basis des eigenen Ziels"
+KIND_PARENT = "Vorgabe des Dachverbands"
+
+
+def milestones_of(text: str) -> dict[int, float]:
+    """``"2030:55|2035:90"`` → {2030: 55.0, 2035: 90.0} (year → reduction [%])."""
+    result = {}
+    for item in filter(None, (p.strip() for p in text.split("|"))):
+        year, pct = item.split(":")
+        result[int(year)] = float(pct.replace(",", "."))
+    return result
+
+
+def _sync_parent_targets(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Append each parent body's target from ``parent_targets.csv`` (purpose 'vorgabe', owner =
+    the member it applies to) when it differs from the newest version the file entered for that
+    member and body. An empty base year is stored as the network's base year and marked
+    :data:`OWN_BASE`."""
+    (net,) = read_table("network_target.csv", data_dir)
+    current = {}
+    for row in query_rows(con, "file_vorgaben", entered_by=PARENT_TARGETS_FILE):
+        target_id, owner, body, *values = row
+        found = {int(y): float(p) for y, p in query_rows(con, "file_vorgabe_milestones",
+                                                         target_id=target_id)}  # fmt: skip
+        current[(owner, body)] = (*values, found)
+    for t in read_table("parent_targets.csv", data_dir):
+        base_year = int(t["base_year"] or net["base_year"])
+        wanted = (
+            base_year,
+            int(t["neutrality_year"]) if t["neutrality_year"] else None,
+            float(t["residual_pct"].replace(",", ".") or 0),
+            "eigenes Basisjahr" if t["base_year"] else OWN_BASE,
+            t["source"],
+            t["verified"].strip().lower() == "ja",
+            milestones_of(t["milestones"]),
+        )
+        if current.get((t["member_id"], t["body"])) == wanted:
+            continue
+        target_id = query_rows(
+            con,
+            "insert_target",
+            owner=t["member_id"],
+            set_at=datetime.now(),
+            base_year=wanted[0],
+            base_value_t=None,
+            neutrality_year=wanted[1],
+            residual_pct=wanted[2],
+            basis=wanted[3],
+            source=wanted[4],
+            is_demo=False,
+            purpose="vorgabe",
+            kind=KIND_PARENT,
+            body=t["body"],
+            scopes="1+2",
+            agreed_on=None,
+            entered_by=PARENT_TARGETS_FILE,
+            valid_from=date(2000, 1, 1),
+            verified=wanted[5],
+        )[0][0]
+        for year, pct in wanted[6].items():
+            execute(con, "insert_milestone", target_id=target_id, year=year, reduction_pct=pct)
 
 
 def carrier_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -24,12 +24,12 @@ Values in [t CO₂e], rates in [t CO₂e/a] and [% of the reporting year's emiss
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
 
-from kek_data import access, charts, config, emissions, progress, reference, status
+from kek_data import access, alignment, charts, config, emissions, progress, reference, status
 from kek_data.errors import AccessDenied, ReportError, UnknownMember
 from kek_data.numbers import format_date
 from kek_data.viewer import NETWORK_MANAGER, Viewer
@@ -147,6 +147,7 @@ class Report:
     detail: pd.DataFrame  # emissions.detail of the viewer, years ≤ year
     completeness: pd.DataFrame  # emissions.completeness of the viewer, years ≤ year
     carrier_names: dict[str, str]
+    alignment: dict[str, alignment.Alignment] = field(default_factory=dict)  # Zielabgleich
 
     @property
     def names(self) -> dict[str, str]:
@@ -176,6 +177,18 @@ class Report:
     def kpis(self) -> dict[str, progress.Kpi]:
         """member_id → key figures of the visible members."""
         return {m: r.kpi for m, r in self.member.items()}
+
+    def ambition_gap(self, year: int) -> alignment.AmbitionGap:
+        """The Ambitionslücke of ``year``: sum of the members' pledges − network path [t CO₂e]."""
+        p = self.paths.set_index("year")
+        return alignment.ambition_gap(
+            dict(zip(p.index, zip(p["members_path"], p["network_path"], strict=True), strict=True)),
+            year,
+        )
+
+    def ambition_gaps(self) -> list[alignment.AmbitionGap]:
+        """The Ambitionslücke in each of the network's reference years (e.g. 2030, 2035)."""
+        return [self.ambition_gap(y) for y in self.reference_years]
 
     def member_total(self) -> float:
         """Sum of the visible members' counted values in the reporting year [t CO₂e]."""
@@ -244,6 +257,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     network_all = {int(y): float(v) for y, v in counted_all.groupby("year")["t_co2e"].sum().items()}
     # Aggregates use every member's target; the viewer gets only the targets it may see.
     all_targets = progress.targets(con, NETWORK_MANAGER, series, network_all)
+    vorgaben = progress.targets(con, NETWORK_MANAGER, series, network_all, purpose="vorgabe")
     net_target = all_targets.get(progress.NETWORK)
     reference_years = net_target.reference_years if net_target else ()
     horizon = net_target.final_year if net_target else config.NEUTRALITY_YEAR
@@ -275,6 +289,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     ):
         by_member.setdefault(str(member_id), {})[int(y)] = float(value)
     result: dict[str, MemberReport] = {}
+    aligned: dict[str, alignment.Alignment] = {}
     for m in members.itertuples():
         rid = real[m.member_id]
         own = series.get(rid, {})
@@ -289,6 +304,10 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         if target is not None and rid != m.member_id:  # a pseudonym: no owner, no source text
             target = replace(target, owner=m.member_id, source="nicht veröffentlicht")
         k = progress.kpi(m.member_id, values, target, used, reference_years, horizon, year)
+        aligned[m.member_id] = alignment.align(
+            m.member_id, k, target, vorgaben.get(rid), net_target, year, reference_years,
+            body_shown=rid == m.member_id,
+        )  # fmt: skip
         state = comp_now["status"].get(rid, "fehlt") if len(comp_now) else "fehlt"
         missing = comp_now["missing_carriers"].get(rid, "") if len(comp_now) else ""
         result[m.member_id] = MemberReport(
@@ -325,6 +344,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         detail=vis.frame(all_detail[all_detail["year"] <= year]),
         completeness=vis.frame(all_comp[all_comp["year"] <= year]),
         carrier_names=reference.carrier_names(con),
+        alignment=aligned,
     )
 
 

@@ -13,21 +13,8 @@ viewer = data.current_viewer()
 
 frame.header("Mitglied", "Emissionen eines Mitglieds nach Energieträger und Scope gegen sein Ziel.")
 rep = data.report(viewer, db_path) if data.has_data(db_path) else None
-if rep is None or not rep.member:
-    st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
-    st.stop()
-
-names = {m: r.short_name for m, r in rep.member.items()}  # only members the viewer may see
-ids = list(names)
-member_id = st.selectbox(
-    "Mitglied",
-    ids,
-    index=ids.index(viewer.member_id) if viewer.member_id in names else 0,
-    format_func=names.get,
-    key="member",
-    disabled=len(names) == 1,
-)
-mine = rep.find(member_id)
+mine = frame.chosen_member(rep, viewer.member_id)  # stops without members for this view
+member_id = mine.member_id
 kpi, target = mine.kpi, mine.target
 frame.section(mine.name)
 if views.sector(mine):

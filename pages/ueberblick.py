@@ -70,6 +70,16 @@ else:
             f"{year}. Bis {year} sind noch "
             f"{format_number(None if step is None else step.to_go, 0)} t CO₂e zu mindern.",
         )
+    gaps = rep.ambition_gaps()  # sum of the members' targets − network path
+    for col, gap in zip(st.columns(len(gaps) or 1), gaps, strict=False):
+        col.metric(
+            gap.label,
+            gap.value_text(),
+            help="Summe der Ziele aller Mitglieder minus Netzwerkpfad; positiv = die Zusagen "
+            "reichen nicht für den Pfad.",
+        )
+    if gaps:
+        st.caption(" ".join(gap.text() for gap in gaps))
     frame.chart(
         data.chart(
             viewer,

@@ -19,6 +19,7 @@ import streamlit as st
 
 from kek_data import methodology
 from kek_data.charts import DEMO_NOTICE
+from kek_data.report import MemberReport, Report
 from ui import chart_text, data, exports
 from ui.text import plain
 
@@ -188,6 +189,26 @@ def table(
         if col in labels
     }
     st.dataframe(df, hide_index=hide_index, width=width, column_config=config)
+
+
+def chosen_member(rep: Report | None, own: str | None) -> MemberReport:
+    """The member a member page shows: a selector (key ``member``) of the members ``rep`` shows
+    the viewer, preselecting the viewer's ``own`` organisation; stops the page with a note when
+    the report has no members for this view (or ``rep`` is None: no data)."""
+    if rep is None or not rep.member:
+        st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
+        st.stop()
+    names = rep.names
+    ids = list(names)
+    member_id = st.selectbox(
+        "Mitglied",
+        ids,
+        index=ids.index(own) if own in names else 0,
+        format_func=names.get,
+        key="member",
+        disabled=len(names) == 1,
+    )
+    return rep.find(member_id)
 
 
 def how_computed(anchor: str) -> None:

@@ -341,11 +341,9 @@ class _Deck:
         s = self.slide(f"Pfad & Lücke {snap.year}", snap.coverage_text())
         if self.withheld(s):
             return
-        p = snap.paths.set_index("year")
         first = views.first_reference_year(snap)
         step = k.step(first) if first else None
         end = k.budget_end
-        pledged, needed = p["members_path"].get(end), p["network_path"].get(end)
         bullets = [
             [Run("Netzwerk: ", bold=True), Run(f"{wd.signed_t(k.gap_latest)} gegenüber dem "
              f"Netzwerkpfad (Ampel: {status.LIGHTS[k.status].word}).")],
@@ -356,10 +354,8 @@ class _Deck:
              f"{wd.t(step and step.projected)} (Pfad: {wd.t(step and step.path)}); null erst "
              f"{wd.zero_year(k.zero_year)}.")],
         ]  # fmt: skip
-        if pd.notna(pledged) and pd.notna(needed):
-            bullets.append([Run(f"Lücke der Zusagen {end}: ", bold=True), Run(
-                f"Die Ziele der Mitglieder ergeben {end} zusammen {wd.t(pledged)}, der "
-                f"Netzwerkpfad verlangt {wd.t(needed)}.")])  # fmt: skip
+        for gap in snap.ambition_gaps():
+            bullets.append([Run(f"{gap.label}: ", bold=True), Run(gap.detail())])
         b = k.budget
         if b is not None and b.budget:
             bullets.append([Run(f"CO₂-Budget {k.base_year}–{end}: ", bold=True), Run(

@@ -18,7 +18,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kek_data import access, db, emissions, methodology, report, status, views
+from kek_data import access, alignment_charts, db, emissions, methodology, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, tables
 from kek_data.export.tables import Column
@@ -128,6 +128,25 @@ def _paths(snap: Report) -> Table:
         snap.paths,
         cols,
     )
+
+
+def _alignment(snap: Report) -> Table:
+    cols = [MEMBER, SHORT, _c("year", "Jahr", "year", text="Bezugsjahr"),
+            _c("path", "Pfad", text="eigenes Ziel oder Bezugspfad (Methodik: Zielabgleich)"),
+            _c("allowed", "Erlaubt", "number", T, "Wert, den der Pfad im Jahr erlaubt"),
+            _c("strictest", "Strengster Pfad", text="strengster = niedrigster Wert des Jahres"),
+            _c("gap", "Abstand des eigenen Ziels", "number", T, "positiv = eigenes Ziel schwächer"),
+            _c("gap_pct", "Abstand", "number", "% der Basis", "in % des Basiswerts"),
+            _c("past", "Nicht nach dem Berichtsjahr", text="ja = Jahr ≤ Berichtsjahr")]  # fmt: skip
+    keys = [c.key for c in cols[2:]]
+    frames = [
+        alignment_charts.table(al).set_axis(keys, axis=1).assign(
+            member_id=m, short_name=snap.names[m])[[c.key for c in cols]]
+        for m, al in snap.alignment.items() if al.checks
+    ]  # fmt: skip
+    frame = pd.concat(frames) if frames else pd.DataFrame(columns=[c.key for c in cols])
+    text = "Zielabgleich: eigenes Ziel gegen die Bezugspfade je Mitglied und Bezugsjahr."
+    return Table("zielabgleich", "Zielabgleich", text, frame, cols)
 
 
 def _kpi_row(owner: str, name: str, k, target, years: Sequence[int]) -> dict:
@@ -315,6 +334,8 @@ def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     names) only of the own organisation (none for the public)."""
     members = [_members(snap), _emissions(snap), _per_year(snap)] if snap.member else []
     result = [*members, _paths(snap), _kpis(snap), *([_completeness(snap)] if snap.member else [])]
+    if snap.member:
+        result.append(_alignment(snap))
     if snap.viewer.sees_member_data:
         result.append(_activity(con, snap.viewer))
     return result + [_factors(con), _conversions(con)]

@@ -58,13 +58,17 @@ SELECT
 -- name: real_data
 -- Whether any current submission or member target is real: not from the demo generator and not
 -- uploaded in the Demo-Modus (submitted_by starts with $demo_prefix, no login behind it). The
--- network target from data/network_target.csv is published reference data, not member data.
+-- network target from data/network_target.csv and the parent bodies' targets (purpose 'vorgabe',
+-- data/parent_targets.csv) are published reference data, not member data.
 SELECT
     EXISTS (
         SELECT 1 FROM active_submissions
         WHERE NOT is_demo AND NOT starts_with(submitted_by, $demo_prefix)
     )
-    OR EXISTS (SELECT 1 FROM targets WHERE NOT is_demo AND owner <> 'netzwerk');
+    OR EXISTS (
+        SELECT 1 FROM targets
+        WHERE NOT is_demo AND owner <> 'netzwerk' AND coalesce(purpose, 'ziel') = 'ziel'
+    );
 
 -- name: carriers
 SELECT carrier_id, name, scope, kind, sort_order FROM carriers ORDER BY sort_order;

@@ -34,3 +34,16 @@ FROM targets t LEFT JOIN target_milestones m USING (target_id)
 WHERE t.owner = 'netzwerk' AND t.entered_by = $entered_by
 ORDER BY t.target_id DESC
 LIMIT 1;
+
+-- name: file_vorgaben
+-- The newest parent-body target (purpose 'vorgabe') per member and body taken from
+-- parent_targets.csv, to compare with the file. Versions the network management entered apply from
+-- a later valid_from; a file version (valid from 2000) never overrides them.
+SELECT t.target_id, t.owner, t.body, t.base_year, t.neutrality_year, t.residual_pct, t.basis,
+       t.source, t.verified
+FROM targets t
+WHERE t.purpose = 'vorgabe' AND t.entered_by = $entered_by
+QUALIFY row_number() OVER (PARTITION BY t.owner, t.body ORDER BY t.target_id DESC) = 1;
+
+-- name: file_vorgabe_milestones
+SELECT year, reduction_pct FROM target_milestones WHERE target_id = $target_id ORDER BY year;
