@@ -17,7 +17,7 @@ import json
 import sys
 from datetime import date
 
-from kek_data import access, db, target_history, targets
+from kek_data import db, target_history, targets
 from kek_data.cli import add_data_options, viewer_of
 from kek_data.errors import TargetError, TargetErrors
 from kek_data.numbers import format_date, format_t, parse_german_number
@@ -171,12 +171,9 @@ def cmd_set(args: argparse.Namespace) -> int:
     con = db.connect(args.db, create=False)
     try:
         viewer = viewer_of(args, con)
-        access.check_manage(viewer, "Ziele festlegen")  # before any message about the input
         draft, unread = _draft(args)
         try:
-            if unread:  # every problem at once: the unread options and the draft's rules
-                raise TargetErrors(unread + targets.validate(con, draft))
-            target_id = targets.add_version(con, viewer, draft)
+            target_id = targets.add_version(con, viewer, draft, unread)
         except TargetErrors as exc:
             for e in exc.errors:
                 print(f"Fehler: {OPTIONS.get(e.field, e.field)}: {e.message}", file=sys.stderr)

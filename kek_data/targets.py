@@ -256,15 +256,22 @@ def validate(con: duckdb.DuckDBPyConnection, draft: Draft) -> list[TargetError]:
     return errors
 
 
-def add_version(con: duckdb.DuckDBPyConnection, viewer: Viewer, draft: Draft) -> int:
+def add_version(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    draft: Draft,
+    unread: Iterable[TargetError] = (),
+) -> int:
     """Store ``draft`` as the owner's new version (network management only); its target_id.
 
     :class:`AccessDenied` for every other role; :class:`TargetErrors` with every problem of
-    :func:`validate`; nothing is written then. The version applies from today (``valid_from``);
-    ``entered_by`` is the real user. A version entered in the Demo-Modus is demo data.
+    :func:`validate`, after the ``unread`` ones (inputs the form or command line could not read
+    and left out of the draft); nothing is written then. The version applies from today
+    (``valid_from``); ``entered_by`` is the real user. A version entered in the Demo-Modus is
+    demo data.
     """
     access.check_manage(viewer, "Ziele festlegen")
-    errors = validate(con, draft)
+    errors = [*unread, *validate(con, draft)]
     if errors:
         raise TargetErrors(errors)
     who = store.sender(viewer)

@@ -17,6 +17,7 @@ from kek_data import db, progress, report, target_history, targets
 from kek_data.errors import AccessDenied, TargetError, TargetErrors
 from kek_data.viewer import CITY, NETWORK_MANAGER, PUBLIC, Viewer
 from tests import small
+from tests.targets_util import counts
 
 MANAGER = replace(NETWORK_MANAGER, user="test:manager")
 MEMBER_A = Viewer(role="mitglied", member_id="a", name="A", user="test:a")
@@ -37,12 +38,6 @@ def draft(**changes) -> targets.Draft:
         source="Vereinbarung vom 30.11.2026", agreed_on=date(2026, 11, 30),
     )  # fmt: skip
     return replace(base, **changes)
-
-
-def counts(con) -> tuple[int, int]:
-    return con.execute(
-        "SELECT (SELECT count(*) FROM targets), (SELECT count(*) FROM target_milestones)"
-    ).fetchone()
 
 
 def test_path_with_several_milestones_and_a_residual_share(scon):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kek_data import cli, db
+from kek_data import cli
 from tests import small
+from tests.targets_util import counts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,16 +31,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err
-
-
-def counts(path: Path) -> tuple[int, int]:
-    con = db.connect(path)
-    try:
-        return con.execute(
-            "SELECT (SELECT count(*) FROM targets), (SELECT count(*) FROM target_milestones)"
-        ).fetchone()
-    finally:
-        con.close()
 
 
 def test_targets_json(capsys, path):
