@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from kek_data import access, alignment, formulas, status
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
+from kek_data.numbers import format_plain
 from kek_data.report import Coverage, Report
 
 
 def _g(value: float) -> str:
     """A constant as German text without trailing zeros, e.g. 5.0 → "5", 2.5 → "2,5"."""
-    return f"{value:g}".replace(".", ",")
+    return format_plain(value)
 
 
 #: Years back from the reporting year L that the trend and the achieved rate use (L − n … L) [a].

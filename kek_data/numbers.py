@@ -182,6 +182,11 @@ def format_number(value: float | None, decimals: int = 1) -> str:
     return _babel_format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
+def format_plain(value: float) -> str:
+    """A constant or setting as German text without trailing zeros: 5.0 → "5", 55.5 → "55,5"."""
+    return f"{value:g}".replace(".", ",")
+
+
 def format_count(n: int, one: str, many: str) -> str:
     """A count with its noun in the right number: ``1 Zeile``, ``1.234 Zeilen``."""
     return f"{format_number(n, 0)} {one if n == 1 else many}"

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from kek_data import db, formulas, status
+from kek_data.numbers import format_plain
 from kek_data.viewer import Viewer
 
 NETWORK = "netzwerk"
@@ -72,9 +73,9 @@ class Target:
 
     def describe(self) -> str:
         """German one-liner, e.g. "−55 % bis 2030, neutral 2035 (Basis 2015)"."""
-        parts = [f"−{p:g} % bis {y}" for y, p in sorted(self.milestones.items())]
+        parts = [f"−{format_plain(p)} % bis {y}" for y, p in sorted(self.milestones.items())]
         if self.neutrality_year:
-            rest = f" (Rest {self.residual_pct:g} %)" if self.residual_pct else ""
+            rest = f" (Rest {format_plain(self.residual_pct)} %)" if self.residual_pct else ""
             parts.append(f"neutral {self.neutrality_year}{rest}")
         return ", ".join(parts) + f" (Basis {self.base_year})"
 

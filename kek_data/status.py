@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kek_data.numbers import format_plain
+
 #: Tolerance of the yellow light above the path [% of the path value].
 TOLERANCE_PCT = 5.0
 
@@ -33,7 +35,7 @@ class Light:
 
 
 def _tol() -> str:
-    return f"{TOLERANCE_PCT:g}".replace(".", ",")
+    return format_plain(TOLERANCE_PCT)
 
 
 #: Every state, in the order the pages list them.

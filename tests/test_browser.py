@@ -27,6 +27,8 @@ PAGES = {
     "mitglied": ("mitglied", "Mitglied"),
     "vergleich": ("vergleich", "Vergleich"),
     "pfad": ("pfad", "Pfad & Lücke"),
+    "ziele": ("ziele", "Ziele"),
+    "zielabgleich": ("zielabgleich", "Zielabgleich"),
     "daten": ("daten", "Daten"),
     "hochladen": ("hochladen", "Daten hochladen"),
     "export": ("export", "Export"),

@@ -33,8 +33,8 @@ from tests.oidc import (
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TITLE = "Fortschritt des Netzwerks"
-MEMBER_PAGES = ["Überblick", "Mitglied", "Vergleich", "Pfad & Lücke", "Daten",
-                "Daten hochladen", "Export", "Methodik"]  # fmt: skip
+MEMBER_PAGES = ["Überblick", "Mitglied", "Vergleich", "Pfad & Lücke", "Ziele", "Zielabgleich",
+                "Daten", "Daten hochladen", "Export", "Methodik"]  # fmt: skip
 #: Every page address of the dashboard (app.py's st.Page files) and a made-up one.
 ADDRESSES = ["", "mitglied", "vergleich", "pfad", "daten", "hochladen", "export", "methodik",
              "zugaenge", "oeffentlich", "gibt-es-nicht"]  # fmt: skip

@@ -33,8 +33,12 @@ def _version_1_file(path) -> None:
     con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
     con.execute("INSERT INTO schema_version VALUES (1, now()::TIMESTAMP)")
     # reference tables of version 1; the file stays at version 1. The network target is left
-    # out: today's code writes it with the columns of version 4 (db.connect adds it later).
-    with mock.patch.object(reference, "_sync_network_target"):
+    # out, and the parent bodies' targets: today's code writes them with the columns of version 4
+    # (db.connect adds them later).
+    with (
+        mock.patch.object(reference, "_sync_network_target"),
+        mock.patch.object(reference, "_sync_parent_targets"),
+    ):
         reference.sync(con)
     con.execute(
         "INSERT INTO submissions (member_id, submitted_by, submitted_at, file_name, sha256,"

@@ -14,7 +14,13 @@ import streamlit as st
 
 from kek_data import progress, target_history, targets
 from kek_data.errors import GermanNumberError, KekError, TargetError, TargetErrors
-from kek_data.numbers import format_date, format_number, format_t, parse_german_number
+from kek_data.numbers import (
+    format_count,
+    format_date,
+    format_number,
+    format_t,
+    parse_german_number,
+)
 from kek_data.viewer import Viewer
 from ui import data
 from ui.text import plain
@@ -91,7 +97,8 @@ def show(viewer: Viewer, db_path: str, owner: str, purpose: str, name: str) -> N
                     targets.confirm(cur, viewer, owner, purpose)
                 _saved(f"{name}: Annahme bestätigt (neue Version, gültig ab heute).")
     if found:
-        with st.expander(f"Verlauf ({len(found)} Versionen)", icon=":material/history:"):
+        count = format_count(len(found), "Version", "Versionen")
+        with st.expander(f"Verlauf ({count})", icon=":material/history:"):
             st.dataframe(history(found), hide_index=True, width="stretch")
     if viewer.manages:
         form(viewer, db_path, owner, purpose, name, now)
