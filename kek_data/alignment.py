@@ -266,7 +266,8 @@ def align(
         allowed = {r.ref_id: r.path[year] for r in refs if year in r.path}
         strictest = min(allowed, key=allowed.__getitem__) if allowed else None
         pledge = own_path.get(year)
-        gaps = {} if pledge is None else {r: pledge - v for r, v in allowed.items()}
+        # rounded to the gram: equal paths give a gap of 0, not float noise like −2,3e−13 t
+        gaps = {} if pledge is None else {r: round(pledge - v, 6) for r, v in allowed.items()}
         gap = gaps.get(strictest) if strictest else None
         check = Check(
             year, year <= report_year, pledge, allowed, strictest, gap,
@@ -293,6 +294,7 @@ class AmbitionGap:
     year: int
     pledged: float | None
     needed: float | None
+    unpledged: str = ""  # members counted without a target ("DSW21"): the sum would be partial
 
     @property
     def withheld(self) -> bool:
@@ -314,6 +316,8 @@ class AmbitionGap:
 
     def value_text(self) -> str:
         """The gap for a tile, e.g. "+12.345 t CO₂e"; the withheld wording where hidden."""
+        if self.unpledged:
+            return "unvollständig"
         return access.WITHHELD if self.withheld else wd.signed_t(self.gap)
 
     @property
@@ -325,6 +329,11 @@ class AmbitionGap:
         """The sentence after the label, e.g. "Die Ziele der Mitglieder ergeben zusammen
         80.000 t CO₂e, der Netzwerkpfad verlangt 70.000 t CO₂e: Lücke +10.000 t CO₂e
         (14,3 % des Pfadwerts)." (the only place it is worded)."""
+        if self.unpledged:
+            return (
+                f"nicht ausgewiesen, denn ohne Ziel: {self.unpledged} (die Summe der Zusagen "
+                "wäre unvollständig)."
+            )
         if self.withheld:
             return f"{access.WITHHELD}."
         pct = "" if self.pct is None else f" ({wd.rate_cell(self.pct)} des Pfadwerts)"
@@ -343,12 +352,15 @@ class AmbitionGap:
         return f"{self.label}: {self.detail()}"
 
 
-def ambition_gap(paths: Mapping[int, tuple[float, float]], year: int) -> AmbitionGap:
+def ambition_gap(
+    paths: Mapping[int, tuple[float, float]], year: int, unpledged: str = ""
+) -> AmbitionGap:
     """The Ambitionslücke of ``year`` from ``year → (members_path, network_path)`` [t CO₂e]
-    (NaN or missing = not shown)."""
+    (NaN or missing = not shown); ``unpledged`` names members counted without a target."""
     pledged, needed = paths.get(year, (math.nan, math.nan))
     return AmbitionGap(
         year,
         None if math.isnan(pledged) else float(pledged),
         None if math.isnan(needed) else float(needed),
+        unpledged,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from kek_data import access, db
+from kek_data import access, db, reference
 from kek_data.viewer import DEMO_USER, NETWORK_MANAGER, Viewer
 
 
@@ -92,4 +92,8 @@ def has_real_data(con: duckdb.DuckDBPyConnection) -> bool:
     """True when any current submission or member target is real data (not demo, not uploaded
     in the Demo-Modus): then the Demo-Modus (no login) must not show the database, even if demo
     data are mixed in."""
-    return bool(db.query_rows(con, "real_data", demo_prefix=DEMO_USER)[0][0])
+    files = {
+        "network_file": reference.NETWORK_TARGET_FILE,
+        "parent_file": reference.PARENT_TARGETS_FILE,
+    }
+    return bool(db.query_rows(con, "real_data", demo_prefix=DEMO_USER, **files)[0][0])

@@ -278,7 +278,11 @@ SECTIONS: tuple[Section, ...] = (
             "bis null (1,5 °C, absolute Kontraktion). Der Netzwerkpfad wird mit seinen Anteilen "
             "übertragen: Basiswert mal Netzwerkpfad im Jahr geteilt durch Netzwerkpfad im "
             "Basisjahr des Mitglieds. Der Pfad der Stadt fällt linear auf null im Jahr "
-            f"{_REFS['stadt']['value']}.",
+            f"{_REFS['stadt']['value']}. Eine Vorgabe, die sich auf ein anderes Basisjahr "
+            "bezieht (die EKvW nennt 1990, dafür liegen keine Daten vor), wird vereinfacht auf "
+            "das Basisjahr des Mitglieds angewandt; der Hinweis steht bei ihrer Quelle. "
+            "Die mitgelieferten Vorgaben sind aus zweiter Hand und als „nicht geprüft“ "
+            "gekennzeichnet, bis das Netzwerkmanagement sie bestätigt.",
             "Bezugsjahre: die Jahre des Netzwerkziels, Meilensteine und Neutralitätsjahr des "
             "eigenen Ziels. Abstand = eigenes Ziel minus strengster Pfad, in t CO₂e und in % des "
             "Basiswerts; positiv = das eigene Ziel erlaubt mehr. Ambitionslücke = Summe der Ziele "

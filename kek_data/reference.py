@@ -189,7 +189,9 @@ def _sync_parent_targets(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None
             int(t["neutrality_year"]) if t["neutrality_year"] else None,
             float(t["residual_pct"].replace(",", ".") or 0),
             "eigenes Basisjahr" if t["base_year"] else OWN_BASE,
-            t["source"],
+            # the note (e.g. EKvW's 1990 base applied to the member's base) travels with the
+            # source, so every surface that names the source also says the simplification
+            f"{t['source']} – Hinweis: {t['note']}" if t.get("note") else t["source"],
             t["verified"].strip().lower() == "ja",
             milestones_of(t["milestones"]),
         )

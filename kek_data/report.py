@@ -31,7 +31,7 @@ import pandas as pd
 
 from kek_data import access, alignment, charts, config, emissions, progress, reference, status
 from kek_data.errors import AccessDenied, ReportError, UnknownMember
-from kek_data.numbers import format_date
+from kek_data.numbers import format_count, format_date
 from kek_data.viewer import NETWORK_MANAGER, Viewer
 
 COMPLETE = "vollständig"
@@ -148,6 +148,7 @@ class Report:
     completeness: pd.DataFrame  # emissions.completeness of the viewer, years ≤ year
     carrier_names: dict[str, str]
     alignment: dict[str, alignment.Alignment] = field(default_factory=dict)  # Zielabgleich
+    unpledged: str = ""  # members counted this year without a target path ("DSW21, 2 weitere")
 
     @property
     def names(self) -> dict[str, str]:
@@ -184,6 +185,7 @@ class Report:
         return alignment.ambition_gap(
             dict(zip(p.index, zip(p["members_path"], p["network_path"], strict=True), strict=True)),
             year,
+            self.unpledged,
         )
 
     def ambition_gaps(self) -> list[alignment.AmbitionGap]:
@@ -324,6 +326,10 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             reported={y: v for y, v in own.items() if y <= year},
         )
     owners = [o for o in all_targets if o != progress.NETWORK]
+    # The sum of the pledges is complete only if every member counted this year has a path.
+    with_path = {o for o in owners if all_targets[o].base_value is not None}
+    counted_now = contributors.get(year, set())
+    unpledged = [m for m in access.member_ids(con) if m in counted_now and m not in with_path]
     return Report(
         viewer=viewer,
         year=year,
@@ -338,14 +344,27 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         lights=status.counts([r.kpi.status for r in result.values()]),
         reference_years=reference_years,
         paths=_paths(
-            network_series, all_targets, horizon, members_path=access.total_shown(vis, owners)
+            network_series,
+            all_targets,
+            horizon,
+            members_path=access.total_shown(vis, owners) and not unpledged,
         ),
+        unpledged=_names(unpledged, vis, result),
         counted=vis.frame(counted_all),
         detail=vis.frame(all_detail[all_detail["year"] <= year]),
         completeness=vis.frame(all_comp[all_comp["year"] <= year]),
         carrier_names=reference.carrier_names(con),
         alignment=aligned,
     )
+
+
+def _names(ids: list[str], vis: access.Visibility, shown: Mapping[str, MemberReport]) -> str:
+    """``ids`` as the viewer may name them: short names, the rest only counted."""
+    names = [shown[vis.shown[m]].short_name for m in ids if vis.shown.get(m) in shown]
+    others = len(ids) - len(names)
+    if not names:
+        return format_count(others, "Mitglied", "Mitglieder") if others else ""
+    return ", ".join(names) + (f" und {others} weitere" if others else "")
 
 
 def _seen(cov: Coverage, vis: access.Visibility) -> Coverage:

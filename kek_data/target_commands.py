@@ -51,6 +51,17 @@ def _number(text: str | None, name: str, errors: list[TargetError]) -> float | N
         return None
 
 
+def _year(text: str | None, name: str, errors: list[TargetError]) -> int | None:
+    """The year ``text`` of the option of field ``name`` (e.g. "2035"); None if missing or not
+    a year (then the problem is added to ``errors``)."""
+    if text is None:
+        return None
+    if not text.strip().isdigit() or len(text.strip()) != 4:
+        errors.append(TargetError(name, f"„{text}“ ist keine Jahreszahl (z. B. 2035)."))
+        return None
+    return int(text)
+
+
 def _draft(args: argparse.Namespace) -> tuple[targets.Draft, list[TargetError]]:
     """The version the options of ``targets set`` describe, and the options that could not be
     read (a milestone, number or date; left out of the draft)."""
@@ -72,6 +83,8 @@ def _draft(args: argparse.Namespace) -> tuple[targets.Draft, list[TargetError]]:
         found = targets.milestone_table(milestones)
     except TargetErrors as exc:
         errors += exc.errors
+    base_year = _year(args.base_year, "base_year", errors)
+    neutral = _year(args.neutral, "neutrality_year", errors)
     base_value = _number(args.base_value, "base_value", errors)
     residual = _number(args.residual, "residual_pct", errors) or 0.0
     purpose = "vorgabe" if args.vorgabe else "ziel"
@@ -80,10 +93,10 @@ def _draft(args: argparse.Namespace) -> tuple[targets.Draft, list[TargetError]]:
         kind = "Netzwerkpfad" if args.member == targets.NETWORK else "eigenes Ziel"
     return targets.Draft(
         owner=args.member,
-        base_year=args.base_year,
+        base_year=base_year or 0,  # unreadable: reported as such, the draft is not saved
         base_value=base_value,
         milestones=found,
-        neutrality_year=args.neutral,
+        neutrality_year=neutral,
         residual_pct=residual,
         scopes=args.scopes,
         kind=kind,
@@ -173,6 +186,8 @@ def cmd_set(args: argparse.Namespace) -> int:
         viewer = viewer_of(args, con)
         draft, unread = _draft(args)
         try:
+            if any(e.field == "base_year" for e in unread):  # no year to check the rest against
+                raise TargetErrors(unread)
             target_id = targets.add_version(con, viewer, draft, unread)
         except TargetErrors as exc:
             for e in exc.errors:
@@ -199,14 +214,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="action")
     s = actions.add_parser("set", help="neue Version eines Ziels anlegen (Netzwerkmanagement)")
     s.add_argument("--member", required=True, metavar="MITGLIED", help="member_id oder netzwerk")
-    s.add_argument("--base-year", type=int, required=True, metavar="JAHR", help="Basisjahr")
+    s.add_argument("--base-year", required=True, metavar="JAHR", help="Basisjahr")
     s.add_argument("--base-value", metavar="T", help="Basiswert in t CO₂e (Standard: aus Daten)")
     s.add_argument("--milestone", action="append", metavar="JAHR:PROZENT",
                    help="Meilenstein: Minderung in %% ggü. Basisjahr, z. B. 2030:55")  # fmt: skip
-    s.add_argument("--neutral", type=int, metavar="JAHR", help="Neutralitätsjahr (Standard: keins)")
+    s.add_argument("--neutral", metavar="JAHR", help="Neutralitätsjahr (Standard: keins)")
     s.add_argument("--residual", metavar="PROZENT", help="Restanteil im Neutralitätsjahr in %%")
-    s.add_argument("--scopes", default="1+2", choices=targets.SCOPES, help="Standard: 1+2")
-    s.add_argument("--kind", choices=targets.KINDS, help="Zielart")
+    s.add_argument("--scopes", default="1+2", help=f"{', '.join(targets.SCOPES)} (Standard: 1+2)")
+    s.add_argument("--kind", help=f"Zielart: {', '.join(targets.KINDS)}")
     s.add_argument("--source", help="Quelle (Vereinbarung, Beschluss, Website)")
     s.add_argument("--agreed-on", metavar="JJJJ-MM-TT", help="vereinbart am")
     s.add_argument("--body", metavar="NAME", help="Dachverband (bei --vorgabe)")

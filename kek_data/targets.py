@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from kek_data import access, db, emissions, progress, report
+from kek_data import access, db, emissions, progress, reference, report
 from kek_data.errors import GermanNumberError, TargetError, TargetErrors
 from kek_data.ingest import store
 from kek_data.numbers import format_number, parse_german_number
@@ -69,7 +69,7 @@ class Draft:
     agreed_on: date | None
     purpose: str = "ziel"
     body: str | None = None
-    verified: bool = False
+    own_base: bool = False  # a 'vorgabe' measured from the member's own target's base
 
     @classmethod
     def of(cls, target: progress.Target, purpose: str = "ziel") -> Draft:
@@ -87,7 +87,7 @@ class Draft:
             agreed_on=target.agreed_on,
             purpose=purpose,
             body=target.body,
-            verified=target.verified,
+            own_base=target.basis == reference.OWN_BASE,
         )
 
 
@@ -171,8 +171,11 @@ def milestone_table(rows: Iterable[tuple[object, object]]) -> dict[int, float]:
     return found
 
 
-def validate(con: duckdb.DuckDBPyConnection, draft: Draft) -> list[TargetError]:
-    """Every problem of ``draft`` at once, each at its field (empty list = fine)."""
+def validate(
+    con: duckdb.DuckDBPyConnection, draft: Draft, milestones_unread: bool = False
+) -> list[TargetError]:
+    """Every problem of ``draft`` at once, each at its field (empty list = fine);
+    ``milestones_unread``: some milestone could not be read (then "none given" is not said)."""
     errors: list[TargetError] = []
 
     def bad(name: str, message: str) -> None:
@@ -209,6 +212,7 @@ def validate(con: duckdb.DuckDBPyConnection, draft: Draft) -> list[TargetError]:
         bad("base_value", "Der Basiswert muss größer als 0 t CO₂e sein (leer = aus den Daten).")
     if (
         draft.base_value is None
+        and not draft.own_base
         and base_ok
         and owner_ok
         and derived_base(con, draft.owner, base) is None
@@ -221,7 +225,7 @@ def validate(con: duckdb.DuckDBPyConnection, draft: Draft) -> list[TargetError]:
     neutral = draft.neutrality_year
     if neutral is not None and neutral <= base:
         bad("neutrality_year", f"Neutralitätsjahr {neutral} liegt nicht nach dem Basisjahr {base}.")
-    if not draft.milestones and neutral is None:
+    if not draft.milestones and neutral is None and not milestones_unread:
         bad("milestones", "Bitte mindestens einen Meilenstein oder ein Neutralitätsjahr angeben.")
     for year, pct in sorted(draft.milestones.items()):
         if year <= base:
@@ -244,6 +248,23 @@ def validate(con: duckdb.DuckDBPyConnection, draft: Draft) -> list[TargetError]:
                 f"Minderung {num(pct)} % im Jahr {year}: mindestens 0 % (eine Zunahme ist "
                 "kein Minderungsziel).",
             )
+    steps = sorted((y, p) for y, p in draft.milestones.items() if 0 <= p <= 100)
+    for (y1, p1), (y2, p2) in zip(steps, steps[1:], strict=False):
+        if p2 < p1:
+            bad(
+                "milestones",
+                f"Meilenstein {y2}: Minderung {num(p2)} % ist kleiner als {num(p1)} % im Jahr "
+                f"{y1} – der Pfad stiege wieder an.",
+            )
+    if draft.residual_pct and neutral is None:
+        bad("residual_pct", "Ein Restanteil gilt nur im Neutralitätsjahr: bitte eines angeben.")
+    elif steps and neutral is not None and 100 - steps[-1][1] < draft.residual_pct <= 100:
+        y, p = steps[-1]
+        bad(
+            "residual_pct",
+            f"Restanteil {num(draft.residual_pct)} % ist mehr, als nach dem Meilenstein {y} "
+            f"(−{num(p)} %) übrig ist – der Pfad stiege bis {neutral} wieder an.",
+        )
     if not math.isfinite(draft.residual_pct):
         bad("residual_pct", "Restanteil: bitte eine Zahl von 0 bis 100 angeben.")
     elif not 0 <= draft.residual_pct <= 100:
@@ -268,10 +289,13 @@ def add_version(
     :func:`validate`, after the ``unread`` ones (inputs the form or command line could not read
     and left out of the draft); nothing is written then. The version applies from today
     (``valid_from``); ``entered_by`` is the real user. A version entered in the Demo-Modus is
-    demo data.
+    demo data. Every version the network management enters is ``verified`` (agreed, no longer
+    an assumption); only versions taken from the reference files are not.
     """
     access.check_manage(viewer, "Ziele festlegen")
-    errors = [*unread, *validate(con, draft)]
+    unread = list(unread)
+    lost = any(e.field == "milestones" for e in unread)
+    errors = [*unread, *validate(con, draft, milestones_unread=lost)]
     if errors:
         raise TargetErrors(errors)
     who = store.sender(viewer)
@@ -285,7 +309,7 @@ def add_version(
             base_value_t=draft.base_value,
             neutrality_year=draft.neutrality_year,
             residual_pct=float(draft.residual_pct),
-            basis="vereinbart",
+            basis=reference.OWN_BASE if draft.own_base else "vereinbart",
             source=draft.source.strip(),
             is_demo=viewer.user.startswith(DEMO_USER),
             purpose=draft.purpose,
@@ -295,7 +319,7 @@ def add_version(
             agreed_on=draft.agreed_on,
             entered_by=who,
             valid_from=date.today(),
-            verified=bool(draft.verified),
+            verified=True,  # entered by the network management: agreed, not an assumption
         )[0]
         for year, pct in sorted(draft.milestones.items()):
             db.execute(con, "insert_milestone", target_id=target_id, year=year, reduction_pct=pct)
@@ -315,5 +339,5 @@ def confirm(
     now = current(con, viewer, purpose).get(owner)
     if now is None:
         raise TargetErrors([TargetError("owner", f"Für „{owner}“ gilt noch kein Ziel.")])
-    draft = replace(Draft.of(now, purpose), verified=True)
+    draft = Draft.of(now, purpose)
     return add_version(con, viewer, replace(draft, agreed_on=agreed_on or draft.agreed_on))

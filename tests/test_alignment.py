@@ -136,6 +136,24 @@ def test_ambition_gap_by_hand(scon):
     assert access.WITHHELD in hidden.text()
 
 
+def test_ambition_gap_is_not_shown_while_a_counted_member_has_no_target(scon):
+    """Without B's target the pledges would sum to 28 + 35 = 63 t against 70 t: "no gap" by
+    omission. The report names B instead and shows no sum of the pledges at all."""
+    scon.execute("DELETE FROM target_milestones WHERE target_id IN "
+                 "(SELECT target_id FROM targets WHERE owner = 'b')")  # fmt: skip
+    scon.execute("DELETE FROM targets WHERE owner = 'b'")
+    rep = report.build(scon, NETWORK_MANAGER)
+    assert rep.unpledged == "B" and rep.paths["members_path"].isna().all()
+    gap = rep.ambition_gap(2030)
+    assert gap.gap is None and gap.value_text() == "unvollständig"
+    assert gap.text() == (
+        "Ambitionslücke 2030: nicht ausgewiesen, denn ohne Ziel: B (die Summe der Zusagen wäre "
+        "unvollständig)."
+    )
+    # a viewer who may not see B learns only that one member lacks a target
+    assert report.build(scon, PUBLIC).unpledged == "1 Mitglied"
+
+
 def _vorgaben(con):
     return db.query_rows(
         con,

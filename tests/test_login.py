@@ -307,6 +307,23 @@ def test_demo_mode_refuses_real_data_over_the_demo_seed(user, app_test, seeded_d
     assert refused == (user == "nm@example.org")
 
 
+@pytest.mark.parametrize("user", ["nm@example.org", "demo:netzwerk"])
+def test_demo_mode_refuses_a_network_target_entered_with_a_login(user, app_test, seeded_db):
+    """A version of the network target entered by a real user is real data (its source text
+    may be internal); the file's version and one entered in the Demo-Modus are not."""
+    from kek_data import targets
+
+    con = db.connect(seeded_db)
+    manager = Viewer("netzwerk", user=user)
+    now = targets.current(con, manager)["netzwerk"]
+    targets.add_version(con, manager, targets.Draft.of(now))
+    con.close()
+    at = app_test().run()
+    assert not at.exception, [e.value for e in at.exception]
+    refused = bool(at.error) and "echte Daten" in at.error[0].value
+    assert refused == (user == "nm@example.org")
+
+
 def _with_login(at, user: dict) -> object:
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kek_data import db, progress, report, target_history, targets
+from kek_data import db, progress, reference, report, target_history, targets
 from kek_data.errors import AccessDenied, TargetError, TargetErrors
 from kek_data.viewer import CITY, NETWORK_MANAGER, PUBLIC, Viewer
 from tests import small
@@ -88,6 +88,14 @@ BAD = [
      "Neutralitätsjahr 2020 liegt nicht nach dem Basisjahr 2023."),
     (dict(residual_pct=120.0), "residual_pct",
      "Restanteil 120 %: erlaubt sind 0 bis 100 % des Basiswerts."),
+    (dict(milestones={2028: 60.0, 2030: 40.0}), "milestones",
+     "Meilenstein 2030: Minderung 40 % ist kleiner als 60 % im Jahr 2028 – der Pfad stiege "
+     "wieder an."),
+    (dict(neutrality_year=None, residual_pct=5.0), "residual_pct",
+     "Ein Restanteil gilt nur im Neutralitätsjahr: bitte eines angeben."),
+    (dict(residual_pct=50.0), "residual_pct",
+     "Restanteil 50 % ist mehr, als nach dem Meilenstein 2030 (−60 %) übrig ist – der Pfad "
+     "stiege bis 2035 wieder an."),
     (dict(source="  "), "source",
      "Bitte die Quelle angeben (z. B. Vereinbarung vom …, Beschluss, Website)."),
     (dict(owner="x"), "owner", "Unbekanntes Mitglied „x“ (bekannt: netzwerk, a, b, c)."),
@@ -146,6 +154,7 @@ def test_a_new_version_changes_the_report_and_the_old_stays(scon):
         "Meilenstein 2030: −60 % → −80 %",
         "Vereinbart am: – → 30.11.2026",
         "Quelle: „Vereinbarung vom 30.11.2026“",
+        "Annahme bestätigt",  # entered by the network management: no longer an assumption
     ]
     assert history[1].changes == ["neu"] and history[1].target.milestones == {2030: 60.0}
     # yesterday's report still uses the old version (valid_from = the day it was entered)
@@ -210,3 +219,20 @@ def test_a_parent_body_target(scon):
     )  # fmt: skip
     assert targets.current(scon, MANAGER)["a"].milestones == {2030: 60.0}  # the 'ziel' is kept
     assert db.query_rows(scon, "target_versions", owner="a", purpose="vorgabe")
+
+
+def test_confirming_a_parent_body_target_keeps_it_on_the_members_own_base(scon):
+    """A 'vorgabe' measured from the member's own base (reference.OWN_BASE) stays so when the
+    manager confirms it: a's own base is 2023 = 70 t; the vorgabe's stored base year 2015 has
+    no data (small.py starts in 2023), so a version anchored there could not even be derived."""
+    d = draft(purpose="vorgabe", kind="Vorgabe des Dachverbands", body="Dachverband X",
+              base_year=2015, milestones={2030: 100.0}, neutrality_year=None,
+              source="Beschluss 2021", own_base=True)  # fmt: skip
+    targets.add_version(scon, MANAGER, d)
+    targets.confirm(scon, MANAGER, "a", "vorgabe")
+    now = targets.current(scon, MANAGER, "vorgabe")["a"]
+    assert now.verified and now.basis == reference.OWN_BASE
+    rep = report.build(scon, NETWORK_MANAGER)
+    # linear from a's 70 t in 2023 to 0 in 2030 (−100 %): 2025 = 70 × (1 − 2/7) = 50
+    parent = next(r for r in rep.alignment["a"].references if r.ref_id == "vorgabe")
+    assert parent.path[2025] == pytest.approx(50.0)

@@ -61,7 +61,7 @@ def test_targets_set_adds_a_version(capsys, path):
         "--agreed-on", "2026-11-30", "--db", str(path),
     )  # fmt: skip
     assert (code, err) == (0, "")
-    assert "Neue Zielversion" in out and "−40.5 % bis 2027, −80 % bis 2030" in out
+    assert "Neue Zielversion" in out and "−40,5 % bis 2027, −80 % bis 2030" in out
     code, out, _ = run(capsys, "targets", "--json", "--member", "a", "--db", str(path))
     versions = json.loads(out)["a"]["versions"]
     assert versions[0]["changes"] == [
@@ -70,6 +70,7 @@ def test_targets_set_adds_a_version(capsys, path):
         "Restanteil: 0 % → 5 %",
         "Vereinbart am: – → 30.11.2026",
         "Quelle: „Vereinbarung vom 30.11.2026“",
+        "Annahme bestätigt",  # entered by the network management: no longer an assumption
     ]
     assert versions[0]["entered_by"].startswith("cli:") and versions[1]["changes"] == ["neu"]
 
@@ -90,6 +91,26 @@ def test_targets_set_bad_input_names_the_option_and_writes_nothing(capsys, path)
         "Website).",
         "Nichts wurde gespeichert.",
     ]
+    assert counts(path) == before
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--base-year", "abc"], "Fehler: --base-year: „abc“ ist keine Jahreszahl (z. B. 2035)."),
+        (["--base-year", "2023", "--neutral", "2040abc"],
+         "Fehler: --neutral: „2040abc“ ist keine Jahreszahl (z. B. 2035)."),
+        (["--base-year", "2023", "--scopes", "3"],
+         "Fehler: --scopes: Unbekannte Scopes „3“: erlaubt sind 1, 2 und 1+2."),
+    ],
+)  # fmt: skip
+def test_targets_set_unreadable_options_are_german_with_exit_1(capsys, path, options, message):
+    before = counts(path)
+    code, _, err = run(
+        capsys, "targets", "set", "--member", "a", "--milestone", "2030:55", "--source", "X",
+        *options, "--db", str(path),
+    )  # fmt: skip
+    assert code == 1 and err.splitlines()[0] == message
     assert counts(path) == before
 
 

@@ -66,7 +66,8 @@ def test_network_management_edits_the_network_target(app_test, monkeypatch, seed
     assert "−70 % bis 2030, neutral 2035 (Basis 2015)" in shown(at.markdown[0].value)
     history = at.dataframe[0].value
     assert list(history["Änderungen"]) == [
-        "Meilenstein 2030: −55 % → −70 % · Quelle: „Beschluss der Mitgliederversammlung 2026“",
+        "Meilenstein 2030: −55 % → −70 % · Quelle: „Beschluss der Mitgliederversammlung 2026“"
+        " · Annahme bestätigt",
         "neu",
     ]
     assert history["von"][0] == "demo:netzwerk"

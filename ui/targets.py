@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kek_data import progress, target_history, targets
+from kek_data import progress, reference, target_history, targets
 from kek_data.errors import GermanNumberError, KekError, TargetError, TargetErrors
 from kek_data.numbers import (
     format_count,
@@ -93,9 +93,13 @@ def show(viewer: Viewer, db_path: str, owner: str, purpose: str, name: str) -> N
             if viewer.manages and st.button(
                 "Annahme bestätigen", icon=":material/verified:", key=f"kek-z-{purpose}-confirm"
             ):
-                with data.cursor() as cur:
-                    targets.confirm(cur, viewer, owner, purpose)
-                _saved(f"{name}: Annahme bestätigt (neue Version, gültig ab heute).")
+                try:
+                    with data.cursor() as cur:
+                        targets.confirm(cur, viewer, owner, purpose)
+                except TargetErrors as exc:
+                    _refused(exc)
+                else:
+                    _saved(f"{name}: Annahme bestätigt (neue Version, gültig ab heute).")
     if found:
         count = format_count(len(found), "Version", "Versionen")
         with st.expander(f"Verlauf ({count})", icon=":material/history:"):
@@ -168,10 +172,16 @@ def form(
             "Vereinbart am", value=now.agreed_on if now else None, format="DD.MM.YYYY",
             key=f"{key}-agreed",
         )  # fmt: skip
-        body = None
+        body, own_base = None, False
         if purpose == "vorgabe":
             body = st.text_input("Dachverband", value=(now.body or "") if now else "",
                                  key=f"{key}-body")  # fmt: skip
+            own_base = st.checkbox(
+                "Basisjahr und Basiswert des eigenen Ziels verwenden",
+                value=now is None or now.basis == reference.OWN_BASE, key=f"{key}-own-base",
+                help="Die Vorgabe wird vom Basisjahr des eigenen Ziels aus gerechnet "
+                "(Basisjahr oben wird dann nicht verwendet).",
+            )  # fmt: skip
         source = st.text_area("Quelle", value=now.source if now else "", key=f"{key}-source")
         if not st.form_submit_button(
             "Version speichern", type="primary", icon=":material/save:", key=f"{key}-save"
@@ -196,16 +206,21 @@ def form(
         owner=owner, base_year=int(base_year), base_value=value, milestones=found,
         neutrality_year=None if neutral is None else int(neutral), residual_pct=float(residual),
         scopes=scopes, kind=kind, source=source, agreed_on=agreed or None, purpose=purpose,
-        body=body,
+        body=body, own_base=own_base,
     )  # fmt: skip
     try:
         with data.cursor() as cur:
             targets.add_version(cur, viewer, draft, unread)
     except TargetErrors as exc:
-        for e in exc.errors:
-            st.error(f"{targets.FIELD_LABELS.get(e.field, e.field)}: {plain(e.message)}")
-        st.caption("Nichts wurde gespeichert.")
+        _refused(exc)
     except KekError as exc:
         st.error(f"Nichts wurde gespeichert: {plain(exc)}")
     else:
         _saved(f"{name}: neue Version gespeichert (gültig ab heute).")
+
+
+def _refused(exc: TargetErrors) -> None:
+    """One German error per problem, naming its field; nothing was saved."""
+    for e in exc.errors:
+        st.error(f"{targets.FIELD_LABELS.get(e.field, e.field)}: {plain(e.message)}")
+    st.caption("Nichts wurde gespeichert.")

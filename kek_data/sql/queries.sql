@@ -56,10 +56,10 @@ SELECT
     OR coalesce((SELECT bool_or(is_demo) FROM targets), false);
 
 -- name: real_data
--- Whether any current submission or member target is real: not from the demo generator and not
--- uploaded in the Demo-Modus (submitted_by starts with $demo_prefix, no login behind it). The
--- network target from data/network_target.csv and the parent bodies' targets (purpose 'vorgabe',
--- data/parent_targets.csv) are published reference data, not member data.
+-- Whether any current submission or target is real: not from the demo generator and not entered
+-- in the Demo-Modus (user starts with $demo_prefix, no login behind it). Targets taken from the
+-- reference files ($network_file, $parent_file: published reference data, not member data) do
+-- not count; a version the network management entered for them does.
 SELECT
     EXISTS (
         SELECT 1 FROM active_submissions
@@ -67,7 +67,9 @@ SELECT
     )
     OR EXISTS (
         SELECT 1 FROM targets
-        WHERE NOT is_demo AND owner <> 'netzwerk' AND coalesce(purpose, 'ziel') = 'ziel'
+        WHERE NOT is_demo
+          AND coalesce(entered_by, '') NOT IN ($network_file, $parent_file)
+          AND NOT starts_with(coalesce(entered_by, ''), $demo_prefix)
     );
 
 -- name: carriers

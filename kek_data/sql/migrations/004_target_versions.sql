@@ -20,8 +20,13 @@ ALTER TABLE targets ADD COLUMN valid_from DATE;
 -- checked against the published source / confirmed by the network management
 ALTER TABLE targets ADD COLUMN verified BOOLEAN DEFAULT false;
 
+-- The file's network target (data/network_target.csv) applies from 2000-01-01, as the versions
+-- kek_data/reference.py writes from the file later; so a changed file takes effect.
 UPDATE targets SET
-    valid_from = CAST(set_at AS DATE),
+    valid_from = CASE
+        WHEN owner = 'netzwerk' AND NOT is_demo THEN DATE '2000-01-01'
+        ELSE CAST(set_at AS DATE)
+    END,
     kind = CASE WHEN owner = 'netzwerk' THEN 'Netzwerkpfad' ELSE 'eigenes Ziel' END,
     entered_by = CASE
         WHEN is_demo THEN 'Demo-Generator'
