@@ -18,6 +18,7 @@ from kek_data.numbers import (
     format_count,
     format_date,
     format_number,
+    format_plain,
     format_t,
     parse_german_number,
 )
@@ -158,10 +159,11 @@ def form(
             "Neutralitätsjahr (leer = keins)", value=now.neutrality_year if now else None,
             step=1, format="%d", key=f"{key}-neutral",
         )  # fmt: skip
-        residual = c2.number_input(
-            "Restanteil im Neutralitätsjahr [%]", value=float(now.residual_pct if now else 0.0),
-            step=1.0, key=f"{key}-residual",
-        )  # fmt: skip
+        residual_text = c2.text_input(  # text, not number_input: German decimals ("2,5")
+            "Restanteil im Neutralitätsjahr [%]",
+            value=format_plain(now.residual_pct if now else 0.0),
+            key=f"{key}-residual",
+        )
         scopes = c3.selectbox(
             "Scopes", targets.SCOPES, index=targets.SCOPES.index(now.scopes if now else "1+2"),
             format_func=targets.SCOPE_LABELS.get, key=f"{key}-scopes",
@@ -194,6 +196,12 @@ def form(
             value = parse_german_number(base_value)
         except GermanNumberError as exc:
             unread.append(TargetError("base_value", str(exc)))
+    residual = 0.0
+    if residual_text.strip():
+        try:
+            residual = parse_german_number(residual_text)
+        except GermanNumberError as exc:
+            unread.append(TargetError("residual_pct", str(exc)))
     found: dict[int, float] = {}
     try:
         rows = [
