@@ -131,6 +131,9 @@ def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = N
     total the viewer may not see is missing); ``members``: each visible member's series up to
     its counted year, under the id the viewer sees (``mitglied-a`` for *nur im Gesamtwert*);
     ``activity``: [kWh] per visible member, year, carrier (as reported, partial years included);
+    ``decomposition``: per visible member (and ``netzwerk`` where its totals show) and year the
+    change since the base year split into ``{"activity": t, "factors": t}`` [t CO₂e]
+    (:mod:`kek_data.decomposition`, with ``base_year``, ``unassigned``, ``complete``);
     ``report``: the key figures of the reporting year. Everything comes from
     :func:`kek_data.report.build`, which applies consent; nothing else is read.
     """
@@ -151,6 +154,11 @@ def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = N
         "coverage": {str(y): rep.coverage_text(y) for y in rep.network.series},
         "members": members,
         "activity": activity,
+        "decomposition": {
+            owner: {str(y): d.as_json() for y, d in parts.items()}
+            for owner, parts in rep.parts.items()
+            if parts
+        },
         "report": {
             "year": rep.year,
             "coverage": rep.coverage_text(),

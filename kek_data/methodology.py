@@ -183,6 +183,35 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "zerlegung",
+        "Eigene Minderung und Strommix",
+        "Die Veränderung seit dem Basisjahr wird in zwei Teile zerlegt: „eigene Minderung“ "
+        "(weniger oder andere Energie) und „sauberere Faktoren“ (vor allem der deutsche "
+        "Strommix). Beide zusammen ergeben genau die gezeigte Veränderung.",
+        (
+            "Methode: eine Index- bzw. Shift-Share-Zerlegung mit den Faktoren des Basisjahrs als "
+            "Gewichten (Laspeyres-Form). Mit E(J) = Σ Verbrauch(Träger, J) × Faktor(Träger, J) "
+            "ist die eigene Minderung = Σ Verbrauch(Träger, Jahr) × Faktor(Träger, Basisjahr) − "
+            "E(Basisjahr), also der heutige Verbrauch zu den Faktoren des Basisjahrs; der Teil "
+            "der Faktoren = E(Jahr) − Σ Verbrauch(Träger, Jahr) × Faktor(Träger, Basisjahr). "
+            "Der Wechselwirkungsanteil (Verbrauch und Faktor ändern sich zugleich) zählt damit "
+            "zu den Faktoren. Angegeben in Prozentpunkten der Emissionen des Basisjahrs, so "
+            "gerundet, dass die Punkte die gezeigte Veränderung ergeben.",
+            "Direkt in t CO₂e gemeldete Emissionen (ohne kWh, z. B. „sonstige“) zählen ganz "
+            "zur eigenen Minderung. Ein seit dem Basisjahr neuer Energieträger wird mit seinem "
+            "im Basisjahr gültigen Faktor bewertet; gibt es keinen, steht „Faktor fehlt“, der "
+            "Träger zählt in keinem Teil und die Zerlegung heißt unvollständig. Gezählt werden "
+            "dieselben Jahre wie in allen Kennzahlen (siehe Vollständigkeit): ein teilweise "
+            "gemeldetes Jahr geht nicht ein. Die Netzwerkzerlegung ist die Summe über die "
+            "gezählten Mitglieder (ein später hinzugekommenes Mitglied: Faktoren des "
+            "Basisjahrs des Netzwerks) und wird nur gezeigt, wo die Netzwerksumme gezeigt wird.",
+            "Quelle der Methode: B. W. Ang, „Decomposition analysis for policymaking in "
+            "energy: which is the preferred method?“, Energy Policy 32 (2004) 1131–1139 "
+            "(Laspeyres-Index-Zerlegung; die dort empfohlene LMDI-Form verteilt die "
+            "Wechselwirkung anders, die Summe bleibt gleich).",
+        ),
+    ),
+    Section(
         "vollstaendigkeit",
         "Vollständigkeit",
         "Eine Netzwerkzahl eines Jahres zählt ein Mitglied nur mit einer vollständigen Meldung "

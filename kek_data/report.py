@@ -29,7 +29,17 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
-from kek_data import access, alignment, charts, config, emissions, progress, reference, status
+from kek_data import (
+    access,
+    alignment,
+    charts,
+    config,
+    decomposition,
+    emissions,
+    progress,
+    reference,
+    status,
+)
 from kek_data.errors import AccessDenied, ReportError, UnknownMember
 from kek_data.numbers import format_count, format_date
 from kek_data.viewer import NETWORK_MANAGER, Viewer
@@ -149,6 +159,9 @@ class Report:
     carrier_names: dict[str, str]
     alignment: dict[str, alignment.Alignment] = field(default_factory=dict)  # Zielabgleich
     unpledged: str = ""  # members counted this year without a target path ("DSW21, 2 weitere")
+    #: owner (shown member id or 'netzwerk') → year → change since the base year split into
+    #: activity and factors (kek_data.decomposition); the network's only where its totals show
+    parts: dict[str, dict[int, decomposition.Decomposition]] = field(default_factory=dict)
 
     @property
     def names(self) -> dict[str, str]:
@@ -191,6 +204,11 @@ class Report:
     def ambition_gaps(self) -> list[alignment.AmbitionGap]:
         """The Ambitionslücke in each of the network's reference years (e.g. 2030, 2035)."""
         return [self.ambition_gap(y) for y in self.reference_years]
+
+    def decomposed(self, owner: str) -> decomposition.Decomposition | None:
+        """The decomposition of ``owner`` (member id or 'netzwerk') in its counted year."""
+        kpi = self.network if owner == progress.NETWORK else self.member[owner].kpi
+        return self.parts.get(owner, {}).get(kpi.latest_year or -1)
 
     def member_total(self) -> float:
         """Sum of the visible members' counted values in the reporting year [t CO₂e]."""
@@ -278,6 +296,17 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     network = progress.kpi(
         progress.NETWORK, network_series, net_target, year, reference_years, horizon
     )
+    counted_in: dict[int, dict[str, int]] = {}  # year → member → counted year
+    for y, member_id, used in zip(
+        counted_all["year"], counted_all["member_id"], counted_all["counted_year"], strict=True
+    ):
+        counted_in.setdefault(int(y), {})[str(member_id)] = int(used)
+    source = decomposition.Source(all_detail, decomposition.factor_records(con))
+    parts = {
+        progress.NETWORK: decomposition.series(
+            source, progress.NETWORK, {y: counted_in[y] for y in network_series}, network.base_year
+        )
+    }
     members = vis.frame(emissions.members(con, NETWORK_MANAGER))
     real = {shown: m for m, shown in vis.shown.items()}
     comp_now = all_comp[(all_comp["year"] == year)].set_index("member_id")
@@ -306,6 +335,8 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         if target is not None and rid != m.member_id:  # a pseudonym: no owner, no source text
             target = replace(target, owner=m.member_id, source="nicht veröffentlicht")
         k = progress.kpi(m.member_id, values, target, used, reference_years, horizon, year)
+        mine = {y: {rid: counted_in.get(y, {}).get(rid, y)} for y in k.series}
+        parts[m.member_id] = decomposition.series(source, m.member_id, mine, k.base_year)
         aligned[m.member_id] = alignment.align(
             m.member_id, k, target, vorgaben.get(rid), net_target, year, reference_years,
             body_shown=rid == m.member_id,
@@ -355,6 +386,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         completeness=vis.frame(all_comp[all_comp["year"] <= year]),
         carrier_names=reference.carrier_names(con),
         alignment=aligned,
+        parts=parts,
     )
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import status, views, wording
+from kek_data import decomposition_charts, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame
 from ui.text import plain
@@ -56,6 +56,19 @@ with tab2:
     frame.chart(
         data.chart(viewer, db_path, "mitglied-scope", member_id), f"mitglied-scope-{member_id}"
     )
+
+parts = rep.decomposed(member_id)
+if parts is not None:
+    frame.section("Eigene Minderung und Strommix")
+    st.markdown(parts.text(rep.carrier_names))
+    frame.chart(
+        decomposition_charts.bridge(
+            parts, decomposition_charts.title(parts, mine.short_name), rep.ctx
+        ),
+        f"zerlegung-{member_id}",
+        summary=parts.text(rep.carrier_names),
+    )
+    frame.how_computed("zerlegung")
 
 frame.section("Was es braucht")
 nxt = kpi.next_step()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import status, views, wording
+from kek_data import decomposition_charts, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame
 
@@ -90,6 +90,17 @@ else:
         ),
         "netzwerk",
     )
+    parts = rep.decomposed("netzwerk")
+    if parts is not None:
+        frame.section("Eigene Minderung und Strommix")
+        st.markdown(parts.text(rep.carrier_names))
+        frame.chart(
+            decomposition_charts.bridge(
+                parts, decomposition_charts.title(parts, "Netzwerk"), rep.ctx
+            ),
+            "zerlegung-netzwerk",
+            summary=parts.text(rep.carrier_names),
+        )
 
 if rep.member:
     frame.section("Ampel: Mitglieder auf ihrem eigenen Zielpfad")
