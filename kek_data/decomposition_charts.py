@@ -50,11 +50,18 @@ def bridge(d: Decomposition, title: str, ctx: charts.Context) -> go.Figure:
             y=heights,
             base=bases,
             marker={"color": colors},
-            text=[format_number(h, 0) for h in heights],
+            text=[
+                format_number(h, 0)
+                if i in (0, len(heights) - 1)
+                else f"{format_number(h, 0)} ({format_number(d.points(h), 1)} Punkte)"
+                for i, h in enumerate(heights)
+            ],  # fmt: skip
             textposition="outside",
             hovertemplate="%{x}: %{y:,.0f} t CO₂e<extra></extra>",
         )
     )
     fig = charts.finish(fig, title, ctx)
-    fig.update_layout(showlegend=False, hovermode="closest", xaxis={"type": "category"})
+    fig.update_layout(
+        showlegend=False, hovermode="closest", xaxis={"type": "category", "tickangle": 0}
+    )
     return fig

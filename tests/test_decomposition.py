@@ -151,3 +151,25 @@ def test_pages_show_the_sentence(app_test, monkeypatch, page):
     text = "\n".join(str(m.value) for m in at.markdown)
     assert "Punkte eigene Minderung und" in text
     assert any(s.value == "Eigene Minderung und Strommix" for s in [*at.subheader, *at.header])
+
+
+def test_deck_overview_and_member_slide_say_it(con):
+    import io
+    from datetime import date
+
+    from pptx import Presentation
+
+    from kek_data.export import deck, images
+
+    if not images.browser_path().exists():
+        pytest.skip("Chromium für den Bildexport fehlt")
+    rep = report.build(con, NETWORK_MANAGER)
+    data = deck.build_deck(con, NETWORK_MANAGER, members=["dsw21"], meeting_date=date(2026, 5, 20))
+    slides = list(Presentation(io.BytesIO(data)).slides)
+
+    def said(slide) -> str:
+        return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+    assert rep.decomposed("netzwerk").text() in said(slides[1])
+    member = next(s for s in slides if "Dortmunder Stadtwerke" in said(s) or "DSW21" in said(s))
+    assert rep.decomposed("dsw21").text() in said(member)

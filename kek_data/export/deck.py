@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import db, formulas, methodology, report, status, views
+from kek_data import db, formulas, methodology, progress, report, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
@@ -224,6 +224,10 @@ class _Deck:
             )
             label = "Null erreicht beim jetzigen Tempo"
             slides.kpi_tile(s, x, y, w, h, label, wd.zero_year(k.zero_year), note)
+        parts = snap.decomposed(progress.NETWORK)  # own effort vs grid mix, where totals show
+        if parts is not None:
+            line = [[Run("Eigene Minderung und Strommix: ", bold=True), Run(parts.text())]]
+            slides.text_box(s, slides.LEFT, 6.6, slides.RIGHT - slides.LEFT, 0.4, line, 13)
 
     def _status_circles(self, s, x: float, y: float) -> None:
         counts = self.snap.lights
@@ -284,7 +288,9 @@ class _Deck:
         ]
         slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=0.4,
                      header=False, right=(1,))  # fmt: skip
-        foot = [
+        parts = snap.decomposed(member_id)
+        foot = [parts.text()] if parts is not None else []
+        foot += [
             f"Nötig: {wd.t_rate(nxt and nxt.required)}, erreicht: {wd.t_rate(k.achieved)}; "
             f"Prozent: {k.rate_basis}."
         ]
