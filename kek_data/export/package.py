@@ -329,6 +329,37 @@ def _conversions(con: duckdb.DuckDBPyConnection) -> Table:
     )
 
 
+def _decomposition(snap: Report) -> Table:
+    pts = "Punkte"
+    cols = [MEMBER, SHORT, YEAR,
+            _c("base_year", "Basisjahr", "year", text="Basisjahr der Zerlegung"),
+            _c("base", "Basis", "number", T, "Emissionen im Basisjahr (gezählte Werte)"),
+            _c("latest", "Ist", "number", T, "Emissionen des Jahres (gezählte Werte)"),
+            _c("activity", "Eigene Minderung", "number", T,
+               "heutiger Verbrauch zu Faktoren des Basisjahrs minus Basis (Methodik: Eigene "
+               "Minderung und Strommix)"),
+            _c("factors", "Sauberere Faktoren", "number", T, "Ist minus heutiger Verbrauch zu "
+               "Faktoren des Basisjahrs (v. a. Strommix)"),
+            _c("unassigned", "Faktor fehlt", "number", T, "in keinem Teil (kein Basisjahr-Faktor)"),
+            _c("activity_pts", "Eigene Minderung", "number", pts, "in Prozentpunkten der Basis"),
+            _c("factors_pts", "Sauberere Faktoren", "number", pts, "in Prozentpunkten der Basis"),
+    ]  # fmt: skip
+    names = {**snap.names, "netzwerk": "Netzwerk gesamt"}
+    rows = [
+        {"member_id": owner, "short_name": names[owner], "year": y, "base_year": d.base_year,
+         "base": d.base, "latest": d.latest, "activity": d.activity, "factors": d.factors,
+         "unassigned": d.unassigned, "activity_pts": d.points(d.activity),
+         "factors_pts": d.points(d.factors)}
+        for owner, parts in snap.parts.items() for y, d in parts.items()
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=[c.key for c in cols])
+    text = (
+        "Veränderung seit dem Basisjahr, zerlegt in eigene Minderung und sauberere Faktoren, je "
+        "Mitglied und Jahr; das Netzwerk nur, wo seine Summe gezeigt wird."
+    )
+    return Table("zerlegung", "Zerlegung", text, frame, cols)
+
+
 def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     """Every table the viewer may see: members as in the report; reported quantities (with file
     names) only of the own organisation (none for the public)."""
@@ -336,6 +367,7 @@ def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     result = [*members, _paths(snap), _kpis(snap), *([_completeness(snap)] if snap.member else [])]
     if snap.member:
         result.append(_alignment(snap))
+    result.append(_decomposition(snap))
     if snap.viewer.sees_member_data:
         result.append(_activity(con, snap.viewer))
     return result + [_factors(con), _conversions(con)]
