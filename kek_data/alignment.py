@@ -210,7 +210,7 @@ def _references(
         row = table[SBTI]
         rate = _number(row["value"])
         refs.append(Reference(
-            SBTI, f"{row['name']} (−{row['value']} % pro Jahr)", f"der {row['name']}",
+            SBTI, f"{row['name']} (−{wd.rate(rate, wd.BASE_YEAR_BASIS)})", f"der {row['name']}",
             sbti_path(b, v, years, rate), row["source"], row["verified"] == "ja",
         ))  # fmt: skip
     if network is not None and NETWORK in table:

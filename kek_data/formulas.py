@@ -13,11 +13,15 @@ Methodology
   *compound* rate [%/a], i.e. the constant yearly percentage that leads from the start to the
   end value (``1 − (end/start)^(1/n)``). A compound rate can never reach 0, so it is ``None``
   for a neutrality target of 0 [t CO₂e]; the linear rate is the meaningful figure there.
-* **Trend** – an ordinary least-squares line through the last ``window`` + 1 years
-  (``L − window … L``, only the years present). It answers "when do we reach zero at the
-  current pace?" and "where are we in year X at the current pace?".
+* **Window** – trend and achieved rate look at the last ``window`` calendar years
+  ``L − window + 1 … L`` (only the years present), i.e. five years 2021–2025 for L = 2025.
+* **Trend** – an ordinary least-squares line through the window. It answers "when do we reach
+  zero at the current pace?" and "where are we in year X at the current pace?". The zero year
+  is sensitive to the window, so surfaces show it for every window of :data:`ZERO_YEAR_WINDOWS`.
 * **Carbon budget** – the cumulative emissions [t CO₂e] the path allows over a period,
-  compared with the cumulative actual emissions so far.
+  compared with the cumulative actual emissions so far; what the path still needs after the
+  last actual year (``path_rest``), how far that is over what is left (``over``), and the year
+  in which the trend uses up what is left (``exhausted_year``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from dataclasses import dataclass
 __all__ = [
     "Budget",
     "Rate",
+    "WINDOW",
+    "ZERO_YEAR_WINDOWS",
     "achieved_rate",
     "carbon_budget",
     "required_rate",
@@ -39,9 +45,11 @@ __all__ = [
 ]
 
 
-#: Years back from the reporting year L that the trend and the achieved rate look at [a]:
-#: the years L − WINDOW … L that have data.
+#: Calendar years the trend and the achieved rate look at [a]: the years L − WINDOW + 1 … L
+#: that have data (five years 2021–2025 for L = 2025).
 WINDOW = 5
+#: Windows [a] for which surfaces show the zero year side by side (how sensitive it is).
+ZERO_YEAR_WINDOWS = (5, 10)
 
 
 @dataclass(frozen=True)
@@ -64,12 +72,25 @@ class Budget:
     ``budget``: cumulative emissions the path allows; ``used``: cumulative actual emissions so
     far; ``left``: ``budget − used`` (negative = budget overdrawn); ``years_used``: first and
     last year that went into ``used`` (``None`` if no actual year lies in the period).
+    ``path_rest``: what the path still needs in the years ``rest_years`` after the last actual
+    year up to the end (``None`` = no year left); ``over``: ``path_rest − left`` (positive = even
+    following the path exactly from now on, the budget is exceeded by that much);
+    ``exhausted_year``: the year in which the trend uses up ``left`` (the last actual year if
+    ``left ≤ 0``; ``None`` if the trend does not use it up by the end year).
     """
 
     budget: float
     used: float
     left: float
     years_used: tuple[int, int] | None
+    path_rest: float = 0.0
+    rest_years: tuple[int, int] | None = None
+    exhausted_year: int | None = None
+
+    @property
+    def over(self) -> float:
+        """What the path still needs beyond what is left [t CO₂e]; positive = already over."""
+        return self.path_rest - self.left
 
 
 def _anchors(
@@ -159,20 +180,27 @@ def required_rate(
     return Rate(t_per_year, (1.0 - (target_value / current_value) ** (1.0 / n)) * 100.0)
 
 
-def _window(series: Mapping[int, float], window: int) -> list[tuple[int, float]]:
-    """Points (year, [t CO₂e]) of the years ``L − window … L`` present, sorted by year."""
-    if not series:
-        return []
+def window_years(last_year: int, window: int = WINDOW) -> tuple[int, int]:
+    """First and last calendar year of the window ending in ``last_year`` [a]."""
     if window < 1:
         raise ValueError("Das Zeitfenster muss mindestens 1 Jahr umfassen.")
-    last = max(series)
-    return sorted((y, float(v)) for y, v in series.items() if y >= last - window)
+    return last_year - window + 1, last_year
+
+
+def _window(series: Mapping[int, float], window: int) -> list[tuple[int, float]]:
+    """Points (year, [t CO₂e]) of the years ``L − window + 1 … L`` present, sorted by year."""
+    if window < 1:
+        raise ValueError("Das Zeitfenster muss mindestens 1 Jahr umfassen.")
+    if not series:
+        return []
+    first, _ = window_years(max(series), window)
+    return sorted((y, float(v)) for y, v in series.items() if y >= first)
 
 
 def achieved_rate(series: Mapping[int, float], window: int = WINDOW) -> Rate | None:
     """Average reduction actually achieved over the last ``window`` years [a].
 
-    Compares the earliest present year ≥ ``L − window`` with the latest year ``L``, so gaps
+    Compares the earliest present year ≥ ``L − window + 1`` with the latest year ``L``, so gaps
     in the data shorten the period instead of breaking it. ``t_per_year`` [t CO₂e/a] is
     positive for a reduction; ``pct_per_year`` [%/a] is the compound rate, ``None`` if the
     first value is ≤ 0 or the last value < 0. Returns ``None`` if the window holds fewer than
@@ -202,7 +230,7 @@ def _fit(points: list[tuple[int, float]]) -> tuple[float, float, float]:
 def trend_zero_year(series: Mapping[int, float], window: int = WINDOW) -> int | None:
     """First whole year in which the current trend reaches ≤ 0 [t CO₂e], or ``None`` ("nie").
 
-    The trend is the least-squares line through the years ``L − window … L`` present. Returns
+    The trend is the least-squares line through the years ``L − window + 1 … L`` present. Returns
     ``L`` if the last value is already ≤ 0. Returns ``None`` if the line does not fall (slope
     ≥ 0) or fewer than two years are available. A zero crossing before ``L`` (possible with
     noisy data while the last value is still positive) is reported as ``L``, because a year in
@@ -240,13 +268,20 @@ def trend_value(series: Mapping[int, float], year: int, window: int = WINDOW) ->
 
 
 def carbon_budget(
-    actual: Mapping[int, float], path: Mapping[int, float], start_year: int, end_year: int
+    actual: Mapping[int, float],
+    path: Mapping[int, float],
+    start_year: int,
+    end_year: int,
+    window: int = WINDOW,
 ) -> Budget:
     """Cumulative budget the path allows versus emissions used so far, in [t CO₂e].
 
     ``budget`` sums the path values for ``start_year … end_year`` (inclusive, years present in
     the path); ``used`` sums the actual values for ``start_year … min(end_year, latest actual
     year)``. ``left`` may be negative: then the whole period's budget is already overdrawn.
+    ``path_rest`` sums the path values of the years after the latest actual year (at the
+    earliest ``start_year``) up to ``end_year``; ``exhausted_year`` is the first of those years
+    in which the cumulative trend values (:func:`trend_value` over ``window``) reach ``left``.
     Raises ``ValueError`` if ``end_year < start_year``.
     """
     if end_year < start_year:
@@ -255,4 +290,34 @@ def carbon_budget(
     used_years = sorted(y for y in actual if start_year <= y <= end_year)
     used = sum(actual[y] for y in used_years)
     years_used = (used_years[0], used_years[-1]) if used_years else None
-    return Budget(float(budget), float(used), float(budget - used), years_used)
+    left = float(budget - used)
+    first_rest = max(max(actual) + 1, start_year) if actual else start_year
+    rest = list(range(first_rest, end_year + 1))
+    path_rest = sum(path.get(y, 0.0) for y in rest)
+    exhausted = _exhausted_year(actual, left, rest, window, end_year)
+    return Budget(
+        float(budget),
+        float(used),
+        left,
+        years_used,
+        path_rest=float(path_rest),
+        rest_years=(rest[0], rest[-1]) if rest else None,
+        exhausted_year=exhausted,
+    )
+
+
+def _exhausted_year(
+    actual: Mapping[int, float], left: float, rest: list[int], window: int, end_year: int
+) -> int | None:
+    """First year of ``rest`` in which the cumulative trend [t CO₂e] reaches ``left``; the
+    last actual year up to ``end_year`` if nothing is left."""
+    if not actual:
+        return None
+    if left <= 0:
+        return max((y for y in actual if y <= end_year), default=max(actual))
+    total = 0.0
+    for year in rest:
+        total += trend_value(actual, year, window)
+        if total >= left - 1e-9:
+            return year
+    return None

@@ -31,9 +31,11 @@ def _g(value: float) -> str:
     return format_plain(value)
 
 
-#: Years back from the reporting year L that the trend and the achieved rate use (L − n … L) [a].
+#: Calendar years the trend and the achieved rate use (L − n + 1 … L) [a].
 TREND_WINDOW = formulas.WINDOW
 RATE_WINDOW = formulas.WINDOW
+#: Windows [a] for which the zero year is shown side by side.
+ZERO_WINDOWS = " und ".join(str(w) for w in formulas.ZERO_YEAR_WINDOWS)
 TOLERANCE = _g(status.TOLERANCE_PCT)
 #: The completeness line as every surface writes it (kek_data.report.Coverage), with made-up names.
 _COVERAGE_EXAMPLE = Coverage(2025, 10, tuple("abcdefgh"), (("x", 2024), ("y", 2024)), ()).text(
@@ -237,7 +239,9 @@ SECTIONS: tuple[Section, ...] = (
         "Nötige und erreichte Minderung: in t CO₂e pro Jahr und in % der Emissionen des Jahres "
         "L, mit dem gezählt wird (das Berichtsjahr oder bei unvollständiger Meldung das letzte "
         "vollständige Jahr), pro Jahr (linear, auch für ein Ziel von 0 t CO₂e definiert), "
-        "daneben geometrisch, wo es diese Rate gibt.",
+        "daneben geometrisch, wo es diese Rate gibt. Jede Prozentrate nennt ihren Nenner: "
+        f"„{wd.rate_basis(2025)}“ (für L = 2025) bei nötig und erreicht, "
+        f"„{wd.BASE_YEAR_BASIS}“ beim SBTi-Pfad.",
         (
             "Nötig bis zum Zieljahr Z: (Ist im Jahr L − Pfadwert Z) / (Z − L) in "
             "t CO₂e pro Jahr; geteilt durch das Ist im Jahr L ergibt die Prozentrate. "
@@ -245,8 +249,9 @@ SECTIONS: tuple[Section, ...] = (
             "die Jahre des Netzwerkziels bis zum eigenen Zieljahr. Geometrisch: "
             "1 − (Pfadwert Z / Ist L)^(1/(Z − L)), der gleichbleibende Prozentsatz vom jeweiligen "
             "Vorjahr; für einen Pfadwert von 0 gibt es diese Rate nicht.",
-            f"Erreicht: Minderung pro Jahr in den letzten {RATE_WINDOW} Jahren, vom frühesten "
-            f"vorhandenen Jahr ab L − {RATE_WINDOW} bis L (fehlende Jahre verkürzen den "
+            f"Erreicht: Minderung pro Jahr in den letzten {RATE_WINDOW} Kalenderjahren L − "
+            f"{RATE_WINDOW - 1} bis L (für L = 2025: {wd.window_span(2025, RATE_WINDOW)}), vom "
+            "frühesten vorhandenen Jahr bis L (fehlende Jahre verkürzen den "
             "Zeitraum), linear in t CO₂e pro Jahr und in % der Emissionen des Jahres L, "
             "daneben geometrisch 1 − (Ist L / Ist Anfang)^(1/Jahre). Negativ heißt Zunahme. Es "
             "braucht mindestens zwei Jahre.",
@@ -255,8 +260,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "trend",
         "Trend",
-        f"Der Trend ist die Ausgleichsgerade (kleinste Quadrate) durch die Jahre L − "
-        f"{TREND_WINDOW} bis L, die Daten haben (höchstens {TREND_WINDOW + 1} Werte); L ist das "
+        f"Der Trend ist die Ausgleichsgerade (kleinste Quadrate) durch die letzten "
+        f"{TREND_WINDOW} Kalenderjahre L − {TREND_WINDOW - 1} bis L, die Daten haben (höchstens "
+        f"{TREND_WINDOW} Werte, für L = 2025: {wd.window_span(2025, TREND_WINDOW)}); L ist das "
         "Berichtsjahr bzw. das letzte vollständige Jahr des Mitglieds.",
         (
             "Fehlende Jahre im Fenster werden ausgelassen; es braucht mindestens zwei Jahre Daten, "
@@ -270,7 +276,9 @@ SECTIONS: tuple[Section, ...] = (
         "Nulljahr („null im Trend“)",
         "Das Nulljahr ist das erste volle Jahr, in dem die Trendgerade 0 t CO₂e erreicht; "
         f"steigt oder stagniert der Trend, heißt es „nie“, liegt es nach {wd.HORIZON}, heißt "
-        f"es „nach {wd.HORIZON}“.",
+        f"es „nach {wd.HORIZON}“. Es hängt stark vom Zeitfenster ab (ein Ausreißerjahr wie "
+        f"2020 verschiebt es um Jahre); deshalb steht es für die letzten {ZERO_WINDOWS} Jahre "
+        "nebeneinander.",
         (
             "Ist das Ist im Jahr L bereits 0 oder weniger, ist das Nulljahr L. Schneidet die "
             "Gerade die Null rechnerisch vor L, obwohl L noch Emissionen hat, wird L genannt, "
@@ -283,7 +291,11 @@ SECTIONS: tuple[Section, ...] = (
         "CO₂-Budget",
         "CO₂-Budget = Summe der Pfadwerte vom Basisjahr bis zum Ende des Zeitraums; verbraucht "
         "= Summe der Ist-Emissionen vom Basisjahr bis zum Berichtsjahr; übrig = Budget − "
-        "verbraucht (negativ = überzogen).",
+        "verbraucht (negativ = überzogen). Der Pfad braucht noch = Summe der Pfadwerte nach "
+        "dem letzten Ist-Jahr bis zum Ende; ist das mehr als übrig, liegt das Netzwerk schon "
+        "um die Differenz über dem Budget, selbst wenn es ab jetzt genau dem Pfad folgt. "
+        "Aufgebraucht im Trend: das Jahr, in dem die Summe der Trendwerte (Abschnitt Trend) ab "
+        "dem Jahr nach dem letzten Ist den Rest erreicht.",
         (
             "Der Zeitraum endet im letzten Zieljahr des Netzwerkziels (Neutralitätsjahr), bei "
             "einem Mitglied mit späterem eigenem Zieljahr in diesem. Jahre ohne Meldung "

@@ -17,7 +17,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kek_data import db, formulas, status
+from kek_data import db, formulas, status, wording
 from kek_data.numbers import format_plain
 from kek_data.viewer import Viewer
 
@@ -114,16 +114,21 @@ class Kpi:
     steps: dict[int, Step]  # reference year → what it takes (years after latest_year)
     achieved: formulas.Rate | None  # over the trend window, ending in latest_year
     achieved_pct: float | None  # [% of the reporting year per year], linear
-    zero_year: int | None  # at the trend; None = "nie"
+    zero_years: dict[int, int | None]  # trend window [a] → zero year; None = "nie"
     budget: formulas.Budget | None
     budget_end: int | None  # last year of the budget [a]
     series: dict[int, float] = field(default_factory=dict)  # years ≤ latest_year
     path: dict[int, float] = field(default_factory=dict)
 
     @property
+    def zero_year(self) -> int | None:
+        """Zero year at the trend of the standard window (:data:`formulas.WINDOW`) [a]."""
+        return self.zero_years.get(formulas.WINDOW)
+
+    @property
     def rate_basis(self) -> str:
         """The denominator of the % rates, e.g. "% der Emissionen 2025"."""
-        return f"% der Emissionen {self.latest_year}"
+        return wording.rate_basis(self.latest_year)
 
     def step(self, year: int) -> Step | None:
         """The step to reference ``year``, None if the target says nothing for it."""
@@ -203,7 +208,10 @@ def kpi(
         steps=steps,
         achieved=achieved,
         achieved_pct=None if achieved is None else pct_of(achieved.t_per_year, latest),
-        zero_year=formulas.trend_zero_year(series) if trend else None,
+        zero_years={
+            w: formulas.trend_zero_year(series, w) if trend else None
+            for w in formulas.ZERO_YEAR_WINDOWS
+        },
         budget=(
             formulas.carbon_budget(series, path, target.base_year, end)
             if target is not None and path and end is not None

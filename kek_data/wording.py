@@ -13,8 +13,11 @@ from __future__ import annotations
 from kek_data import formulas
 from kek_data.numbers import format_number, format_pct, format_t
 
-#: The trend window in words, e.g. "letzten 5 Jahre" (see :data:`kek_data.formulas.WINDOW`).
+#: The trend window in words, e.g. "letzten 5 Jahre" (see :data:`kek_data.formulas.WINDOW`);
+#: with the years where the reporting year is known: :func:`last_years`.
 LAST_YEARS = f"letzten {formulas.WINDOW} Jahre"
+#: Denominator of SBTi-like rates: a share of the base year's emissions.
+BASE_YEAR_BASIS = "% des Basisjahrs"
 #: Beyond this year a trend extrapolation says nothing useful [a].
 HORIZON = 2100
 
@@ -42,9 +45,32 @@ def t_rate(rate: formulas.Rate | None) -> str:
     return f"{format_number(rate.t_per_year, 0)} t CO₂e pro Jahr"
 
 
-def rate(pct: float | None) -> str:
-    """A yearly reduction [%/a], e.g. "6,7 % pro Jahr"; "–" if missing."""
-    return "–" if pct is None else f"{format_number(pct, 1)} % pro Jahr"
+def window_span(latest_year: int, window: int = formulas.WINDOW) -> str:
+    """The calendar years of the trend window ending in ``latest_year``, e.g. "2021–2025"."""
+    first, last = formulas.window_years(latest_year, window)
+    return f"{first}–{last}"
+
+
+def last_years(latest_year: int | None, window: int = formulas.WINDOW) -> str:
+    """The trend window said exactly, e.g. "letzten 5 Jahre (2021–2025)" for 2025."""
+    if latest_year is None:
+        return f"letzten {window} Jahre"
+    return f"letzten {window} Jahre ({window_span(latest_year, window)})"
+
+
+def rate_basis(year: int | None) -> str:
+    """Denominator of the linear % rates: the reporting year, e.g. "% der Emissionen 2025"."""
+    return f"% der Emissionen {year}"
+
+
+def rate(pct: float | None, basis: str | None = None) -> str:
+    """A yearly reduction [%/a], e.g. "6,7 % pro Jahr"; with its denominator ``basis`` (see
+    :func:`rate_basis`, :data:`BASE_YEAR_BASIS`) "6,7 % der Emissionen 2025 pro Jahr"; "–"
+    if missing."""
+    if pct is None:
+        return "–"
+    unit = basis if basis else "%"
+    return f"{format_number(pct, 1)} {unit} pro Jahr"
 
 
 def rate_cell(pct: float | None) -> str:
@@ -64,3 +90,32 @@ def zero_year(year: int | None) -> str:
     if year is None:
         return "nie"
     return f"nach {HORIZON}" if year > HORIZON else str(year)
+
+
+def zero_years(years: dict[int, int | None]) -> str:
+    """Zero year per trend window [a], e.g. "2045 (5 Jahre) · 2055 (10 Jahre)"."""
+    return " · ".join(f"{zero_year(y)} ({w} Jahre)" for w, y in sorted(years.items()))
+
+
+def budget(b: formulas.Budget, end: int | None, who: str = "das Netzwerk") -> str:
+    """The carbon budget in sentences: what is left, what the path still needs, whether
+    ``who`` is already over, and when the trend uses the rest up, e.g. "Budget bis 2035:
+    1.060.868 t CO₂e übrig; der Pfad braucht für 2026–2035 noch 1.121.739 t CO₂e – das
+    Netzwerk liegt damit schon 60.871 t CO₂e über dem Budget. Beim jetzigen Trend ist der Rest
+    2031 aufgebraucht." All values [t CO₂e]."""
+    if b.left <= 0:
+        return f"Budget bis {end} schon um {t(-b.left)} überschritten (Ist bis {b.exhausted_year})."
+    text = f"Budget bis {end}: {t(b.left)} übrig"
+    if b.rest_years is not None:
+        first, last = b.rest_years
+        years = str(first) if first == last else f"{first}–{last}"
+        text += f"; der Pfad braucht für {years} noch {t(b.path_rest)} – "
+        text += (
+            f"{who} liegt damit schon {t(b.over)} über dem Budget"
+            if b.over > 0
+            else f"es bleiben {t(-b.over)} Reserve"
+        )
+    text += "."
+    if b.exhausted_year is not None:
+        return text + f" Beim jetzigen Trend ist der Rest {b.exhausted_year} aufgebraucht."
+    return text + f" Beim jetzigen Trend reicht der Rest bis {end}."

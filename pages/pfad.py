@@ -26,21 +26,35 @@ if views.total_withheld(rep):
 else:
     if views.withheld_years(rep):  # earlier years without a total: not in chart or budget
         st.caption(f"{views.withheld_text(rep)}; in Diagramm und Budget fehlen diese Jahre.")
-    cols = st.columns(len(years) + 2)
+    basis = kpi.rate_basis
+    window = wording.last_years(kpi.latest_year)
+    zeros = kpi.zero_years
+    cols = st.columns(len(years) + 1 + len(zeros))
     for col, year in zip(cols, years, strict=False):
-        col.metric(f"Nötig bis {year}", wording.rate(kpi.step(year).required_pct))
-    cols[-2].metric(f"Erreicht (Ø {wording.LAST_YEARS})", wording.rate(kpi.achieved_pct))
-    cols[-1].metric(
-        "Null erreicht im Trend",
-        wording.zero_year(kpi.zero_year),
-        help=f"Lineare Trendfortschreibung (kleinste Quadrate) der {wording.LAST_YEARS}.",
+        col.metric(
+            f"Nötig bis {year} (in {basis})",
+            wording.rate(kpi.step(year).required_pct),
+            help=f"{wording.rate(kpi.step(year).required_pct, basis)} (linear).",
+        )
+    cols[len(years)].metric(
+        f"Erreicht {wording.window_span(rep.year)} (in {basis})",
+        wording.rate(kpi.achieved_pct),
+        help=f"{wording.rate(kpi.achieved_pct, basis)} (linear).",
     )
+    for col, (w, year) in zip(cols[len(years) + 1 :], sorted(zeros.items()), strict=True):
+        col.metric(
+            f"Null im Trend ({w} Jahre)",
+            wording.zero_year(year),
+            help=f"Lineare Trendfortschreibung (kleinste Quadrate) der "
+            f"{wording.last_years(kpi.latest_year, w)}; das Nulljahr hängt vom Zeitfenster ab.",
+        )
     in_t = ", ".join(f"bis {y} {wording.t_rate(kpi.step(y).required)}" for y in years)
     st.caption(
-        f"Raten in {kpi.rate_basis} pro Jahr (linear). In Tonnen: nötig {in_t}; erreicht "
-        f"{wording.t_rate(kpi.achieved)}. Geometrisch (Zinseszins) wären es bis {years[0]} "
-        f"{wording.compound(first and first.required)} und erreicht "
-        f"{wording.compound(kpi.achieved)}; für ein Ziel von 0 gibt es keine geometrische Rate."
+        f"Raten in {basis} pro Jahr (linear), erreicht im Ø der {window}. In Tonnen: nötig "
+        f"{in_t}; erreicht {wording.t_rate(kpi.achieved)}. Geometrisch (Zinseszins) wären es "
+        f"bis {years[0]} {wording.compound(first and first.required)} und erreicht "
+        f"{wording.compound(kpi.achieved)}; für ein Ziel von 0 gibt es keine geometrische Rate. "
+        f"Null im Trend: {wording.zero_years(kpi.zero_years)}."
         if years
         else "Alle Zieljahre des Netzwerks liegen im oder vor dem Berichtsjahr."
         if kpi.path
@@ -54,10 +68,12 @@ else:
     if kpi.budget is not None:
         b = kpi.budget
         frame.chart(data.chart(viewer, db_path, "budget"), "budget")
+        st.markdown(wording.budget(b, kpi.budget_end))
         st.caption(
             f"Budget = Summe der Pfadwerte {kpi.base_year}–{kpi.budget_end} "
             f"({format_t(b.budget, 0)}); verbraucht = Summe der Ist-Emissionen bis {rep.year} "
-            f"({format_t(b.used, 0)}); übrig {format_t(b.left, 0)}."
+            f"({format_t(b.used, 0)}); übrig {format_t(b.left, 0)}. Aufgebraucht: Jahr, in dem "
+            f"die Summe der Trendwerte ({window}) den Rest erreicht."
         )
 
 if rep.member:

@@ -93,9 +93,11 @@ def test_overview_shows_network_kpis(app_test, seeded_db):
     assert "Über dem Pfad 2025 15.615" in text
     step = kpi.step(2030)
     assert step.trend_gap == pytest.approx(formulas.trend_value(kpi.series, 2030) - step.path)
-    assert step.trend_gap == pytest.approx(40771.795, abs=0.001)
-    assert "Lücke 2030 im Trend 40.772" in text
-    assert "Lücke 2035 im Trend 147.186" in text
+    # the trend of the five years 2021–2025 (the six years 2020–2025 said 40.772 and 147.186:
+    # the low pandemic year 2020 at the start flattened the line)
+    assert step.trend_gap == pytest.approx(18122.655, abs=0.001)
+    assert "Lücke 2030 im Trend 18.123" in text
+    assert "Lücke 2035 im Trend 106.656" in text
 
 
 def test_member_page_switches_member(app_test, seeded_db):
@@ -116,13 +118,27 @@ def test_pfad_page_shows_rates(app_test, seeded_db):
     con = db.connect(seeded_db)
     kpi = report.build(con, NETWORK_MANAGER).network
     con.close()
-    assert kpi.zero_year == 2055
+    # five years 2021–2025: 2045; ten years 2016–2025: 2046 (the six years 2020–2025 said 2055)
+    assert kpi.zero_years == {5: 2045, 10: 2046}
     assert kpi.step(2030).required_pct == pytest.approx(6.809, abs=0.001)
     at = _run(app_test, "pages/pfad.py")
     text = _text(at)
-    assert "Nötig bis 2030 6,8 % pro Jahr" in text
-    assert "Nötig bis 2035 10,0 % pro Jahr" in text
-    assert "Null erreicht im Trend 2055" in text
+    assert "Nötig bis 2030 (in % der Emissionen 2025) 6,8 % pro Jahr" in text
+    assert "Nötig bis 2035 (in % der Emissionen 2025) 10,0 % pro Jahr" in text
+    assert "Erreicht 2021–2025 (in % der Emissionen 2025) 4,5 % pro Jahr" in text
+    assert "Null im Trend (5 Jahre) 2045" in text and "Null im Trend (10 Jahre) 2046" in text
+    assert "Null im Trend: 2045 (5 Jahre) · 2046 (10 Jahre)." in text
+    budget = kpi.budget
+    assert (round(budget.left), round(budget.path_rest), round(budget.over)) == (
+        1054168,
+        1121739,
+        67571,
+    )
+    assert (
+        "Budget bis 2035: 1.054.168 t CO₂e übrig; der Pfad braucht für 2026–2035 noch "
+        "1.121.739 t CO₂e – das Netzwerk liegt damit schon 67.571 t CO₂e über dem Budget. "
+        "Beim jetzigen Trend ist der Rest 2031 aufgebraucht." in text
+    )
 
 
 ROLE_PAGES = {  # the navigation of each role (app.py): the city uploads nothing

@@ -127,8 +127,8 @@ def test_overview_numbers_come_from_the_database(prs, mcon):
         "Pfad 2025: 202.019 t CO₂e · Ampel: Rot",
         "6,8 % pro Jahr",  # required to 2030, % of 2025
         "= 14.819 t CO₂e pro Jahr bis zum Pfadwert 143.540 t CO₂e; % der Emissionen 2025",
-        "2,7 % pro Jahr",  # achieved
-        "= 5.802 t CO₂e pro Jahr; % der Emissionen 2025",
+        "4,5 % pro Jahr",  # achieved 2021–2025 (2,7 % / 5.802 t over the six years 2020–2025)
+        "= 9.740 t CO₂e pro Jahr; % der Emissionen 2025",
     ):
         assert expected in text, expected
     # The lights count all 10 members, each in its counted year, as Überblick does: 3 / 1 / 6.
@@ -148,8 +148,8 @@ def test_member_slides_kpis_traffic_light_and_chart(prs, mcon):
     assert table_rows(prs.slides[3]) == [
         ["Emissionen 2025", "54.290 t CO₂e"], ["Veränderung seit 2015", "-23,1 %"],
         ["Zielpfad 2025", "47.078 t CO₂e"], ["Abstand zum Pfad", "+7.212 t CO₂e"],
-        ["Nötig bis 2030", "7,0 % pro Jahr"], ["Erreicht (Ø 5 Jahre)", "0,5 % pro Jahr"],
-        ["Null im Trend", "2098"],
+        ["Nötig bis 2030", "7,0 % pro Jahr"], ["Erreicht (Ø 5 Jahre)", "3,2 % pro Jahr"],
+        ["Null im Trend", "2052"],  # 2021–2025; the six years 2020–2025 said 0,5 % and 2098
     ]  # fmt: skip
     assert "Ampel 2025: ROT" in texts(prs.slides[3])
     assert table_rows(prs.slides[10])[:4] == [
@@ -201,12 +201,14 @@ def test_comparison_table_matches_kpis(prs, mcon):
             status.LIGHTS[k.status].word, wd.rate_cell(k.achieved_pct),
             wd.rate_cell(step.required_pct),
         ]  # fmt: skip
+    # Caritas counts with 2024: achieved over 2020–2024, from the low pandemic year 2020
+    # (the six years 2019–2024 said 2,3 %)
     assert rows[8] == ["Caritas", "7.079 t CO₂e (2024)", "-23,2 %", "+768 t CO₂e", "Rot",
-                       "2,3 %", "16,7 %"]  # fmt: skip
+                       "0,5 %", "16,7 %"]  # fmt: skip
     # the network row is the sum of the member rows above it (Caritas, Diakonie with 2024);
     # it used to say 216.416 t while its rows added up to 217.634 t (issue 8)
     assert rows[-1] == ["Netzwerk gesamt", "217.634 t CO₂e", "-31,8 %", "+15.615 t CO₂e", "Rot",
-                        "2,7 %", "6,8 %"]  # fmt: skip
+                        "4,5 %", "6,8 %"]  # fmt: skip
     assert rep.network.latest == pytest.approx(sum(k.latest for k in rep.kpis.values()))
 
 
@@ -225,14 +227,23 @@ def test_path_gap_methodology_and_sources(prs, mcon):
     path_text = " ".join(texts(prs.slides[16]))
     assert COVERAGE in path_text
     # 2025 with Caritas and Diakonie counted with 2024 (was 14.575 t, 6,7 %: partial 2025)
+    # the window is the five years 2021–2025 (the six years 2020–2025 said 5.802 t, 2,7 %,
+    # 184.312 t in 2030 and zero in 2055: the pandemic year 2020 pulled the line flat)
     assert (
-        "Bis 2030 nötig: 14.819 t CO₂e pro Jahr (6,8 % pro Jahr); erreicht im Ø der letzten 5 "
-        "Jahre 5.802 t CO₂e pro Jahr (2,7 % pro Jahr); % der Emissionen 2025." in path_text
+        "Bis 2030 nötig: 14.819 t CO₂e pro Jahr (6,8 % der Emissionen 2025 pro Jahr); erreicht "
+        "im Ø der letzten 5 Jahre (2021–2025) 9.740 t CO₂e pro Jahr (4,5 % der Emissionen 2025 "
+        "pro Jahr)." in path_text
     )
-    assert "2030 noch 184.312 t CO₂e (Pfad: 143.540 t CO₂e); null erst 2055." in path_text
     assert (
-        "CO₂-Budget 2015–2035: 74 % verbraucht (2.933.056 t CO₂e von 3.987.224 t CO₂e), "
-        "übrig 1.054.168 t CO₂e." in path_text
+        "2030 noch 161.663 t CO₂e (Pfad: 143.540 t CO₂e). Null im Trend: 2045 (5 Jahre) · "
+        "2046 (10 Jahre)." in path_text
+    )
+    # the path still needs 1.121.739 t for 2026–2035, more than the 1.054.168 t left
+    assert (
+        "CO₂-Budget 2015–2035: 74 % verbraucht (2.933.056 t CO₂e von 3.987.224 t CO₂e). "
+        "Budget bis 2035: 1.054.168 t CO₂e übrig; der Pfad braucht für 2026–2035 noch "
+        "1.121.739 t CO₂e – das Netzwerk liegt damit schon 67.571 t CO₂e über dem Budget. "
+        "Beim jetzigen Trend ist der Rest 2031 aufgebraucht." in path_text
     )
     # the gap chart (slide 16) shows all 10 members, Caritas and Diakonie with 2024 (it used
     # to drop both: issue 8, "Slide 16 drops those two members entirely")

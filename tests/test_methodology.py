@@ -118,8 +118,13 @@ def test_anchors_are_unique_link_targets():
 def test_numbers_follow_the_code_constants(monkeypatch):
     ampel = methodology.section("ampel").markdown
     assert "höchstens 5 % des Pfadwerts" in ampel and "Gelb = höchstens 5 % über" in ampel
-    assert "durch die Jahre L − 5 bis L" in methodology.section("trend").short
-    assert "(höchstens 6 Werte)" in methodology.section("trend").short
+    trend = methodology.section("trend").short
+    assert "die letzten 5 Kalenderjahre L − 4 bis L" in trend
+    assert "(höchstens 5 Werte, für L = 2025: 2021–2025)" in trend
+    assert "für die letzten 5 und 10 Jahre nebeneinander" in methodology.section("nulljahr").short
+    assert "„% des Basisjahrs“ beim SBTi-Pfad" in methodology.section("raten").short
+    budget = methodology.section("budget").short
+    assert "liegt das Netzwerk schon um die Differenz über dem Budget" in budget
     assert "„nach 2100“" in methodology.section("nulljahr").short
     # change the constants: the text follows
     monkeypatch.setattr(status, "TOLERANCE_PCT", 7.5)

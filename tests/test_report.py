@@ -208,8 +208,10 @@ def test_pages_read_the_report(small_app):
     assert "C | 2024 | teilweise | 50 |" in text
     assert "Netzwerk gesamt | 2025 | 2 von 3 vollständig | 118 |" in text
     text = _page(small_app, "pages/pfad.py")
-    assert "Nötig bis 2030: 8,1 % pro Jahr" in text and "Nötig bis 2035: 10,0 % pro Jahr" in text
-    assert "Null erreicht im Trend: 2036" in text
+    basis = "(in % der Emissionen 2025)"
+    assert f"Nötig bis 2030 {basis}: 8,1 % pro Jahr" in text
+    assert f"Nötig bis 2035 {basis}: 10,0 % pro Jahr" in text
+    assert "Null im Trend (5 Jahre): 2036" in text and "Null im Trend (10 Jahre): 2036" in text
     assert "nötig bis 2030 10 t CO₂e pro Jahr, bis 2035 12 t CO₂e pro Jahr" in text
     text = _page(small_app, "pages/vergleich.py")
     assert COVERAGE in text

@@ -354,11 +354,12 @@ class _Deck:
             [Run("Netzwerk: ", bold=True), Run(f"{wd.signed_t(k.gap_latest)} gegenüber dem "
              f"Netzwerkpfad (Ampel: {status.LIGHTS[k.status].word}).")],
             [Run(f"Bis {first} nötig: ", bold=True), Run(f"{wd.t_rate(step and step.required)} "
-             f"({wd.rate(step and step.required_pct)}); erreicht im Ø der {wd.LAST_YEARS} "
-             f"{wd.t_rate(k.achieved)} ({wd.rate(k.achieved_pct)}); {k.rate_basis}.")],
+             f"({wd.rate(step and step.required_pct, k.rate_basis)}); erreicht im Ø der "
+             f"{wd.last_years(k.latest_year)} {wd.t_rate(k.achieved)} "
+             f"({wd.rate(k.achieved_pct, k.rate_basis)}).")],
             [Run("Beim jetzigen Tempo: ", bold=True), Run(f"{first} noch "
-             f"{wd.t(step and step.projected)} (Pfad: {wd.t(step and step.path)}); null erst "
-             f"{wd.zero_year(k.zero_year)}.")],
+             f"{wd.t(step and step.projected)} (Pfad: {wd.t(step and step.path)}). Null im "
+             f"Trend: {wd.zero_years(k.zero_years)}.")],
         ]  # fmt: skip
         for gap in snap.ambition_gaps():
             bullets.append([Run(f"{gap.label}: ", bold=True), Run(gap.detail())])
@@ -366,9 +367,9 @@ class _Deck:
         if b is not None and b.budget:
             bullets.append([Run(f"CO₂-Budget {k.base_year}–{end}: ", bold=True), Run(
                 f"{format_number(b.used / b.budget * 100, 0)} % verbraucht ({wd.t(b.used)} "
-                f"von {wd.t(b.budget)}), übrig {wd.t(b.left)}.")])  # fmt: skip
+                f"von {wd.t(b.budget)}). {wd.budget(b, end)}")])  # fmt: skip
         width = (BUDGET[0] - 0.35 if "budget" in self.pngs else slides.RIGHT) - slides.LEFT
-        slides.text_box(s, slides.LEFT, 1.45, width, 5.4, bullets, 16, space_after=12)
+        slides.text_box(s, slides.LEFT, 1.45, width, 5.4, bullets, 14, space_after=10)
         self.picture(s, "budget")
 
     def methodology(self) -> None:
