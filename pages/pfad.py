@@ -29,19 +29,19 @@ else:
     basis = kpi.rate_basis
     window = wording.last_years(kpi.latest_year)
     zeros = kpi.zero_years
-    cols = st.columns(len(years) + 1 + len(zeros))
+    cols = st.columns(len(years) + 1)
     for col, year in zip(cols, years, strict=False):
         col.metric(
             f"Nötig bis {year} (in {basis})",
             wording.rate(kpi.step(year).required_pct),
             help=f"{wording.rate(kpi.step(year).required_pct, basis)} (linear).",
         )
-    cols[len(years)].metric(
+    cols[-1].metric(
         f"Erreicht {wording.window_span(rep.year)} (in {basis})",
         wording.rate(kpi.achieved_pct),
-        help=f"{wording.rate(kpi.achieved_pct, basis)} (linear).",
+        help=f"{wording.rate(kpi.achieved_pct, basis)} (linear), Ø der {window}.",
     )
-    for col, (w, year) in zip(cols[len(years) + 1 :], sorted(zeros.items()), strict=True):
+    for col, (w, year) in zip(st.columns(len(years) + 1), sorted(zeros.items()), strict=False):
         col.metric(
             f"Null im Trend ({w} Jahre)",
             wording.zero_year(year),

@@ -54,6 +54,8 @@ def test_parent_body_stricter_by_hand(scon):
     assert c2030.gap == pytest.approx(18.0)  # 18 − 0
     assert c2030.gap_pct == pytest.approx(90.0)  # 18 / 20 base
     assert c2030.gaps["sbti"] == pytest.approx(18 - 14.12)
+    # SBTi's rate is a share of the base year, and says so (not "% pro Jahr" alone)
+    assert al.reference("sbti").name == "SBTi-Pfad 1,5 °C (−4,2 % des Basisjahrs pro Jahr)"
     assert not c2030.past  # reporting year 2025
     assert c2030.sentence == (
         "Das eigene Ziel ist bis 2030 schwächer als die Vorgabe des Dachverbands Testverband "
