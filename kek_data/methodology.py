@@ -106,6 +106,15 @@ SECTIONS: tuple[Section, ...] = (
             "Faktor gilt ab seinem Jahr („gültig ab“) bis zum nächsten Eintrag desselben "
             "Energieträgers, für spätere Jahre der letzte Eintrag. Sonstige Emissionen werden "
             "direkt in t CO₂e (oder kg CO₂e) gemeldet und ohne Faktor übernommen.",
+            "Einheiten mit Fallstricken: Kältemittel werden als Menge × GWP des Gases in "
+            "kg CO₂e gemeldet (z. B. R-410A: 2.088 nach IPCC AR4); kg oder t des Gases selbst "
+            "lehnt die Prüfung ab, sonst wären sie um den GWP-Faktor zu niedrig. Holz in t wird "
+            "mit dem Pelletwert 4,9 kWh/kg umgerechnet; Hackschnitzel (etwa 3,4–4,0 kWh/kg je "
+            "nach Wassergehalt) werden nur in kWh oder MWh angenommen. Super E10 und E5 zählen "
+            "mit dem Heizwert von Ottokraftstoff (9,0 kWh/l); E10 hat je Liter etwa 2–7 % "
+            "weniger Energie (E10 etwa 8,4–8,7 kWh/l, Wert aus zweiter Hand), Benzin-Emissionen "
+            "sind damit um wenige Prozent eher zu hoch. Eine eigene E10-Umrechnung lohnt erst "
+            "mit einem geprüften Heizwert und einem Faktor für den biogenen Anteil.",
         ),
     ),
     Section(
@@ -130,12 +139,14 @@ SECTIONS: tuple[Section, ...] = (
         (
             "Eine BISKO-Jahresreihe lag nicht vor. Rechenweg: Faktor(Jahr) = 505 × UBA(Jahr) / "
             "UBA(2022), mit UBA(2022) = 433 g/kWh "
-            "(direkte CO₂-Emissionen des Strommix, UBA Climate Change 23/2024). So behält die "
-            "Reihe das BISKO-Niveau mit Vorkette und folgt dem Verlauf des Strommix. Der "
-            "UBA-Wert für 2023 ist vorläufig, der für 2024 eine Schätzung; die Werte 2015–2021 "
-            "sind aus zweiter Hand übernommen (Status „Sekundärquelle“) und vor der Verwendung "
-            "in Gremien gegen die amtliche Tabelle zu prüfen. Jeder Wert steht mit Herleitung "
-            "und Quelle in der Tabelle „Emissionsfaktoren“.",
+            "(direkte CO₂-Emissionen des Strommix, UBA Climate Change 23/2024, wie 1990 = "
+            "764 g/kWh). So behält die Reihe das BISKO-Niveau mit Vorkette und folgt dem Verlauf "
+            "des Strommix. Die UBA-Werte für 2023 (386 g/kWh, vorläufig) und 2024 (363 g/kWh, "
+            "Schätzung) stehen in UBA Climate Change 13/2025 („Entwicklung der spezifischen "
+            "Treibhausgas-Emissionen des deutschen Strommix in den Jahren 1990–2024“); sie und "
+            "die Werte 2015–2021 sind aus zweiter Hand übernommen (Status „Sekundärquelle“) und "
+            "vor der Verwendung in Gremien gegen die amtliche Tabelle zu prüfen. Jeder Wert "
+            "steht mit Herleitung und Quelle in der Tabelle „Emissionsfaktoren“.",
         ),
     ),
     Section(

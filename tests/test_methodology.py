@@ -147,7 +147,18 @@ def test_quoted_reference_values_agree_with_the_data_files():
     assert float(factors[("strom", "2022")]["g_co2e_per_kwh"]) == 505
     assert "/ 433" in factors[("strom", "2023")]["derivation"]
     assert "505 g CO₂e/kWh" in strom and "UBA(2022) = 433 g/kWh" in strom
-    assert "UBA Climate Change 23/2024" in factors[("strom", "2015")]["source"]
+    assert "zweite Hand" in factors[("strom", "2015")]["source"]
+    # 2023/2024 (386 / 363 g/kWh) are in UBA Climate Change 13/2025, not 23/2024
+    for year in ("2023", "2024"):
+        assert "UBA Climate Change 13/2025" in factors[("strom", year)]["source"]
+        assert "Sekundärquelle" in factors[("strom", year)]["status"]
+    assert "UBA Climate Change 13/2025" in strom
+    assert "23/2024" in factors[("strom", "1990")]["source"]
+    city = {r["year"]: r for r in reference.read_table("city_balance.csv")}
+    for year in ("2020", "2022"):
+        src = city[year]["source"]
+        assert "Sauber! Dortmund reduziert Treibhausgase deutlich" in src
+        assert "Datum nicht geprüft" in src
     fern = factors[("fernwaerme", "1990")]
     assert float(fern["g_co2e_per_kwh"]) == 198 and fern["status"] == "Annahme"
     assert "198 g CO₂e/kWh" in methodology.section("fernwaerme").short

@@ -48,6 +48,14 @@ def hints() -> list[str]:
         "erlaubt (1.234.567,8). „1.5“ ist mehrdeutig und wird abgelehnt.",
         "Erdgas in kWh, MWh oder GWh bitte wie auf der Gasrechnung angeben: Das Dashboard liest "
         "diese Werte als Brennwert (Hs) und rechnet mit Hs/Hi = 1,11 auf den Heizwert um.",
+        "Kältemittel als kg CO₂e oder t CO₂e angeben: nachgefüllte Menge in kg × GWP des "
+        "Kältemittels (z. B. R-410A: 2.088 nach IPCC AR4); kg oder t des Gases selbst werden "
+        "abgelehnt.",
+        "Holz in t wird als Pellets (4,9 kWh/kg) umgerechnet. Hackschnitzel bitte in kWh oder "
+        "MWh angeben (Wärmemengenzähler oder Heizwert laut Lieferschein), ihr Heizwert hängt vom "
+        "Wassergehalt ab (etwa 3,4–4,0 kWh/kg).",
+        "Super E10 und E5 werden wie Benzin mit 9,0 kWh/l gerechnet; E10 hat je Liter einige "
+        "Prozent weniger Energie, die Emissionen sind damit eher etwas zu hoch.",
         "Ein Jahr, das schon Daten hat, wird nach Bestätigung vollständig durch die neue Datei "
         "ersetzt; die alte Meldung bleibt erhalten und kann wiederhergestellt werden.",
         "Die Beispielzeile bitte überschreiben oder löschen.",

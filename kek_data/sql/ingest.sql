@@ -34,7 +34,8 @@ SELECT CAST(idx AS BIGINT) AS idx, CAST(line_no AS INTEGER) AS line_no FROM uplo
 -- One row per record of the file, in file order, straight from read_csv (all fields text; the
 -- header line is skipped, we parsed it): the typed cells every rule of upload_rules.sql reads.
 -- Blank flags, trimmed site and remark, the year, carrier and canonical unit (lookups in maps
--- from carrier_aliases / unit_aliases, NFC second chance), whether the unit fits the carrier
+-- from carrier_aliases / unit_aliases, NFC second chance; traeger_key = the carrier cell in lower
+-- case, for rules on one spelling such as "Kältemittel"), whether the unit fits the carrier
 -- (map carrier -> units of unit_conversions), the quantity [unit] when the cell matches
 -- kek_data.numbers.GERMAN_NUMBER_REGEX (menge_kind 1 = plain "1.234,5" converted with two
 -- replacements, 2 = other separators or padding), text in columns without a header (Excel's
@@ -74,6 +75,7 @@ c AS (
                  map_extract_value(MAP($carrier_keys, $carrier_ids),
                                    lower(nfc_normalize(trim(r.energietraeger, $trim)))))
             AS carrier_id,
+        lower(r.energietraeger) AS traeger_key,
         coalesce(map_extract_value(MAP($unit_keys, $unit_ids), lower(r.einheit)),
                  map_extract_value(MAP($unit_keys, $unit_ids),
                                    lower(nfc_normalize(trim(r.einheit, $trim))))) AS unit,
@@ -390,7 +392,7 @@ SELECT carrier_id, name FROM carriers;
 
 -- name: upload_units_of_carriers
 -- Per carrier the units with a conversion, smallest factor first (unit fit and its message).
-SELECT carrier_id, list(unit ORDER BY factor) FROM unit_conversions GROUP BY carrier_id;
+SELECT carrier_id, list(unit ORDER BY factor, unit) FROM unit_conversions GROUP BY carrier_id;
 
 -- name: upload_lines_count
 SELECT count(*) FROM upload_lines;

@@ -83,7 +83,7 @@ ORDER BY c.sort_order, f.valid_from;
 -- name: conversions
 SELECT u.carrier_id, c.name, u.unit, u.factor, u.target_unit, u.derivation, u.source
 FROM unit_conversions u JOIN carriers c USING (carrier_id)
-ORDER BY c.sort_order, u.factor;
+ORDER BY c.sort_order, u.factor, u.unit;
 
 -- name: current_targets
 -- The version in force on $as_of of every owner's target of $purpose ('ziel' or 'vorgabe'):

@@ -81,6 +81,18 @@ $has_einheit AND NOT einheit_blank AND unit IS NULL
 -- message: Die Einheit „{value}“ passt nicht zu {detail_carrier}; erlaubt: {allowed_units}.
 $has_einheit AND $has_traeger AND carrier_id IS NOT NULL AND unit IS NOT NULL AND NOT unit_fits
 
+-- rule: kaeltemittel_masse
+-- column: einheit
+-- message: Kältemittel bitte als kg CO₂e angeben (Menge × GWP des Kältemittels, z. B. R-410A: 2.088 nach AR4) oder als t CO₂e; „{value}“ ist die Masse des Gases, nicht seine Klimawirkung.
+$has_einheit AND $has_traeger AND carrier_id = 'sonstige' AND unit IN ('kg', 't')
+    AND nfc_normalize(trim(traeger_key, $trim)) IN ('kältemittel', 'kaeltemittel')
+
+-- rule: hackschnitzel_masse
+-- column: einheit
+-- message: Hackschnitzel bitte in kWh oder MWh angeben (Wärmemengenzähler oder Heizwert laut Lieferschein): ihr Heizwert hängt vom Wassergehalt ab (etwa 3,4–4,0 kWh/kg), „{value}“ würde mit dem Pelletwert 4,9 kWh/kg umgerechnet.
+$has_einheit AND $has_traeger AND carrier_id = 'holz' AND unit IN ('kg', 't')
+    AND nfc_normalize(trim(traeger_key, $trim)) IN ('hackschnitzel', 'holzhackschnitzel')
+
 -- rule: standort_lang
 -- column: standort
 -- detail: replace(format('{:,}', length(site)), ',', '.')
