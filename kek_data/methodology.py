@@ -104,7 +104,10 @@ SECTIONS: tuple[Section, ...] = (
             "Difu/ifeu, Fortschreibung 2024), mit der auch die Stadt Dortmund ihre Bilanz "
             "erstellt: Lebenszyklus-Faktoren mit Vorkette, in g CO₂e je kWh Endenergie. Ein "
             "Faktor gilt ab seinem Jahr („gültig ab“) bis zum nächsten Eintrag desselben "
-            "Energieträgers, für spätere Jahre der letzte Eintrag. Sonstige Emissionen werden "
+            "Energieträgers, für spätere Jahre der letzte Eintrag. Jahre, die so mit dem Faktor "
+            "eines anderen Jahres einer Jahresreihe gerechnet werden, nennt die Methodik-Seite "
+            "unter „Emissionsfaktoren“ („Faktor aus 2024 übertragen“), ebenso vorläufige oder "
+            "geschätzte Faktoren („vorläufig“). Sonstige Emissionen werden "
             "direkt in t CO₂e (oder kg CO₂e) gemeldet und ohne Faktor übernommen.",
             "Einheiten mit Fallstricken: Kältemittel werden als Menge × GWP des Gases in "
             "kg CO₂e gemeldet (z. B. R-410A: 2.088 nach IPCC AR4); kg oder t des Gases selbst "

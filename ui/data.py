@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kek_data import charts, comparison_charts, config, db, demo, emissions, reference
+from kek_data import charts, comparison_charts, config, db, demo, emissions, factor_years, reference
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.report import build as build_report
@@ -151,6 +151,18 @@ def activity_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
 def _activity_table(audience: Viewer, db_path: str) -> pd.DataFrame:
     with cursor() as cur:
         return emissions.activity_table(cur, audience)
+
+
+def factor_notes(viewer: Viewer, db_path: str) -> list[str]:
+    """German lines naming every year computed with another year's or a provisional factor
+    (``factor_years.lines``), for the years and carriers the viewer's figures contain."""
+    return _factor_notes(viewer.audience, db_path)
+
+
+@st.cache_data(show_spinner=False)
+def _factor_notes(audience: Viewer, db_path: str) -> list[str]:
+    with cursor() as cur:
+        return factor_years.lines(factor_years.read(cur, audience))
 
 
 @st.cache_data(show_spinner=False)

@@ -166,3 +166,16 @@ JOIN carriers c USING (carrier_id)
 JOIN members m USING (member_id)
 GROUP BY g.member_id, g.year, m.sort_order
 ORDER BY m.sort_order, g.year;
+
+-- name: factor_years
+-- Per year and energy carrier with data (members filtered by viewer) the factor record the view
+-- `emissions` used: factor_year (its valid_from; NULL = "Faktor fehlt"), factor_status, and how
+-- many factor records the carrier has (1 = one factor for all years, e.g. the BISKO fuel values).
+SELECT DISTINCT e.year, e.carrier_id, c.name, c.kind, e.factor_year, e.factor_status,
+       coalesce(n.n_records, 0) AS n_records, c.sort_order
+FROM emissions e
+JOIN carriers c USING (carrier_id)
+LEFT JOIN (SELECT carrier_id, count(*) AS n_records FROM emission_factors GROUP BY carrier_id) n
+    USING (carrier_id)
+WHERE ($all_members OR e.member_id = $member_id)
+ORDER BY e.year, c.sort_order;

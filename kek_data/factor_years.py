@@ -1,0 +1,107 @@
+"""Which emission factor each year is computed with: its own, another year's, or a provisional one.
+
+Why: the view ``emissions`` takes the factor record valid in the activity year (valid from its
+``valid_from`` until the carrier's next record). For a carrier with a year series (Strom) a year
+without a record of its own reuses an earlier year's value: the 1990 factor for 1991–2014, the
+2024 estimate for 2025. That is not hidden: per year and carrier with data, this module names
+the factor's year and status (columns ``factor_year``, ``factor_status`` of the view, migration
+005) and marks every year computed with another year's factor („Faktor aus 2024 übertragen“),
+every provisional or estimated factor („vorläufig“) and every year without one („Faktor fehlt“).
+Carriers with a single record (the BISKO fuel factors) have one factor for all years by design;
+they are not marked. Computed values are unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kek_data import db
+from kek_data.viewer import Viewer
+
+#: words in a factor's status that make it provisional (a later revision may change the figure)
+PROVISIONAL = ("vorläufig", "Schätzung")
+MISSING = "Faktor fehlt"
+
+
+@dataclass(frozen=True)
+class FactorYear:
+    """The factor behind one year and carrier: ``factor_year`` [a] (None: none), its status."""
+
+    year: int
+    carrier_id: str
+    name: str
+    factor_year: int | None
+    status: str
+    series: bool  # the carrier has a year series (more than one factor record)
+    direct: bool  # reported directly in t CO₂e: needs no factor
+
+    @property
+    def missing(self) -> bool:
+        """No factor although the carrier needs one."""
+        return not self.direct and self.factor_year is None
+
+    @property
+    def carried(self) -> bool:
+        """Computed with an earlier year's factor of a year series."""
+        return self.series and self.factor_year is not None and self.factor_year != self.year
+
+    @property
+    def provisional(self) -> bool:
+        """The factor is provisional or an estimate."""
+        return any(word in self.status for word in PROVISIONAL)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """German marks of this year: „Faktor fehlt“, „Faktor aus J übertragen“, „vorläufig“."""
+        if self.missing:
+            return (MISSING,)
+        notes = []
+        if self.carried:
+            notes.append(f"Faktor aus {self.factor_year} übertragen")
+        if self.provisional:
+            notes.append("vorläufig")
+        return tuple(notes)
+
+
+def read(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[FactorYear]:
+    """Every year and carrier with data the viewer may see, with the factor used."""
+    return [
+        FactorYear(
+            year=int(year),
+            carrier_id=carrier_id,
+            name=name,
+            factor_year=None if factor_year is None else int(factor_year),
+            status=status or "",
+            series=n_records > 1,
+            direct=kind == "direkt",
+        )
+        for year, carrier_id, name, kind, factor_year, status, n_records, _ in db.query_rows(
+            con, "factor_years", **viewer.params()
+        )
+    ]
+
+
+def marked(rows: list[FactorYear]) -> list[FactorYear]:
+    """The rows with at least one mark."""
+    return [r for r in rows if r.notes]
+
+
+def _span(years: list[int]) -> str:
+    """„1991–2014, 2025“ from sorted years (runs of consecutive years joined)."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def lines(rows: list[FactorYear]) -> list[str]:
+    """German lines per carrier and mark, e.g. „Strom 1991–2014: Faktor aus 1990 übertragen“."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for r in marked(rows):
+        groups.setdefault((r.name, ", ".join(r.notes)), []).append(r.year)
+    return [f"{name} {_span(sorted(years))}: {note}" for (name, note), years in groups.items()]
