@@ -6,7 +6,8 @@ marks „Faktor aus J übertragen“, „vorläufig“ and „Faktor fehlt“. V
 
 from __future__ import annotations
 
-from kek_data import factor_years
+from kek_data import factor_years, report
+from kek_data.export import package
 from kek_data.ingest import import_file
 from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import csv_bytes, new_db
@@ -61,3 +62,12 @@ def test_the_methodik_page_names_the_carried_and_provisional_years(app_test, mon
     (text,) = [m.value for m in at.markdown if m.value.startswith("**Faktorjahre")]
     assert "Strom 2025: Faktor aus 2024 übertragen, vorläufig" in text
     assert "Strom 2023–2024: vorläufig" in text and "spätere Revision" in text
+
+
+def test_the_data_package_marks_the_factor_of_each_emissions_row(con):
+    items = package.build_tables(report.build(con, NM), con)
+    df = next(t for t in items if t.name == "emissionen").frame
+    notes = df.groupby(["year", "carrier_id"])["factor_note"].first()
+    assert notes[(2025, "strom")] == "Faktor aus 2024 übertragen, vorläufig"
+    assert notes[(2023, "strom")] == "vorläufig" and notes[(2022, "strom")] == ""
+    assert set(notes[notes != ""].index.get_level_values("carrier_id")) == {"strom"}

@@ -18,7 +18,17 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kek_data import access, alignment_charts, db, emissions, methodology, report, status, views
+from kek_data import (
+    access,
+    alignment_charts,
+    db,
+    emissions,
+    factor_years,
+    methodology,
+    report,
+    status,
+    views,
+)
 from kek_data import wording as wd
 from kek_data.export import figures, tables
 from kek_data.export.tables import Column
@@ -59,12 +69,19 @@ def _members(snap: Report) -> Table:
     return Table("mitglieder", "Mitglieder", text, frame, cols)
 
 
-def _emissions(snap: Report) -> Table:
+def _emissions(snap: Report, con: duckdb.DuckDBPyConnection) -> Table:
     short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
     detail = snap.detail  # in the viewer's member order (access.Visibility.frame)
+    notes = {
+        (r.year, r.carrier_id): ", ".join(r.notes) for r in factor_years.read(con, snap.viewer)
+    }
     df = detail.assign(
         short_name=detail["member_id"].map(short),
         carrier=detail["carrier_id"].map(lambda c: snap.carrier_names.get(c, c)),
+        factor_note=[
+            notes.get((int(y), c), "")
+            for y, c in zip(detail["year"], detail["carrier_id"], strict=True)
+        ],
     )
     cols = [
         MEMBER,
@@ -78,6 +95,9 @@ def _emissions(snap: Report) -> Table:
         _c("t_co2e", "Emissionen", "number", T, "Endenergie × Emissionsfaktor des Jahres / 10⁶"),
         _c("rows_without_factor", "Zeilen ohne Faktor", "int",
            text="Meldezeilen, für die kein Emissionsfaktor vorliegt (nicht eingerechnet)"),
+        _c("factor_note", "Faktor", text="„Faktor aus J übertragen“: gerechnet mit dem Faktor "
+           "eines anderen Jahres; „vorläufig“: vorläufiger oder geschätzter Faktor; leer: "
+           "Faktor des Jahres"),
     ]  # fmt: skip
     return Table(
         "emissionen",
@@ -363,7 +383,7 @@ def _decomposition(snap: Report) -> Table:
 def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     """Every table the viewer may see: members as in the report; reported quantities (with file
     names) only of the own organisation (none for the public)."""
-    members = [_members(snap), _emissions(snap), _per_year(snap)] if snap.member else []
+    members = [_members(snap), _emissions(snap, con), _per_year(snap)] if snap.member else []
     result = [*members, _paths(snap), _kpis(snap), *([_completeness(snap)] if snap.member else [])]
     if snap.member:
         result.append(_alignment(snap))
