@@ -105,3 +105,15 @@ def lines(rows: list[FactorYear]) -> list[str]:
     for r in marked(rows):
         groups.setdefault((r.name, ", ".join(r.notes)), []).append(r.year)
     return [f"{name} {_span(sorted(years))}: {note}" for (name, note), years in groups.items()]
+
+
+def note(found: list[str]) -> str:
+    """The sentence every surface shows with :func:`lines` (empty without marks)."""
+    if not found:
+        return ""
+    return (
+        "Faktorjahre der gezeigten Zahlen: " + "; ".join(found) + ". „übertragen“: das Jahr hat "
+        "keinen eigenen Faktor der Jahresreihe und wird mit dem genannten Jahr gerechnet; "
+        "„vorläufig“: vorläufiger oder geschätzter Wert, eine spätere Revision kann die Zahlen "
+        "dieser Jahre ändern."
+    )

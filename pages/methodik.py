@@ -41,14 +41,8 @@ st.dataframe(
     views.german(factors, columns={"Faktor [g CO₂e/kWh]": 1}), hide_index=True, width="stretch"
 )
 exports.table_downloads(factors, "emissionsfaktoren")
-notes = data.factor_notes(viewer, db_path) if data.has_data(db_path) else []
-if notes:
-    st.markdown(
-        "**Faktorjahre der gezeigten Zahlen:** " + "; ".join(notes) + ". „übertragen“: das Jahr "
-        "hat keinen eigenen Faktor der Jahresreihe und wird mit dem genannten Jahr gerechnet; "
-        "„vorläufig“: vorläufiger oder geschätzter Wert, eine spätere Revision kann die Zahlen "
-        "dieser Jahre ändern."
-    )
+if note := data.factor_note(db_path):
+    st.markdown(note)
 
 frame.section(TABLES["umrechnungen"], anchor="umrechnungen")
 conversions = views.conversions_table(ref["conversions"])

@@ -55,6 +55,8 @@ else:
         ),
         "netzwerk",
     )
+    if note := data.factor_note(db_path):
+        st.caption(note)
 
 frame.section("Mitglieder, die ihre Zahlen namentlich veröffentlichen")
 table = views.member_table(rep)

@@ -59,9 +59,19 @@ def test_the_methodik_page_names_the_carried_and_provisional_years(app_test, mon
     at.run()
     at.switch_page("pages/methodik.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    (text,) = [m.value for m in at.markdown if m.value.startswith("**Faktorjahre")]
+    (text,) = [m.value for m in at.markdown if m.value.startswith("Faktorjahre")]
     assert "Strom 2025: Faktor aus 2024 übertragen, vorläufig" in text
     assert "Strom 2023–2024: vorläufig" in text and "spätere Revision" in text
+
+
+def test_the_public_page_says_the_network_total_uses_a_provisional_factor(app_test, monkeypatch):
+    """The public sees the 2025 total; its electricity factor is carried from 2024 (vorläufig)."""
+    monkeypatch.setenv("KEK_DEMO_ROLE", "oeffentlich")
+    at = app_test()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (text,) = [c.value for c in at.caption if c.value.startswith("Faktorjahre")]
+    assert "Strom 2025: Faktor aus 2024 übertragen, vorläufig" in text
 
 
 def test_the_data_package_marks_the_factor_of_each_emissions_row(con):

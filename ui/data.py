@@ -23,7 +23,7 @@ from kek_data import charts, comparison_charts, config, db, demo, emissions, fac
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.report import build as build_report
-from kek_data.viewer import Viewer
+from kek_data.viewer import NETWORK_MANAGER, Viewer
 from ui import chart_text
 
 
@@ -153,16 +153,15 @@ def _activity_table(audience: Viewer, db_path: str) -> pd.DataFrame:
         return emissions.activity_table(cur, audience)
 
 
-def factor_notes(viewer: Viewer, db_path: str) -> list[str]:
-    """German lines naming every year computed with another year's or a provisional factor
-    (``factor_years.lines``), for the years and carriers the viewer's figures contain."""
-    return _factor_notes(viewer.audience, db_path)
-
-
 @st.cache_data(show_spinner=False)
-def _factor_notes(audience: Viewer, db_path: str) -> list[str]:
+def factor_note(db_path: str) -> str:
+    """The sentence naming every year computed with another year's or a provisional factor
+    (``factor_years.note``) over all members' data ("" without marks): every viewer sees network
+    totals made of them, and it names only carriers and years, no member's figures."""
+    if not has_data(db_path):
+        return ""
     with cursor() as cur:
-        return factor_years.lines(factor_years.read(cur, audience))
+        return factor_years.note(factor_years.lines(factor_years.read(cur, NETWORK_MANAGER)))
 
 
 @st.cache_data(show_spinner=False)
