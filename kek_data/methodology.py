@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kek_data import access, alignment, formulas, status
+from kek_data import access, alignment, city, formulas, status
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.numbers import format_plain
@@ -379,6 +379,7 @@ SECTIONS: tuple[Section, ...] = (
             "schützt die Werte eines Jahres, nicht jede Differenz.",
         ),
     ),
+    Section("stadtgebiet", "Mitglieder und Stadtgebiet", city.METHOD_SHORT, city.METHOD_DETAILS),
     Section(
         "demodaten",
         "Demodaten",

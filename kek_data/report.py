@@ -33,6 +33,7 @@ from kek_data import (
     access,
     alignment,
     charts,
+    city,
     config,
     decomposition,
     emissions,
@@ -162,6 +163,8 @@ class Report:
     #: owner (shown member id or 'netzwerk') → year → change since the base year split into
     #: activity and factors (kek_data.decomposition); the network's only where its totals show
     parts: dict[str, dict[int, decomposition.Decomposition]] = field(default_factory=dict)
+    #: the network beside the city's territorial balance (kek_data.city), where totals show
+    city: city.Comparison | None = None
 
     @property
     def names(self) -> dict[str, str]:
@@ -387,6 +390,7 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         carrier_names=reference.carrier_names(con),
         alignment=aligned,
         parts=parts,
+        city=city.compare(network.series, city.balance()),
     )
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import decomposition_charts, status, views, wording
+from kek_data import city, decomposition_charts, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame
 
@@ -101,6 +101,19 @@ else:
             "zerlegung-netzwerk",
             summary=parts.text(rep.carrier_names),
         )
+    if rep.city is not None:  # the network beside the city's balance (kek_data.city)
+        frame.section("Mitglieder und Stadtgebiet")
+        m1, m2, m3 = st.columns(3)
+        m1.metric(f"Anteil an der Stadtbilanz {rep.city.year}", format_pct(rep.city.share_pct, 1))
+        m2.metric(f"Mitglieder {rep.city.span}", format_pct(rep.city.network_change_pct, 1, True))
+        m3.metric(
+            f"Stadt Dortmund {rep.city.span}",
+            format_pct(rep.city.city_change_pct, 1, True),
+            help=rep.city.method_break or None,
+        )
+        st.markdown(f"{rep.city.share_text()}. {rep.city.rates_text()}")
+        st.caption(city.OVERLAP)
+        frame.how_computed("stadtgebiet")
 
 if rep.member:
     frame.section("Ampel: Mitglieder auf ihrem eigenen Zielpfad")
