@@ -90,6 +90,8 @@ else:
         ),
         "netzwerk",
     )
+    if note := data.factor_note(db_path):
+        st.caption(note)
     parts = rep.decomposed("netzwerk")
     if parts is not None:
         frame.section("Eigene Minderung und Strommix")
