@@ -20,6 +20,10 @@ class DatabaseError(KekError):
     """The database file cannot be opened, migrated or is inconsistent."""
 
 
+class ReferenceDataError(KekError):
+    """A reference file in ``data/`` is malformed (file and line in the message)."""
+
+
 class AccessDenied(KekError):
     """The viewer may not see the requested data."""
 

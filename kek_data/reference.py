@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from kek_data import config
+from kek_data.errors import ReferenceDataError
 from kek_data.named_sql import execute, query_rows, sql, transaction
 
 REFERENCE_FILES = (
@@ -29,11 +30,23 @@ REFERENCE_FILES = (
 
 
 def read_table(name: str, data_dir: Path | None = None) -> list[dict[str, str]]:
-    """Rows of a ``data/`` file as dicts (comment lines starting with ``#`` skipped)."""
+    """Rows of a ``data/`` file as dicts (comment lines starting with ``#`` skipped).
+
+    A row with more or fewer fields than the header (an unquoted ``;`` in a source text) is a
+    :class:`ReferenceDataError` naming file and line, never a silently cut source."""
     path = (data_dir or config.DATA_DIR) / name
     with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#") and line.strip()]
-    return list(csv.DictReader(lines, delimiter=";"))
+        lines = [(no, line) for no, line in enumerate(fh, 1)
+                 if not line.startswith("#") and line.strip()]  # fmt: skip
+    rows = list(csv.reader([line for _, line in lines], delimiter=";"))
+    header = rows[0] if rows else []
+    for (no, _), row in zip(lines[1:], rows[1:], strict=False):
+        if len(row) != len(header):
+            raise ReferenceDataError(
+                f"{name}, Zeile {no}: {len(row)} Felder statt {len(header)} – ein „;“ in einem "
+                "Text? Bitte durch „,“ ersetzen oder den Text in Anführungszeichen setzen."
+            )
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 
 def _files_hash(data_dir: Path) -> str:

@@ -9,8 +9,8 @@ import sys
 import duckdb
 import pytest
 
-from kek_data import cli, db, demo, emissions, reference, report
-from kek_data.errors import DatabaseError
+from kek_data import cli, config, db, demo, emissions, reference, report
+from kek_data.errors import DatabaseError, ReferenceDataError
 from kek_data.viewer import NETWORK_MANAGER, PUBLIC, Viewer
 
 ROOT = db.SQL_DIR.parent.parent
@@ -55,7 +55,18 @@ def test_reference_files_have_sources():
     for name in ("emission_factors.csv", "unit_conversions.csv"):
         for row in reference.read_table(name):
             assert row["source"].strip(), (name, row)
-            assert None not in row.values(), f"{name}: zu viele Felder in {row}"
+
+
+def test_every_reference_file_has_as_many_fields_per_row_as_its_header():
+    """An unquoted ";" in a source text used to cut the source silently (DictReader)."""
+    for path in sorted(config.DATA_DIR.glob("*.csv")):
+        reference.read_table(path.name)  # raises ReferenceDataError on a bad row
+
+
+def test_a_row_with_an_extra_field_names_file_and_line(tmp_path):
+    (tmp_path / "x.csv").write_text("# Kommentar\na;source\n1;Quelle; mit Semikolon\n", "utf-8")
+    with pytest.raises(ReferenceDataError, match=r"x.csv, Zeile 3: 3 Felder statt 2"):
+        reference.read_table("x.csv", tmp_path)
 
 
 def test_emission_of_one_row_by_hand(tmp_path):
