@@ -224,7 +224,10 @@ SECTIONS: tuple[Section, ...] = (
             "Quelle der Methode: B. W. Ang, „Decomposition analysis for policymaking in "
             "energy: which is the preferred method?“, Energy Policy 32 (2004) 1131–1139 "
             "(Laspeyres-Index-Zerlegung; die dort empfohlene LMDI-Form verteilt die "
-            "Wechselwirkung anders, die Summe bleibt gleich).",
+            "Wechselwirkung anders, die Summe bleibt gleich). Die Aufteilung hängt von dieser "
+            "Wahl ab: neuer Stromverbrauch (z. B. für E-Busse) wird mit dem höheren "
+            "Strommixfaktor des Basisjahrs bewertet und verkleinert so die eigene Minderung; "
+            "mit den Faktoren des Berichtsjahrs als Gewichten fiele sie größer aus.",
         ),
     ),
     Section(

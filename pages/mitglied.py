@@ -84,7 +84,12 @@ r2.metric(
     "–" if kpi.achieved is None else f"{format_number(kpi.achieved.t_per_year, 0)} t/a",
     help=f"{wording.rate(kpi.achieved_pct)} ({kpi.rate_basis}).",
 )
-r3.metric("Null erreicht im Trend", wording.zero_year(kpi.zero_year))
+r3.metric(
+    "Null im Trend (5 Jahre)",
+    wording.zero_year(kpi.zero_year),
+    help=f"Wie empfindlich das Nulljahr ist: {wording.zero_years(kpi.zero_years)}.",
+)
+st.caption(f"Null im Trend: {wording.zero_years(kpi.zero_years)}.")
 
 frame.section("Vollständigkeit der Meldungen")
 comp = rep.completeness
