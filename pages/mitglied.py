@@ -56,6 +56,8 @@ with tab2:
     frame.chart(
         data.chart(viewer, db_path, "mitglied-scope", member_id), f"mitglied-scope-{member_id}"
     )
+if note := data.factor_note(db_path):
+    st.caption(note)
 
 parts = rep.decomposed(member_id)
 if parts is not None:

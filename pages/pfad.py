@@ -21,6 +21,8 @@ first = kpi.step(years[0]) if years else None
 
 frame.section(f"Netzwerk: Tempo ab {rep.year}")
 st.caption(rep.coverage_text())
+if note := data.factor_note(db_path):
+    st.caption(note)
 if views.total_withheld(rep):
     st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
 else:
