@@ -38,6 +38,7 @@ PAGES = [
         )
         if (ROOT / f"pages/{name}.py").exists()  # issue 10, built in parts
     ],
+    st.Page(ROOT / "pages/strom.py", title="Strom & Verträge", icon=":material/bolt:"),
     st.Page(ROOT / "pages/daten.py", title="Daten", icon=":material/table_view:"),
     st.Page(ROOT / "pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),
     st.Page(ROOT / "pages/export.py", title="Export", icon=":material/download:"),
@@ -52,6 +53,8 @@ PUBLIC_PAGE = st.Page(
 )
 #: Logins and consent (pages/zugaenge.py, another part of issue 9): only once the file exists.
 ACCOUNTS_FILE = ROOT / "pages/zugaenge.py"
+#: District-heat factors per network and year: network management only.
+HEAT_FILE = ROOT / "pages/fernwaerme.py"
 
 
 def _to_public_page() -> None:
@@ -64,7 +67,8 @@ def pages_for(viewer: Viewer) -> tuple[list, str]:
     The public gets only the public page; every other page address (``/mitglied``, a bookmark)
     is an invisible entry that switches to it — with the public page alone, Streamlit would show
     it too, but under an English "Page not found" dialog. A member gets every page, the city all
-    but the upload; network management and city also "Zugänge".
+    but the upload; network management and city also "Zugänge", network management also
+    "Fernwärme-Faktoren".
     """
     accounts = (
         [st.Page(ACCOUNTS_FILE, title="Zugänge", icon=":material/key:")]
@@ -72,16 +76,21 @@ def pages_for(viewer: Viewer) -> tuple[list, str]:
         else []
     )
     if not viewer.sees_member_data:
-        paths = [p.url_path for p in PAGES if p.url_path] + [ACCOUNTS_FILE.stem]
+        paths = [p.url_path for p in PAGES if p.url_path] + [ACCOUNTS_FILE.stem, HEAT_FILE.stem]
         aliases = [st.Page(_to_public_page, title=path, url_path=path) for path in paths]
         return [PUBLIC_PAGE, *aliases], "hidden"
     pages = [p for p in PAGES if viewer.writes or p.title != UPLOAD]
-    return pages + (accounts if viewer.sees_all_members else []), "sidebar"
+    pages += accounts if viewer.sees_all_members else []
+    if viewer.manages and HEAT_FILE.exists():
+        pages.append(st.Page(HEAT_FILE, title="Fernwärme-Faktoren", icon=":material/heat:"))
+    return pages, "sidebar"
 
 
 viewer = auth.current_viewer()  # may stop the page (Demo-Modus on real data, broken secrets)
 pages, position = pages_for(viewer)
-navigation = st.navigation(pages, position=position)
+# expanded: all entries shown; from 13 pages on Streamlit would hide some behind an English
+# "View 3 more" button (network management has 13 with Zugänge and Fernwärme-Faktoren).
+navigation = st.navigation(pages, position=position, expanded=True)
 st.sidebar.markdown("**KEK-Klimadashboard**  \nKonsultationskreis Energieeffizienz und Klimaschutz")
 frame.style()
 auth.sidebar(viewer)

@@ -66,6 +66,8 @@ COMMAND_MODULES = {
     "kek_data.ingest.commands": ("import", "rollback", "check-store"),
     "kek_data.export.commands": ("export",),
     "kek_data.target_commands": ("targets",),
+    "kek_data.contract_commands": ("vertraege",),
+    "kek_data.heat_commands": ("fernwaerme",),
 }
 
 
@@ -107,6 +109,7 @@ def _kpi_json(k) -> dict:
         "achieved_pct_per_year": r(k.achieved_pct),
         "achieved_t_per_year": r(k.achieved and k.achieved.t_per_year),
         "zero_year": k.zero_year,
+        "zero_years": {str(w): z for w, z in k.zero_years.items()},
         "steps": {
             str(y): {
                 "path_t_co2e": r(s.path),
@@ -120,11 +123,17 @@ def _kpi_json(k) -> dict:
         "budget": None
         if k.budget is None
         else {"end": k.budget_end, "budget": r(k.budget.budget), "used": r(k.budget.used),
-              "left": r(k.budget.left)},
+              "left": r(k.budget.left), "path_rest": r(k.budget.path_rest),
+              "over": r(k.budget.over), "exhausted_year": k.budget.exhausted_year},
     }  # fmt: skip
 
 
-def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> dict:
+def summary(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    year: int | None = None,
+    basis: str = "standort",
+) -> dict:
     """The figures of ``summary --json`` for ``viewer``, read from its report snapshot.
 
     ``network``: network totals per year under the completeness rule [t CO₂e] (a year whose
@@ -134,12 +143,33 @@ def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = N
     ``decomposition``: per visible member (and ``netzwerk`` where its totals show) and year the
     change since the base year split into ``{"activity": t, "factors": t}`` [t CO₂e]
     (:mod:`kek_data.decomposition`, with ``base_year``, ``unassigned``, ``complete``);
-    ``report``: the key figures of the reporting year. Everything comes from
+    ``report``: the key figures of the reporting year; ``basis``/``basis_label``: the basis of
+    all these figures (``--basis``; 'standort' = BISKO, default). ``scope2``: per visible member
+    and year both bases side by side, ``{"t_co2e": location-based, "t_co2e_market":
+    market-based}`` [t CO₂e] (the members' counted series of a location-based and a market-based
+    report, :mod:`kek_data.scope2`), with the member's electricity ``strom_kwh``,
+    ``contract_kwh`` [kWh] and the market-based marks ``notes``. Everything comes from
     :func:`kek_data.report.build`, which applies consent; nothing else is read.
     """
-    from kek_data import report
+    from kek_data import report, scope2, views
 
-    rep = report.build(con, viewer, year)
+    rep = report.build(con, viewer, year, basis)
+    loc = rep if basis == scope2.STANDORT else report.build(con, viewer, rep.year)
+    mkt = rep if basis == scope2.MARKT else report.build(con, viewer, rep.year, scope2.MARKT)
+    electricity = {(s.member_id, s.year): s for s in scope2.years(con, viewer)}
+    shown = {m: m for m in rep.member}  # ids as the viewer sees them (pseudonyms stay apart)
+    by_year: dict[str, dict[str, dict]] = {}
+    for m in shown:
+        real = None if views.is_pseudonym(rep.member[m]) else m  # details would identify it
+        for y, v in loc.member[m].kpi.series.items():
+            s = electricity.get((real, y)) if real else None
+            by_year.setdefault(m, {})[str(y)] = {
+                "t_co2e": round(v, 6),
+                "t_co2e_market": _r(mkt.member[m].kpi.series.get(y)),
+                "strom_kwh": None if s is None else round(s.kwh, 6),
+                "contract_kwh": None if s is None else round(s.contract_kwh, 6),
+                "notes": [] if s is None else list(s.notes),
+            }
     network = {str(y): round(v, 6) for y, v in rep.network.series.items()}
     members = {
         m: {str(y): round(v, 6) for y, v in r.kpi.series.items()} for m, r in rep.member.items()
@@ -150,6 +180,9 @@ def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = N
             carriers = activity.setdefault(d.member_id, {}).setdefault(str(d.year), {})
             carriers[d.carrier_id] = carriers.get(d.carrier_id, 0.0) + float(d.kwh)
     return {
+        "basis": rep.basis,
+        "basis_label": rep.basis_label,
+        "scope2": by_year,
         "network": network,
         "coverage": {str(y): rep.coverage_text(y) for y in rep.network.series},
         "members": members,
@@ -172,16 +205,21 @@ def summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = N
     }
 
 
+def _r(v: float | None) -> float | None:
+    return None if v is None else round(float(v), 6)
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the network totals and key figures (JSON with --json, else German lines)."""
     con = db.connect(args.db, create=False)  # only init creates a database
-    data = summary(con, viewer_of(args, con), args.year)
+    data = summary(con, viewer_of(args, con), args.year, args.basis)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
         print()
         return 0
     from kek_data.numbers import format_t
 
+    print(data["basis_label"])
     for year, value in data["network"].items():
         print(f"{year}  {format_t(value)}  ({data['coverage'][year]})")
     if not data["network"]:  # every year's total withheld for this viewer
@@ -263,6 +301,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="Berichtsjahr (Standard: neuestes Jahr, in dem mindestens die Hälfte der "
         "Mitglieder vollständig gemeldet hat)",
     )
+    p.add_argument(
+        "--basis", choices=("standort", "markt"), default="standort",
+        help="Bilanzbasis der Zahlen: standort (standortbezogen, BISKO; Vorgabe) oder markt "
+        "(marktbasiert nach GHG Protocol Scope 2, mit Stromverträgen und Reststrommix)",
+    )  # fmt: skip
     add_data_options(p)
     p.set_defaults(func=cmd_summary)
     p = sub.add_parser("consent", help="Veröffentlichungsfreigabe eines Mitglieds setzen/zeigen")

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from kek_data import access, db, reference
+from kek_data import access, contracts, db, reference
 from kek_data.ingest import store
 from kek_data.viewer import Viewer
 
@@ -93,6 +93,7 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
             )
         _seed_targets(con)
         _seed_consent(con)
+        _seed_contracts(con)
     return len(rows)
 
 
@@ -137,4 +138,25 @@ def _seed_consent(con: duckdb.DuckDBPyConnection) -> None:
         access.set_consent(
             con, seeder, row["member_id"], row["level"], row["note"],
             at=datetime(2023, 1, 1), is_demo=True,
+        )  # fmt: skip
+
+
+def _seed_contracts(con: duckdb.DuckDBPyConnection) -> None:
+    """Demo electricity contracts (``data/demo_contracts.csv``, fictitious): a share of each
+    year's reported electricity [kWh] from ``from_year`` on, for the market-based view."""
+    strom = {(m, int(y)): float(k) for m, y, k in db.query_rows(con, "demo_strom_kwh")}
+    by_key: dict[tuple[str, int], list[contracts.Contract]] = {}
+    for row in reference.read_table("demo_contracts.csv"):
+        for (member_id, year), kwh in sorted(strom.items()):
+            if member_id == row["member_id"] and year >= int(row["from_year"]):
+                found = by_key.setdefault((member_id, year), [])
+                found.append(contracts.Contract(
+                    len(found) + 2, year, round(kwh * float(row["share_pct"]) / 100),
+                    float(row["g_co2e_per_kwh"]), row["proof"], row["supplier"],
+                    row["product"], "Demodaten (fiktiv)",
+                ))  # fmt: skip
+    for (member_id, year), found in sorted(by_key.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        contracts.insert(
+            con, member_id, DEMO_USER, f"demo_vertraege_{member_id}_{year}.csv", found, [year],
+            is_demo=True, at=datetime(year + 1, 3, 15, 9, 0),
         )  # fmt: skip

@@ -21,9 +21,12 @@ def members(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
     return db.query_df(con, "members", **viewer.params())
 
 
-def detail(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
-    """[kWh] and [t CO₂e] per member_id, year, carrier_id, scope (sites summed)."""
-    df = db.query_df(con, "emissions_detail", **viewer.params())
+def detail(con: duckdb.DuckDBPyConnection, viewer: Viewer, basis: str = "standort") -> pd.DataFrame:
+    """[kWh] and [t CO₂e] per member_id, year, carrier_id, scope (sites summed).
+
+    ``basis``: 'standort' (location-based, BISKO; the default of every figure) or 'markt'
+    (market-based Scope 2, :mod:`kek_data.scope2`)."""
+    df = db.query_df(con, "emissions_detail", basis=basis, **viewer.params())
     return df.astype({"year": "int64", "scope": "int64"})
 
 

@@ -142,3 +142,46 @@ class TargetErrors(KekError):
     def __init__(self, errors: list[TargetError]):
         self.errors = list(errors)
         super().__init__("\n".join(e.message for e in self.errors))
+
+
+# --- market-based Scope 2 ----------------------------------------------------------------------
+
+
+class BasisError(UsageError):
+    """An unknown balance basis (not 'standort' or 'markt')."""
+
+
+class ContractErrors(KekError):
+    """A file of electricity contracts has problems; ``errors`` lists every one (German lines
+    with file, line and column); nothing was written."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# --- district heat ------------------------------------------------------------------------------
+
+
+class DistrictHeatError(KekError):
+    """One problem of a district-heat entry (network, factor, assignment) at its ``field``
+    (``network_id``, ``valid_from``, ``value``, ``method``, ``source``, …).
+
+    ``message`` is German and says what to fix; the error's text names the field first
+    (``label``, e.g. „Quelle: bitte angeben …“), the command line names the option instead.
+    """
+
+    def __init__(self, field: str, message: str, label: str = ""):
+        self.field = field
+        self.message = message
+        self.label = label
+        super().__init__(f"{label}: {message}" if label else message)
+
+
+class DistrictHeatErrors(KekError):
+    """Every problem of a district-heat entry at once (``errors``, each a
+    :class:`DistrictHeatError`); nothing was written."""
+
+    def __init__(self, errors: list[DistrictHeatError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))

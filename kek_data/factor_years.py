@@ -8,7 +8,11 @@ the factor's year and status (columns ``factor_year``, ``factor_status`` of the 
 005) and marks every year computed with another year's factor („Faktor aus 2024 übertragen“),
 every provisional or estimated factor („vorläufig“) and every year without one („Faktor fehlt“).
 Carriers with a single record (the BISKO fuel factors) have one factor for all years by design;
-they are not marked. Computed values are unchanged.
+they are not marked. Fernwärme is the exception (:mod:`kek_data.district_heat`): a year computed
+with the German average is marked as fallback („Bundesdurchschnitt (kein lokaler Netzfaktor
+hinterlegt)“), and a network's factor records are a year series of their own, so a year using an
+earlier year's network factor is marked „Faktor aus J übertragen“ (the line names the network:
+„Fernwärme (Netz dew21-innenstadt) 2023“). Computed values are unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kek_data import db
+from kek_data import db, district_heat
 from kek_data.viewer import Viewer
 
 #: words in a factor's status that make it provisional (a later revision may change the figure)
@@ -34,8 +38,10 @@ class FactorYear:
     name: str
     factor_year: int | None
     status: str
-    series: bool  # the carrier has a year series (more than one factor record)
+    series: bool  # the carrier has a year series (more than one factor record, or a network's)
     direct: bool  # reported directly in t CO₂e: needs no factor
+    origin: str = "bund"  # 'netz': a district-heat network's factor, 'bund': emission_factors
+    network: str = ""  # the district-heat network's id (origin 'netz')
 
     @property
     def missing(self) -> bool:
@@ -48,16 +54,31 @@ class FactorYear:
         return self.series and self.factor_year is not None and self.factor_year != self.year
 
     @property
+    def fallback(self) -> bool:
+        """Fernwärme computed with the German average: no local network factor for the year."""
+        return (
+            self.carrier_id == district_heat.CARRIER
+            and self.origin != "netz"
+            and self.factor_year is not None
+        )
+
+    @property
+    def label(self) -> str:
+        """The carrier's name, with the network for a network factor: „Fernwärme (Netz x)“."""
+        return f"{self.name} (Netz {self.network})" if self.network else self.name
+
+    @property
     def provisional(self) -> bool:
         """The factor is provisional or an estimate."""
         return any(word in self.status for word in PROVISIONAL)
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """German marks of this year: „Faktor fehlt“, „Faktor aus J übertragen“, „vorläufig“."""
+        """German marks of this year: „Faktor fehlt“, the fallback of Fernwärme, „Faktor aus J
+        übertragen“, „vorläufig“."""
         if self.missing:
             return (MISSING,)
-        notes = []
+        notes = [district_heat.FALLBACK] if self.fallback else []
         if self.carried:
             notes.append(f"Faktor aus {self.factor_year} übertragen")
         if self.provisional:
@@ -74,11 +95,13 @@ def read(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[FactorYear]:
             name=name,
             factor_year=None if factor_year is None else int(factor_year),
             status=status or "",
-            series=n_records > 1,
+            series=n_records > 1 or origin == "netz",
             direct=kind == "direkt",
+            origin=origin,
+            network=network,
         )
-        for year, carrier_id, name, kind, factor_year, status, n_records, _ in db.query_rows(
-            con, "factor_years", **viewer.params()
+        for year, carrier_id, name, kind, factor_year, status, n_records, origin, network, _ in (
+            db.query_rows(con, "factor_years", **viewer.params())
         )
     ]
 
@@ -100,10 +123,11 @@ def _span(years: list[int]) -> str:
 
 
 def lines(rows: list[FactorYear]) -> list[str]:
-    """German lines per carrier and mark, e.g. „Strom 1991–2014: Faktor aus 1990 übertragen“."""
-    groups: dict[tuple[str, str], list[int]] = {}
+    """German lines per carrier (and network) and mark, e.g. „Strom 1991–2014: Faktor aus 1990
+    übertragen“, „Fernwärme (Netz dew21-innenstadt) 2023: Faktor aus 2022 übertragen“."""
+    groups: dict[tuple[str, str], set[int]] = {}
     for r in marked(rows):
-        groups.setdefault((r.name, ", ".join(r.notes)), []).append(r.year)
+        groups.setdefault((r.label, ", ".join(r.notes)), set()).add(r.year)
     return [f"{name} {_span(sorted(years))}: {note}" for (name, note), years in groups.items()]
 
 

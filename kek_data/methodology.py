@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kek_data import access, alignment, city, formulas, status
+from kek_data import access, alignment, city, district_heat, formulas, scope2, status, weather
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.numbers import format_plain
@@ -109,9 +109,10 @@ SECTIONS: tuple[Section, ...] = (
             "unter „Emissionsfaktoren“ („Faktor aus 2024 übertragen“), ebenso vorläufige oder "
             "geschätzte Faktoren („vorläufig“). Sonstige Emissionen werden "
             "direkt in t CO₂e (oder kg CO₂e) gemeldet und ohne Faktor übernommen.",
-            "Einheiten mit Fallstricken: Kältemittel werden als Menge × GWP des Gases in "
-            "kg CO₂e gemeldet (z. B. R-410A: 2.088 nach IPCC AR4); kg oder t des Gases selbst "
-            "lehnt die Prüfung ab, sonst wären sie um den GWP-Faktor zu niedrig. Holz in t wird "
+            "Einheiten mit Fallstricken: Kältemittel werden als Menge × GWP100 des Gases in "
+            f"kg CO₂e gemeldet (z. B. {wd.REFRIGERANT_GWP}); kg oder t des Gases selbst "
+            "lehnt die Prüfung ab, sonst wären sie um den GWP-Faktor zu niedrig, ebenso kg "
+            "oder t ohne CO₂e bei sonstigen Emissionen. Holz in t wird "
             "mit dem Pelletwert 4,9 kWh/kg umgerechnet; Hackschnitzel (etwa 3,4–4,0 kWh/kg je "
             "nach Wassergehalt) werden nur in kWh oder MWh angenommen. Super E10 und E5 zählen "
             "mit dem Heizwert von Ottokraftstoff (9,0 kWh/l); E10 hat je Liter etwa 2–7 % "
@@ -154,15 +155,9 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "fernwaerme",
-        "Fernwärme-Annahme",
-        "Fernwärme wird mit dem bundesweiten Durchschnitt von 198 g CO₂e/kWh bewertet "
-        "(Fernwärme-Mix Deutschland 2021, co2online); das ist eine Annahme, kein Faktor des "
-        "Dortmunder Netzes.",
-        (
-            "Das Dortmunder Fernwärmenetz (DEW21, mit Abwärmenutzung) hat einen eigenen Faktor, "
-            "der vom Netzwerkmanagement mit Quelle einzutragen ist. Bis dahin sind die "
-            "Fernwärme-Emissionen der Mitglieder nur eine Näherung (Status „Annahme“).",
-        ),
+        district_heat.METHOD_TITLE,
+        district_heat.METHOD_SHORT,
+        district_heat.METHOD_DETAILS,
     ),
     Section(
         "pfad",
@@ -383,6 +378,13 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("stadtgebiet", "Mitglieder und Stadtgebiet", city.METHOD_SHORT, city.METHOD_DETAILS),
+    Section(
+        "marktbasiert",
+        "Strom standortbezogen und marktbasiert",
+        scope2.METHOD_SHORT,
+        scope2.METHOD_DETAILS,
+    ),
+    Section("witterung", weather.TITLE, weather.METHOD_SHORT, weather.METHOD_DETAILS),
     Section(
         "demodaten",
         "Demodaten",

@@ -26,6 +26,8 @@ REFERENCE_FILES = (
     "emission_factors.csv",
     "network_target.csv",
     "parent_targets.csv",
+    "residual_mix.csv",
+    "climate_factors.csv",
 )
 
 
@@ -71,7 +73,7 @@ def sync(con: duckdb.DuckDBPyConnection, data_dir: Path | None = None) -> bool:
 
 #: Columns of ``data/`` files that are numbers (every other column is text).
 _NUMERIC = {"scope": int, "sort_order": int, "valid_from": int, "factor": float,
-            "g_co2e_per_kwh": float}  # fmt: skip
+            "g_co2e_per_kwh": float, "year": int}  # fmt: skip
 
 
 def _rows(name: str, data_dir: Path, *columns: str) -> list[dict[str, object]]:
@@ -115,8 +117,22 @@ def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         _rows("emission_factors.csv", data_dir, "carrier_id", "valid_from", "g_co2e_per_kwh",
               "status", "derivation", "source"),
     )  # fmt: skip
+    _sync_method_factors(con, data_dir)
     _sync_network_target(con, data_dir)
     _sync_parent_targets(con, data_dir)
+
+
+def _sync_method_factors(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Residual mix (market-based Scope 2) and climate factors (weather view), schema 6."""
+    execute(con, "method_factors_clear")
+    con.executemany(
+        sql("insert_residual_mix"),
+        _rows("residual_mix.csv", data_dir, "valid_from", "g_co2e_per_kwh", "status",
+              "derivation", "source"),
+    )  # fmt: skip
+    climate = _rows("climate_factors.csv", data_dir, "year", "factor", "status", "source")
+    if climate:
+        con.executemany(sql("insert_climate_factor"), climate)
 
 
 def _carrier_alias_keys(c: dict[str, str]) -> list[str]:

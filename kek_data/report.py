@@ -39,7 +39,9 @@ from kek_data import (
     emissions,
     progress,
     reference,
+    scope2,
     status,
+    weather,
 )
 from kek_data.errors import AccessDenied, ReportError, UnknownMember
 from kek_data.numbers import format_count, format_date
@@ -165,6 +167,16 @@ class Report:
     parts: dict[str, dict[int, decomposition.Decomposition]] = field(default_factory=dict)
     #: the network beside the city's territorial balance (kek_data.city), where totals show
     city: city.Comparison | None = None
+    #: 'standort' (location-based, BISKO; targets apply) or 'markt' (kek_data.scope2)
+    basis: str = scope2.DEFAULT
+    #: owner → heating energy raw and weather-corrected, the second view (kek_data.weather);
+    #: the network's only in years whose total shows; location basis only
+    weather: dict[str, weather.Series] = field(default_factory=dict)
+
+    @property
+    def basis_label(self) -> str:
+        """„Bilanzbasis: standortbezogen (BISKO)“ (every surface shows it)."""
+        return scope2.label(self.basis)
 
     @property
     def names(self) -> dict[str, str]:
@@ -254,9 +266,19 @@ def _count(
     return frame, coverage
 
 
-def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = None) -> Report:
-    """The report of ``year`` for ``viewer``; default: :func:`default_year`."""
-    all_detail = emissions.detail(con, NETWORK_MANAGER)
+def build(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    year: int | None = None,
+    basis: str = scope2.DEFAULT,
+) -> Report:
+    """The report of ``year`` for ``viewer``; default: :func:`default_year`.
+
+    ``basis`` 'markt' computes every figure market-based (:mod:`kek_data.scope2`); targets,
+    decomposition and the city comparison exist only on the location basis they are defined on.
+    """
+    on_target_basis = scope2.check(basis) == scope2.TARGET_BASIS
+    all_detail = emissions.detail(con, NETWORK_MANAGER, basis)
     years = tuple(sorted(int(y) for y in all_detail["year"].unique()))
     if not years:
         raise ReportError(
@@ -281,6 +303,8 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     # Aggregates use every member's target; the viewer gets only the targets it may see.
     all_targets = progress.targets(con, NETWORK_MANAGER, series, network_all)
     vorgaben = progress.targets(con, NETWORK_MANAGER, series, network_all, purpose="vorgabe")
+    if not on_target_basis:  # targets are agreed location-based (scope2.NO_TARGETS)
+        all_targets, vorgaben = {}, {}
     net_target = all_targets.get(progress.NETWORK)
     reference_years = net_target.reference_years if net_target else ()
     horizon = net_target.final_year if net_target else config.NEUTRALITY_YEAR
@@ -305,11 +329,21 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
     ):
         counted_in.setdefault(int(y), {})[str(member_id)] = int(used)
     source = decomposition.Source(all_detail, decomposition.factor_records(con))
-    parts = {
-        progress.NETWORK: decomposition.series(
-            source, progress.NETWORK, {y: counted_in[y] for y in network_series}, network.base_year
-        )
-    }
+    # The decomposition weighs activity with the location-based factors: only on that basis.
+    parts = (
+        {
+            progress.NETWORK: decomposition.series(
+                source, progress.NETWORK, {y: counted_in[y] for y in network_series},
+                network.base_year,
+            )
+        }
+        if on_target_basis
+        else {}
+    )  # fmt: skip
+    heat = weather.Source(all_detail, weather.factors(con))
+    net_heat = heat.series(progress.NETWORK, {y: counted_in[y] for y in network_series},
+                           network.base_year)  # fmt: skip
+    heated = {progress.NETWORK: net_heat} if on_target_basis else {}
     members = vis.frame(emissions.members(con, NETWORK_MANAGER))
     real = {shown: m for m, shown in vis.shown.items()}
     comp_now = all_comp[(all_comp["year"] == year)].set_index("member_id")
@@ -339,7 +373,9 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
             target = replace(target, owner=m.member_id, source="nicht veröffentlicht")
         k = progress.kpi(m.member_id, values, target, used, reference_years, horizon, year)
         mine = {y: {rid: counted_in.get(y, {}).get(rid, y)} for y in k.series}
-        parts[m.member_id] = decomposition.series(source, m.member_id, mine, k.base_year)
+        if on_target_basis:
+            parts[m.member_id] = decomposition.series(source, m.member_id, mine, k.base_year)
+            heated[m.member_id] = heat.series(m.member_id, mine, k.base_year)
         aligned[m.member_id] = alignment.align(
             m.member_id, k, target, vorgaben.get(rid), net_target, year, reference_years,
             body_shown=rid == m.member_id,
@@ -390,7 +426,9 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None = Non
         carrier_names=reference.carrier_names(con),
         alignment=aligned,
         parts=parts,
-        city=city.compare(network.series, city.balance()),
+        city=city.compare(network.series, city.balance()) if on_target_basis else None,
+        basis=basis,
+        weather=heated,
     )
 
 

@@ -119,3 +119,9 @@ def budget(b: formulas.Budget, end: int | None, who: str = "das Netzwerk") -> st
     if b.exhausted_year is not None:
         return text + f" Beim jetzigen Trend ist der Rest {b.exhausted_year} aufgebraucht."
     return text + f" Beim jetzigen Trend reicht der Rest bis {end}."
+
+
+#: The refrigerant example every surface gives (upload rules, template, Methodik): GWP100 of
+#: R-410A (50 % HFC-32, 50 % HFC-125) in IPCC AR6 (WG I, 2021, Tab. 7.SM.7: 771 / 3.740) and AR5
+#: (2013: 677 / 3.170); the dashboard asks for kg CO₂e and does not convert masses itself.
+REFRIGERANT_GWP = "R-410A: GWP 2.256 nach IPCC AR6, 1.924 nach AR5 – bitte den Bericht nennen"

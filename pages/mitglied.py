@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import decomposition_charts, status, views, wording
 from kek_data.numbers import format_number, format_pct
-from ui import data, frame
+from ui import data, frame, weather_view
 from ui.text import plain
 
 frame.require_app()
@@ -71,6 +71,7 @@ if parts is not None:
         summary=parts.text(rep.carrier_names),
     )
     frame.how_computed("zerlegung")
+weather_view.expander(rep, member_id, viewer, db_path)  # second view, labelled (kek_data.weather)
 
 frame.section("Was es braucht")
 nxt = kpi.next_step()

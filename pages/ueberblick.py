@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import city, decomposition_charts, status, views, wording
 from kek_data.numbers import format_number, format_pct
-from ui import data, exports, frame
+from ui import data, exports, frame, weather_view
 
 frame.require_app()
 db_path = data.db_file()
@@ -103,6 +103,7 @@ else:
             "zerlegung-netzwerk",
             summary=parts.text(rep.carrier_names),
         )
+    weather_view.expander(rep, "netzwerk", viewer, db_path)  # second view (kek_data.weather)
     if rep.city is not None:  # the network beside the city's balance (kek_data.city)
         frame.section("Mitglieder und Stadtgebiet")
         m1, m2, m3 = st.columns(3)

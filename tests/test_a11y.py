@@ -75,7 +75,9 @@ def test_sidebar_links_show_keyboard_focus(browser, dashboard):
     wait_until_idle(page)
     links = page.locator("[data-testid='stSidebarNav'] a")
     accounts = (ROOT / "pages/zugaenge.py").exists() and "zugaenge" not in PAGES
-    assert links.count() == len(PAGES) + accounts  # network management (demo): + "Zugänge"
+    heat = (ROOT / "pages/fernwaerme.py").exists() and "fernwaerme" not in PAGES
+    # network management (demo): + "Zugänge", "Fernwärme-Faktoren"
+    assert links.count() == len(PAGES) + accounts + heat
     links.nth(1).focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # keyboard focus, so that :focus-visible applies

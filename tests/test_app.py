@@ -14,6 +14,7 @@ PAGES = [
     "pages/mitglied.py",
     "pages/vergleich.py",
     "pages/pfad.py",
+    "pages/strom.py",
     "pages/daten.py",
     "pages/hochladen.py",
     "pages/export.py",
@@ -142,7 +143,7 @@ def test_pfad_page_shows_rates(app_test, seeded_db):
 
 
 ROLE_PAGES = {  # the navigation of each role (app.py): the city uploads nothing
-    "netzwerk": [*PAGES, "pages/zugaenge.py"],
+    "netzwerk": [*PAGES, "pages/zugaenge.py", "pages/fernwaerme.py"],
     "stadt": [p for p in PAGES if p != "pages/hochladen.py"] + ["pages/zugaenge.py"],
     "mitglied:sparkasse": PAGES,  # nur im Gesamtwert: others see it as "Mitglied A"
     "mitglied:caritas": PAGES,  # intern

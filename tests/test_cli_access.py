@@ -152,7 +152,8 @@ def test_a_withheld_total_leaks_neither_as_text_nor_through_the_network_target(d
     for m in (*NAMED, *GESAMT, "caritas", "diakonie"):
         assert _run(capsys, "consent", m, "namentlich", "--db", str(path))[0] == 0
     code, out, _ = _run(capsys, "summary", "--as", "mitglied:dsw21", "--db", str(path))
-    assert code == 0 and out == f"Netzwerksumme: {access.WITHHELD}\n"
+    basis = "Bilanzbasis: standortbezogen (BISKO)"
+    assert code == 0 and out == f"{basis}\nNetzwerksumme: {access.WITHHELD}\n"
     network = _summary_members(capsys, path, "mitglied:dsw21")["report"]["network"]
     assert network["base_t_co2e"] is None and network["path_t_co2e"] is None
     assert network["budget"] is None and network["steps"] == {}

@@ -65,7 +65,8 @@ def test_zip_contents(zf, items):
     assert [n for n in names if n.startswith("csv/")] == [f"csv/{t.name}.csv" for t in items]
     assert [t.name for t in items] == [
         "mitglieder", "emissionen", "emissionen_je_jahr", "pfade", "kennzahlen",
-        "vollstaendigkeit", "zielabgleich", "zerlegung", "aktivitaetsdaten", "emissionsfaktoren",
+        "vollstaendigkeit", "zielabgleich", "zerlegung", "strom_scope2", "aktivitaetsdaten",
+        "emissionsfaktoren",
         "umrechnungen",
     ]  # fmt: skip
 

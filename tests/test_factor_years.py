@@ -1,7 +1,8 @@
 """No silent factor years: each year computed with another year's or a provisional factor is marked.
 
 The view ``emissions`` names the factor record of each row (migration 005); kek_data.factor_years
-marks „Faktor aus J übertragen“, „vorläufig“ and „Faktor fehlt“. Values are not changed.
+marks „Faktor aus J übertragen“, „vorläufig“, „Faktor fehlt“ and Fernwärme at the German average
+(fallback, migration 006; networks: tests/test_district_heat.py). Values are not changed.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ def test_every_year_of_the_demo_states_its_factor(con):
     assert strom[2025].factor_year == 2024
     assert {y for y, r in strom.items() if r.provisional} == {2023, 2024, 2025}
     # one factor for all years by design (BISKO fuel values): not marked; none missing
-    assert not any(r.notes for r in rows if r.carrier_id != "strom")
+    assert not any(r.notes for r in rows if r.carrier_id not in ("strom", "fernwaerme"))
+    # the demo has no district-heat network: Fernwärme is the German average, marked fallback
+    assert all(r.fallback and not r.carried for r in rows if r.carrier_id == "fernwaerme")
     assert factor_years.lines(rows) == [
+        "Fernwärme 2015–2025: Bundesdurchschnitt (kein lokaler Netzfaktor hinterlegt)",
         "Strom 2023–2024: vorläufig",
         "Strom 2025: Faktor aus 2024 übertragen, vorläufig",
     ]
@@ -62,6 +66,7 @@ def test_the_methodik_page_names_the_carried_and_provisional_years(app_test, mon
     (text,) = [m.value for m in at.markdown if m.value.startswith("Faktorjahre")]
     assert "Strom 2025: Faktor aus 2024 übertragen, vorläufig" in text
     assert "Strom 2023–2024: vorläufig" in text and "spätere Revision" in text
+    assert "Fernwärme 2015–2025: Bundesdurchschnitt (kein lokaler Netzfaktor hinterlegt)" in text
 
 
 def test_the_public_page_says_the_network_total_uses_a_provisional_factor(app_test, monkeypatch):
@@ -80,4 +85,5 @@ def test_the_data_package_marks_the_factor_of_each_emissions_row(con):
     notes = df.groupby(["year", "carrier_id"])["factor_note"].first()
     assert notes[(2025, "strom")] == "Faktor aus 2024 übertragen, vorläufig"
     assert notes[(2023, "strom")] == "vorläufig" and notes[(2022, "strom")] == ""
-    assert set(notes[notes != ""].index.get_level_values("carrier_id")) == {"strom"}
+    assert notes[(2015, "fernwaerme")] == "Bundesdurchschnitt (kein lokaler Netzfaktor hinterlegt)"
+    assert set(notes[notes != ""].index.get_level_values("carrier_id")) == {"strom", "fernwaerme"}

@@ -59,7 +59,7 @@ def test_xlsx_template_has_notes_on_a_second_sheet():
 def test_hints_list_units_per_carrier():
     text = " ".join(hints())
     assert "Erdgas: kWh, MWh, GWh, m³" in text
-    assert "Sonstige Emissionen: t CO₂e, kg CO₂e, kg" in text
+    assert "Sonstige Emissionen: t CO₂e, kg CO₂e." in text  # plain kg refused (sonstige_masse)
 
 
 def test_validation_failed_carries_lines(fresh):

@@ -34,10 +34,10 @@ from tests.oidc import (
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TITLE = "Fortschritt des Netzwerks"
 MEMBER_PAGES = ["Überblick", "Mitglied", "Vergleich", "Pfad & Lücke", "Ziele", "Zielabgleich",
-                "Daten", "Daten hochladen", "Export", "Methodik"]  # fmt: skip
+                "Strom & Verträge", "Daten", "Daten hochladen", "Export", "Methodik"]  # fmt: skip
 #: Every page address of the dashboard (app.py's st.Page files) and a made-up one.
-ADDRESSES = ["", "mitglied", "vergleich", "pfad", "daten", "hochladen", "export", "methodik",
-             "zugaenge", "oeffentlich", "gibt-es-nicht"]  # fmt: skip
+ADDRESSES = ["", "mitglied", "vergleich", "pfad", "strom", "daten", "hochladen", "export",
+             "methodik", "zugaenge", "fernwaerme", "oeffentlich", "gibt-es-nicht"]  # fmt: skip
 USERS = {
     "mia": {"email": "mia@dsw21.example", "name": "Mia Muster", "groups": ["kek:mitglied:dsw21"]},
     "nora": {"email": "nora@kek.example", "name": "Nora Netz", "groups": ["kek:netzwerk"]},
@@ -134,6 +134,8 @@ def test_network_and_city_see_their_pages(browser, app, sub, role, pages):
     assert f"Rolle {role}" in sidebar_text(page)
     titles = nav_titles(page)
     extra = ["Zugänge"] if (ROOT / "pages/zugaenge.py").exists() else []
+    if role == "Netzwerkmanagement" and (ROOT / "pages/fernwaerme.py").exists():
+        extra.append("Fernwärme-Faktoren")
     assert titles == pages + extra, titles
     if role == "Stadt":  # the upload page's address gives the city the default page
         page.goto(f"{app.url}/hochladen")

@@ -15,8 +15,14 @@ from kek_data.viewer import NETWORK_MANAGER as NM
 from tests.ingest_util import HEADER, csv_bytes, new_db, xlsx_bytes
 
 KAELTE = (
-    "Kältemittel bitte als kg CO₂e angeben (Menge × GWP des Kältemittels, z. B. R-410A: 2.088 "
-    "nach AR4) oder als t CO₂e; „{value}“ ist die Masse des Gases, nicht seine Klimawirkung."
+    "Kältemittel bitte als kg CO₂e angeben (nachgefüllte Menge in kg × GWP des Kältemittels, "
+    "z. B. R-410A: GWP 2.256 nach IPCC AR6, 1.924 nach AR5 – bitte den Bericht nennen) oder als "
+    "t CO₂e; „{value}“ ist die Masse des Gases, nicht seine Klimawirkung."
+)
+SONSTIGE = (
+    "Sonstige Emissionen bitte als kg CO₂e oder t CO₂e angeben: „{value}“ allein ist eine Masse "
+    "und keine Klimawirkung (bei Kältemitteln: Menge × GWP, z. B. R-410A: GWP 2.256 nach IPCC "
+    "AR6, 1.924 nach AR5 – bitte den Bericht nennen)."
 )
 CHIPS = (
     "Hackschnitzel bitte in kWh oder MWh angeben (Wärmemengenzähler oder Heizwert laut "
@@ -59,22 +65,29 @@ def test_refrigerant_in_kg_of_gas_is_refused_with_the_gwp_hint(
 def test_refrigerant_spellings_and_tonnes_are_refused(tmp_path, monkeypatch, path_taken):
     rows = ["2023;KAELTEMITTEL;12;KG;Rathaus;", "2024; kältemittel ;0,1;t;Rathaus;"]
     errors = _errors(tmp_path, monkeypatch, rows, path_taken=path_taken)
-    units = "kg, kg CO₂e, t CO₂e"
-    assert errors == [
+    assert errors == [  # one message per cell (no second "passt nicht" beside it)
         "Zeile 2, Spalte „Einheit“: " + KAELTE.format(value="KG"),
-        "Zeile 3, Spalte „Einheit“: "
-        + PASST.format(value="t", carrier="Sonstige Emissionen", units=units),
         "Zeile 3, Spalte „Einheit“: " + KAELTE.format(value="t"),
     ]
 
 
+@pytest.mark.parametrize("path_taken", ["direkt", "voll"])
+def test_other_direct_emissions_as_mass_are_refused(tmp_path, monkeypatch, path_taken):
+    rows = ["2023;Sonstige;500;kg;Lager;", "2024;Sonstige;2;t;Lager;", "2023;Strom;5;kWh;Lager;"]
+    errors = _errors(tmp_path, monkeypatch, rows, path_taken=path_taken)
+    assert errors == [
+        "Zeile 2, Spalte „Einheit“: " + SONSTIGE.format(value="kg"),
+        "Zeile 3, Spalte „Einheit“: " + SONSTIGE.format(value="t"),
+    ]
+
+
 def test_refrigerant_in_co2e_imports_at_its_value(tmp_path):
-    """12 kg R-410A × 2.088 = 25.056 kg CO₂e = 25,056 t; other direct kg stay kg CO₂e."""
+    """12 kg R-410A × 2.088 = 25.056 kg CO₂e = 25,056 t (kg CO₂e and t CO₂e both read)."""
     con, path = new_db(tmp_path)
     rows = [
         "2023;Kältemittel;25.056;kg CO2e;Rathaus;12 kg R-410A × 2.088",
         "2024;Kältemittel;25,056;t CO₂e;Rathaus;",
-        "2023;Sonstige;500;kg;Lager;",
+        "2023;Sonstige;500;kg CO₂e;Lager;",
     ]
     done = import_file(con, path, csv_bytes(rows), "kek.csv", "dsw21", NM)
     assert done.n_rows == 3
@@ -118,5 +131,5 @@ def test_e10_counts_at_the_petrol_value_and_says_so():
     text = methodology.section("emissionen").markdown
     assert "E10" in text and "2–7 %" in text and "zweiter Hand" in text
     assert any("E10" in h and "9,0 kWh/l" in h for h in hints())
-    assert any("R-410A: 2.088" in h and "kg CO₂e" in h for h in hints())
+    assert any("R-410A: GWP 2.256 nach IPCC AR6" in h and "kg CO₂e" in h for h in hints())
     assert any("Hackschnitzel" in h and "kWh" in h for h in hints())

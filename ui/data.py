@@ -19,7 +19,17 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kek_data import charts, comparison_charts, config, db, demo, emissions, factor_years, reference
+from kek_data import (
+    charts,
+    comparison_charts,
+    config,
+    db,
+    demo,
+    emissions,
+    factor_years,
+    reference,
+    scope2,
+)
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.report import build as build_report
@@ -124,16 +134,31 @@ def has_data(db_path: str) -> bool:
     return bool(years(db_path))
 
 
-def report(viewer: Viewer, db_path: str, year: int | None = None) -> Report:
+#: Session key (and query parameter) of the balance basis chosen in the sidebar.
+BASIS_KEY = "basis"
+
+
+def basis() -> str:
+    """The balance basis of this view: the sidebar's choice ('standort' or 'markt'), else
+    the default (location-based, BISKO). A value that is no basis falls back to the default."""
+    value = st.session_state.get(BASIS_KEY) or st.query_params.get(BASIS_KEY)
+    return value if value in scope2.BASES else scope2.DEFAULT
+
+
+def report(
+    viewer: Viewer, db_path: str, year: int | None = None, basis_: str | None = None
+) -> Report:
     """Every key figure of reporting ``year`` (default: newest) for ``viewer`` (report.build),
-    consent-filtered and pseudonymised; shared by every user of the same role and member."""
-    return _report(viewer.audience, db_path, year)
+    consent-filtered and pseudonymised, on the view's balance basis (:func:`basis`, or
+    ``basis_``); shared by every user of the same role and member."""
+    chosen = basis_ or (basis() if viewer.sees_member_data else scope2.DEFAULT)
+    return _report(viewer.audience, db_path, year, chosen)
 
 
 @st.cache_data(show_spinner=False)
-def _report(audience: Viewer, db_path: str, year: int | None) -> Report:
+def _report(audience: Viewer, db_path: str, year: int | None, basis_: str) -> Report:
     with cursor() as cur:
-        return build_report(cur, audience, year)
+        return build_report(cur, audience, year, basis_)
 
 
 def completeness(viewer: Viewer, db_path: str) -> pd.DataFrame:
@@ -228,3 +253,27 @@ def _chart(
     rep = report(viewer, db_path)
     fig = figures.build_from(rep, name, member_id, None if chosen is None else list(chosen))
     return chart_text.shown(fig, summary)
+
+
+def scope2_years(viewer: Viewer, db_path: str) -> list:
+    """Electricity on both bases per visible member and year (kek_data.scope2.years)."""
+    return _scope2_years(viewer.audience, db_path)
+
+
+@st.cache_data(show_spinner=False)
+def _scope2_years(audience: Viewer, db_path: str) -> list:
+    with cursor() as cur:
+        return scope2.years(cur, audience)
+
+
+def contracts_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
+    """The contracts in force of the visible members (kek_data.contracts.current)."""
+    return _contracts_table(viewer.audience, db_path)
+
+
+@st.cache_data(show_spinner=False)
+def _contracts_table(audience: Viewer, db_path: str) -> pd.DataFrame:
+    from kek_data import contracts
+
+    with cursor() as cur:
+        return contracts.current(cur, audience)

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kek_data import methodology
+from kek_data import methodology, scope2
 from kek_data.charts import DEMO_NOTICE
 from kek_data.report import MemberReport, Report
 from ui import chart_text, data, exports
@@ -103,6 +103,17 @@ def sidebar() -> None:
     with st.sidebar:
         st.caption(f"Ansicht: {plain(viewer.label)}")  # the name comes from the login token
         st.caption(f"Stand der Daten: {ctx.as_of}")
+        if viewer.sees_member_data:  # the public page is location-based (BISKO) only
+            st.radio(
+                "Bilanzbasis",
+                list(scope2.BASES),
+                format_func=scope2.BASES.get,
+                key=data.BASIS_KEY,
+                bind="query-params",
+                help="Standortbezogen (BISKO): Strom mit dem bundesweiten Strommix – Grundlage "
+                "aller Ziele. Marktbasiert: Strom mit den Faktoren der eigenen Stromverträge "
+                "(mit Nachweis) und dem Reststrommix für den Rest (GHG Protocol Scope 2).",
+            )
         if ctx.demo:
             st.error(DEMO_NOTICE, icon=":material/warning:")
         problems = data.startup_store_check(data.db_file())
@@ -120,6 +131,10 @@ def header(title: str, intro: str | None = None) -> None:
     st.title(title, anchor=False)
     if ctx.demo:
         st.warning(DEMO_TEXT, icon=":material/warning:")
+    basis = data.basis() if data.current_viewer().sees_member_data else scope2.DEFAULT
+    st.caption(scope2.label(basis))
+    if basis != scope2.TARGET_BASIS:
+        st.info(scope2.NO_TARGETS, icon=":material/info:")
     if intro:
         st.caption(intro)
 

@@ -20,11 +20,11 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import db, formulas, methodology, progress, report, status, views
+from kek_data import db, formulas, methodology, progress, report, scope2, status, views
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
-from kek_data.numbers import format_date, format_number
+from kek_data.numbers import format_count, format_date, format_number
 from kek_data.report import Report
 from kek_data.viewer import Viewer
 
@@ -101,6 +101,7 @@ def build_deck(
         pngs[key] = images.render(fig, "png", size_of(box))
     step(0.88, "Folien werden gesetzt …")
     deck = _Deck(snap, meeting_date or date.today(), charts, pngs)
+    deck.electricity = {(r.member_id, r.year): r for r in scope2.years(con, viewer)}
     deck.title_slide(len(chosen))
     deck.overview()
     deck.chart_slide("Netzwerk: Emissionen und Zielpfad", "netzwerk")
@@ -127,6 +128,7 @@ class _Deck:
         self.snap, self.meeting, self.charts, self.pngs = snap, meeting, charts, pngs
         self.prs = slides.new_presentation()
         self.demo = snap.ctx.demo
+        self.electricity: dict[tuple[str, int], scope2.Scope2Year] = {}
         self.footer = (
             f"KEK-Klimadashboard Dortmund · {TITLE} · Berichtsjahr {snap.year} · "
             f"Datenstand {snap.ctx.as_of}"
@@ -166,10 +168,15 @@ class _Deck:
             shape.left, shape.top, shape.width, shape.height = slides.box(0.85, y, 11.5, h)
         head_text = f"Klimaschutz im KEK-Netzwerk: Stand {snap.year}"
         slides.fill_text(head.text_frame, [head_text], 40, bold=True)
-        detail = f"{n_members} Mitglieder im Detail" if n_members else "Netzwerk gesamt"
+        detail = (
+            f"{format_count(n_members, 'Mitglied', 'Mitglieder')} im Detail"
+            if n_members
+            else "Netzwerk gesamt"
+        )
         lines = [
             f"{TITLE} für das Netzwerktreffen am {format_date(self.meeting)}",
             f"Berichtsjahr {snap.year} · Datenstand {snap.ctx.as_of} · {detail}",
+            f"{snap.basis_label} · marktbasierter Strom im Datenpaket",
         ]
         slides.fill_text(sub.text_frame, lines, 20, color=GREY, space_after=6)
         if self.demo:
@@ -286,10 +293,14 @@ class _Deck:
             [f"Erreicht (Ø {formulas.WINDOW} Jahre)", wd.rate(k.achieved_pct)],
             ["Null im Trend", wd.zero_year(k.zero_year)],
         ]
-        slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=0.4,
+        row_h = 0.34  # seven rows end at 5,6 in; the notes below get 1,25 in (≈ 7 lines)
+        slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=row_h,
                      header=False, right=(1,))  # fmt: skip
         parts = snap.decomposed(member_id)
         foot = [parts.text()] if parts is not None else []
+        power = self.electricity.get((member_id, k.latest_year or -1))
+        if power is not None and power.contract_kwh and not views.is_pseudonym(row):
+            foot.append(scope2.short(power))
         foot += [
             f"Nötig: {wd.t_rate(nxt and nxt.required)}, erreicht: {wd.t_rate(k.achieved)}; "
             f"Prozent: {k.rate_basis}."
@@ -300,7 +311,8 @@ class _Deck:
         if target:
             foot.append(f"Quelle des Ziels: {target.source}")
         if foot:
-            slides.text_box(s, x, 6.1, w, 0.85, foot, 10, color=GREY)
+            top = 3.2 + len(rows) * row_h + 0.1
+            slides.text_box(s, x, top, w, 6.95 - top, foot, 10, color=GREY)
         state, missing = row.state, row.missing_carriers
         text = f"Meldung {snap.year}: {state}" + (f" (es fehlen: {missing})" if missing else "")
         if k.latest_year != snap.year:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import access, charts, comparison_charts, report, views
+from kek_data import access, charts, comparison_charts, report, views, weather_charts
 from kek_data.errors import AccessDenied, FigureError
 from kek_data.numbers import format_number
 from kek_data.report import Report
@@ -29,6 +29,7 @@ NAMES: dict[str, str] = {
     "luecke": "Abstand jedes Mitglieds zum eigenen Zielpfad im Berichtsjahr",
     "budget": "CO₂-Budget des Netzwerkpfads",
     "vollstaendigkeit": "Vollständigkeit der Meldungen je Mitglied und Jahr",
+    "witterung": "Heizenergie unbereinigt und witterungsbereinigt (zweite Sicht)",
 }
 MEMBER_CHARTS = frozenset({"mitglied", "mitglied-scope"})
 #: Label of the part of a total that the viewer does not see member by member.
@@ -72,6 +73,10 @@ def build_from(
         return member(rep, str(member_id), "carrier_id" if name == "mitglied" else "scope")
     if name == "budget":
         return budget(rep, member_id)
+    if name == "witterung":
+        if not member_id and not rep.network.series:
+            raise withheld(rep)
+        return weather_charts.from_report(rep, member_id)
     if not rep.member:
         if rep.viewer.sees_all_members:
             raise FigureError("Keine Mitglieder vorhanden.")

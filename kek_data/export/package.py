@@ -12,7 +12,6 @@ import io
 import textwrap
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -30,34 +29,12 @@ from kek_data import (
     views,
 )
 from kek_data import wording as wd
-from kek_data.export import figures, tables
+from kek_data.export import figures, package_method, tables
+from kek_data.export.package_columns import MEMBER, SHORT, YEAR, T, Table, _c  # noqa: E402
 from kek_data.export.tables import Column
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.viewer import Viewer
-
-T = "t CO₂e"
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table of the package: file ``name`` (ASCII), sheet ``title``, meaning, data, columns."""
-
-    name: str
-    title: str
-    description: str
-    frame: pd.DataFrame
-    columns: Sequence[Column]
-
-
-def _c(key: str, header: str, kind: str = "text", unit: str = "", text: str = "", fmt=None):
-    label = f"{header} [{unit}]" if unit else header
-    return Column(key, label, kind, fmt, unit, text)  # type: ignore[arg-type]
-
-
-MEMBER = _c("member_id", "Kennung", text="Kurzkennung des Mitglieds im Dashboard")
-SHORT = _c("short_name", "Mitglied", text="Kurzname des Mitglieds")
-YEAR = _c("year", "Jahr", "year", text="Berichtsjahr (Kalenderjahr des Verbrauchs)")
 
 
 def _members(snap: Report) -> Table:
@@ -349,37 +326,6 @@ def _conversions(con: duckdb.DuckDBPyConnection) -> Table:
     )
 
 
-def _decomposition(snap: Report) -> Table:
-    pts = "Punkte"
-    cols = [MEMBER, SHORT, YEAR,
-            _c("base_year", "Basisjahr", "year", text="Basisjahr der Zerlegung"),
-            _c("base", "Basis", "number", T, "Emissionen im Basisjahr (gezählte Werte)"),
-            _c("latest", "Ist", "number", T, "Emissionen des Jahres (gezählte Werte)"),
-            _c("activity", "Eigene Minderung", "number", T,
-               "heutiger Verbrauch zu Faktoren des Basisjahrs minus Basis (Methodik: Eigene "
-               "Minderung und Strommix)"),
-            _c("factors", "Sauberere Faktoren", "number", T, "Ist minus heutiger Verbrauch zu "
-               "Faktoren des Basisjahrs (v. a. Strommix)"),
-            _c("unassigned", "Faktor fehlt", "number", T, "in keinem Teil (kein Basisjahr-Faktor)"),
-            _c("activity_pts", "Eigene Minderung", "number", pts, "in Prozentpunkten der Basis"),
-            _c("factors_pts", "Sauberere Faktoren", "number", pts, "in Prozentpunkten der Basis"),
-    ]  # fmt: skip
-    names = {**snap.names, "netzwerk": "Netzwerk gesamt"}
-    rows = [
-        {"member_id": owner, "short_name": names[owner], "year": y, "base_year": d.base_year,
-         "base": d.base, "latest": d.latest, "activity": d.activity, "factors": d.factors,
-         "unassigned": d.unassigned, "activity_pts": d.points(d.activity),
-         "factors_pts": d.points(d.factors)}
-        for owner, parts in snap.parts.items() for y, d in parts.items()
-    ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=[c.key for c in cols])
-    text = (
-        "Veränderung seit dem Basisjahr, zerlegt in eigene Minderung und sauberere Faktoren, je "
-        "Mitglied und Jahr; das Netzwerk nur, wo seine Summe gezeigt wird."
-    )
-    return Table("zerlegung", "Zerlegung", text, frame, cols)
-
-
 def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     """Every table the viewer may see: members as in the report; reported quantities (with file
     names) only of the own organisation (none for the public)."""
@@ -387,9 +333,9 @@ def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     result = [*members, _paths(snap), _kpis(snap), *([_completeness(snap)] if snap.member else [])]
     if snap.member:
         result.append(_alignment(snap))
-    result.append(_decomposition(snap))
-    if snap.viewer.sees_member_data:
-        result.append(_activity(con, snap.viewer))
+    result.append(package_method.decomposition(snap))
+    if snap.viewer.sees_member_data:  # electricity and quantities: own organisation or all
+        result += [package_method.electricity(snap, con), _activity(con, snap.viewer)]
     return result + [_factors(con), _conversions(con)]
 
 
@@ -402,6 +348,7 @@ def readme(snap: Report, items: Sequence[Table], workbook: str, now: datetime) -
         "",
         f"Stand der Daten: {snap.ctx.as_of} · Berichtsjahr {snap.year} · erstellt am "
         f"{format_date(now.date())} um {now:%H:%M} Uhr · Ansicht: {snap.viewer.label}",
+        f"{snap.basis_label}; marktbasierter Strom in der Tabelle „Strom Scope 2“.",
         "",
     ]
     if snap.ctx.demo:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from kek_data import reference
+from kek_data import reference, wording
 from kek_data.ingest.validate import COLUMNS, EXAMPLE_PREFIX
 
 EXAMPLE_QUANTITY = 123456.7  #: [kWh] gross calorific value (Hs), as on a gas bill
@@ -48,9 +48,9 @@ def hints() -> list[str]:
         "erlaubt (1.234.567,8). „1.5“ ist mehrdeutig und wird abgelehnt.",
         "Erdgas in kWh, MWh oder GWh bitte wie auf der Gasrechnung angeben: Das Dashboard liest "
         "diese Werte als Brennwert (Hs) und rechnet mit Hs/Hi = 1,11 auf den Heizwert um.",
-        "Kältemittel als kg CO₂e oder t CO₂e angeben: nachgefüllte Menge in kg × GWP des "
-        "Kältemittels (z. B. R-410A: 2.088 nach IPCC AR4); kg oder t des Gases selbst werden "
-        "abgelehnt.",
+        "Kältemittel und sonstige direkte Emissionen als kg CO₂e oder t CO₂e angeben: "
+        f"nachgefüllte Menge in kg × GWP des Kältemittels (z. B. {wording.REFRIGERANT_GWP}); "
+        "kg oder t ohne CO₂e werden abgelehnt.",
         "Holz in t wird als Pellets (4,9 kWh/kg) umgerechnet. Hackschnitzel bitte in kWh oder "
         "MWh angeben (Wärmemengenzähler oder Heizwert laut Lieferschein), ihr Heizwert hängt vom "
         "Wassergehalt ab (etwa 3,4–4,0 kWh/kg).",

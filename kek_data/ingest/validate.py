@@ -24,7 +24,7 @@ from datetime import date
 
 import duckdb
 
-from kek_data import config, db
+from kek_data import config, db, wording
 from kek_data.ingest import loader, reader, rules
 from kek_data.ingest.outcome import shown
 from kek_data.numbers import (
@@ -340,5 +340,6 @@ class _Placeholders(dict):
             "value_carrier": lambda: shown(names.get(value, value)),
             "detail_carrier": lambda: shown(names.get(detail or "", detail)),
             "allowed_units": lambda: ", ".join(m.ref["units"].get(detail, [])),
+            "gwp_example": lambda: wording.REFRIGERANT_GWP,
         }
         return compute[key]()

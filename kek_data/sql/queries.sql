@@ -15,15 +15,16 @@ SELECT member_id FROM members ORDER BY sort_order;
 INSERT OR REPLACE INTO members VALUES ($member_id, $name, $short_name, $sector, $sort_order);
 
 -- name: emissions_detail
--- [kWh] and [t CO2e] per member, year, carrier and scope (sites summed).
+-- [kWh] and [t CO2e] per member, year, carrier and scope (sites summed), on $basis ('standort' =
+-- location-based BISKO, 'markt' = market-based Scope 2; view emissions_by_basis, migration 006).
 -- In the network's order: member sort_order, year, carrier sort_order (as every table shows it).
 SELECT e.member_id, e.year, e.carrier_id, e.scope,
        sum(e.kwh) AS kwh, sum(e.t_co2e) AS t_co2e,
        count(*) FILTER (WHERE e.t_co2e IS NULL) AS rows_without_factor
-FROM emissions e
+FROM emissions_by_basis e
 JOIN members m USING (member_id)
 JOIN carriers c USING (carrier_id)
-WHERE ($all_members OR e.member_id = $member_id)
+WHERE e.basis = $basis AND ($all_members OR e.member_id = $member_id)
 GROUP BY e.member_id, e.year, e.carrier_id, e.scope, m.sort_order, c.sort_order
 ORDER BY m.sort_order, e.year, c.sort_order, e.scope;
 
@@ -56,7 +57,7 @@ SELECT
     OR coalesce((SELECT bool_or(is_demo) FROM targets), false);
 
 -- name: real_data
--- Whether any current submission or target is real: not from the demo generator and not entered
+-- Whether any current submission, target or electricity contract is real: not from the demo generator and not entered
 -- in the Demo-Modus (user starts with $demo_prefix, no login behind it). Targets taken from the
 -- reference files ($network_file, $parent_file: published reference data, not member data) do
 -- not count; a version the network management entered for them does.
@@ -70,6 +71,10 @@ SELECT
         WHERE NOT is_demo
           AND coalesce(entered_by, '') NOT IN ($network_file, $parent_file)
           AND NOT starts_with(coalesce(entered_by, ''), $demo_prefix)
+    )
+    OR EXISTS (
+        SELECT 1 FROM contract_uploads
+        WHERE NOT is_demo AND NOT starts_with(entered_by, $demo_prefix)
     );
 
 -- name: carriers
@@ -169,13 +174,16 @@ ORDER BY m.sort_order, g.year;
 
 -- name: factor_years
 -- Per year and energy carrier with data (members filtered by viewer) the factor record the view
--- `emissions` used: factor_year (its valid_from; NULL = "Faktor fehlt"), factor_status, and how
--- many factor records the carrier has (1 = one factor for all years, e.g. the BISKO fuel values).
+-- `emissions` used: factor_year (its valid_from; NULL = "Faktor fehlt"), factor_status, how
+-- many factor records the carrier has (1 = one factor for all years, e.g. the BISKO fuel values),
+-- and where the factor comes from: factor_origin 'netz' (district-heat network heat_network,
+-- a year series of its own) or 'bund' (emission_factors).
 SELECT DISTINCT e.year, e.carrier_id, c.name, c.kind, e.factor_year, e.factor_status,
-       coalesce(n.n_records, 0) AS n_records, c.sort_order
+       coalesce(n.n_records, 0) AS n_records, e.factor_origin, coalesce(e.heat_network, '')
+           AS heat_network, c.sort_order
 FROM emissions e
 JOIN carriers c USING (carrier_id)
 LEFT JOIN (SELECT carrier_id, count(*) AS n_records FROM emission_factors GROUP BY carrier_id) n
     USING (carrier_id)
 WHERE ($all_members OR e.member_id = $member_id)
-ORDER BY e.year, c.sort_order;
+ORDER BY e.year, c.sort_order, e.factor_origin, heat_network;

@@ -8,6 +8,10 @@ DELETE FROM unit_aliases;
 DELETE FROM unit_conversions;
 DELETE FROM emission_factors;
 
+-- name: method_factors_clear
+DELETE FROM residual_mix;
+DELETE FROM climate_factors;
+
 -- name: insert_carrier
 INSERT INTO carriers VALUES ($carrier_id, $name, $scope, $kind, $sort_order);
 
@@ -24,6 +28,12 @@ INSERT INTO unit_conversions VALUES ($carrier_id, $unit, $factor, $target_unit, 
 -- name: insert_emission_factor
 INSERT INTO emission_factors VALUES ($carrier_id, $valid_from, $g_co2e_per_kwh, $status,
                                      $derivation, $source);
+
+-- name: insert_residual_mix
+INSERT INTO residual_mix VALUES ($valid_from, $g_co2e_per_kwh, $status, $derivation, $source);
+
+-- name: insert_climate_factor
+INSERT INTO climate_factors VALUES ($year, $factor, $status, $source);
 
 -- name: current_network_target
 -- The newest network target taken from network_target.csv, with its (first) milestone, to compare

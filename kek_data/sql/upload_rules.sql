@@ -17,7 +17,7 @@
 -- of the column, no detail). "-- message:" is the German sentence; placeholders: {value} (cut
 -- to kek_data.ingest.outcome.MAX_SHOWN characters), {detail}, {first_year}, {last_year},
 -- {example_year}, {carrier_hint}, {unit_hint}, {number_problem}, {value_carrier},
--- {detail_carrier}, {allowed_units} (see kek_data.ingest.validate._Placeholders).
+-- {detail_carrier}, {allowed_units}, {gwp_example} (see kek_data.ingest.validate._Placeholders).
 
 -- rule: jahr_leer
 -- column: jahr
@@ -80,12 +80,20 @@ $has_einheit AND NOT einheit_blank AND unit IS NULL
 -- detail: carrier_id
 -- message: Die Einheit „{value}“ passt nicht zu {detail_carrier}; erlaubt: {allowed_units}.
 $has_einheit AND $has_traeger AND carrier_id IS NOT NULL AND unit IS NOT NULL AND NOT unit_fits
+    -- a mass for Sonstige Emissionen gets its own message (kaeltemittel_masse, sonstige_masse)
+    AND NOT (carrier_id = 'sonstige' AND unit IN ('kg', 't'))
 
 -- rule: kaeltemittel_masse
 -- column: einheit
--- message: Kältemittel bitte als kg CO₂e angeben (Menge × GWP des Kältemittels, z. B. R-410A: 2.088 nach AR4) oder als t CO₂e; „{value}“ ist die Masse des Gases, nicht seine Klimawirkung.
+-- message: Kältemittel bitte als kg CO₂e angeben (nachgefüllte Menge in kg × GWP des Kältemittels, z. B. {gwp_example}) oder als t CO₂e; „{value}“ ist die Masse des Gases, nicht seine Klimawirkung.
 $has_einheit AND $has_traeger AND carrier_id = 'sonstige' AND unit IN ('kg', 't')
     AND nfc_normalize(trim(traeger_key, $trim)) IN ('kältemittel', 'kaeltemittel')
+
+-- rule: sonstige_masse
+-- column: einheit
+-- message: Sonstige Emissionen bitte als kg CO₂e oder t CO₂e angeben: „{value}“ allein ist eine Masse und keine Klimawirkung (bei Kältemitteln: Menge × GWP, z. B. {gwp_example}).
+$has_einheit AND $has_traeger AND carrier_id = 'sonstige' AND unit IN ('kg', 't')
+    AND nfc_normalize(trim(traeger_key, $trim)) NOT IN ('kältemittel', 'kaeltemittel')
 
 -- rule: hackschnitzel_masse
 -- column: einheit
