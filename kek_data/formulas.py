@@ -13,6 +13,8 @@ Methodology
   *compound* rate [%/a], i.e. the constant yearly percentage that leads from the start to the
   end value (``1 − (end/start)^(1/n)``). A compound rate can never reach 0, so it is ``None``
   for a neutrality target of 0 [t CO₂e]; the linear rate is the meaningful figure there.
+* **Achieved rate** – the slope of the trend line (one "current pace"), not the difference of
+  two single years.
 * **Window** – trend and achieved rate look at the last ``window`` calendar years
   ``L − window + 1 … L`` (only the years present), i.e. five years 2021–2025 for L = 2025.
 * **Trend** – an ordinary least-squares line through the window. It answers "when do we reach
@@ -198,23 +200,26 @@ def _window(series: Mapping[int, float], window: int) -> list[tuple[int, float]]
 
 
 def achieved_rate(series: Mapping[int, float], window: int = WINDOW) -> Rate | None:
-    """Average reduction actually achieved over the last ``window`` years [a].
+    """Average reduction actually achieved over the last ``window`` years [a]: the pace of the
+    trend.
 
-    Compares the earliest present year ≥ ``L − window + 1`` with the latest year ``L``, so gaps
-    in the data shorten the period instead of breaking it. ``t_per_year`` [t CO₂e/a] is
-    positive for a reduction; ``pct_per_year`` [%/a] is the compound rate, ``None`` if the
-    first value is ≤ 0 or the last value < 0. Returns ``None`` if the window holds fewer than
-    two years, because a single point has no rate.
+    ``t_per_year`` [t CO₂e/a] is the falling slope of the same least-squares line the trend and
+    the zero year use (:func:`trend_value`), so "erreicht" and "beim jetzigen Tempo" are one
+    figure; positive for a reduction. ``pct_per_year`` [%/a] is the compound rate between the
+    line's values in the window's first and last present year, ``None`` if the first is ≤ 0 or
+    the last < 0. One noisy end year moves the line, not the whole rate. Returns ``None`` if the
+    window holds fewer than two years, because a single point has no rate.
     """
     points = _window(series, window)
     if len(points) < 2:
         return None
-    (first_year, first), (last_year, last) = points[0], points[-1]
-    n = last_year - first_year
-    t_per_year = (first - last) / n
+    x_mean, y_mean, slope = _fit(points)
+    first_year, last_year = points[0][0], points[-1][0]
+    first = y_mean + slope * (first_year - x_mean)
+    last = y_mean + slope * (last_year - x_mean)
     if first <= 0 or last < 0:
-        return Rate(t_per_year, None)
-    return Rate(t_per_year, (1.0 - (last / first) ** (1.0 / n)) * 100.0)
+        return Rate(-slope, None)
+    return Rate(-slope, (1.0 - (last / first) ** (1.0 / (last_year - first_year))) * 100.0)
 
 
 def _fit(points: list[tuple[int, float]]) -> tuple[float, float, float]:

@@ -261,12 +261,14 @@ SECTIONS: tuple[Section, ...] = (
             "die Jahre des Netzwerkziels bis zum eigenen Zieljahr. Geometrisch: "
             "1 − (Pfadwert Z / Ist L)^(1/(Z − L)), der gleichbleibende Prozentsatz vom jeweiligen "
             "Vorjahr; für einen Pfadwert von 0 gibt es diese Rate nicht.",
-            f"Erreicht: Minderung pro Jahr in den letzten {RATE_WINDOW} Kalenderjahren L − "
-            f"{RATE_WINDOW - 1} bis L (für L = 2025: {wd.window_span(2025, RATE_WINDOW)}), vom "
-            "frühesten vorhandenen Jahr bis L (fehlende Jahre verkürzen den "
-            "Zeitraum), linear in t CO₂e pro Jahr und in % der Emissionen des Jahres L, "
-            "daneben geometrisch 1 − (Ist L / Ist Anfang)^(1/Jahre). Negativ heißt Zunahme. Es "
-            "braucht mindestens zwei Jahre.",
+            f"Erreicht: das Tempo des Trends, also die Steigung derselben Ausgleichsgeraden "
+            f"durch die letzten {RATE_WINDOW} Kalenderjahre L − {RATE_WINDOW - 1} bis L (für "
+            f"L = 2025: {wd.window_span(2025, RATE_WINDOW)}), die auch Trendwert und Nulljahr "
+            "bestimmt: „erreicht“ und „beim jetzigen Tempo“ sind eine Zahl. Linear in t CO₂e pro "
+            "Jahr und in % der Emissionen des Jahres L, daneben geometrisch 1 − (Gerade in L / "
+            "Gerade im ersten Jahr)^(1/Jahre). Ein Ausreißer im ersten oder letzten Jahr zählt so "
+            f"nur als einer von {RATE_WINDOW} Werten. Negativ heißt Zunahme. Es braucht mindestens zwei "
+            "Jahre.",
         ),
     ),
     Section(

@@ -85,20 +85,19 @@ def test_overview_shows_network_kpis(app_test, seeded_db):
     con.close()
     at = _run(app_test)
     text = _text(at)
-    # 2025 under the completeness rule: Caritas and Diakonie count with 2024, so 217.634 t
-    # (the page used to say 216.416 t, their partial 2025 inside; issue 8, item 2)
+    # 2025 under the completeness rule: Caritas and Diakonie count with 2024, so 179.137 t
+    # (not the raw 177.920 t with their partial 2025 inside; issue 8, item 2)
     assert "Berichtsjahr **2025**" in text
     assert "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024" in text
-    assert "Emissionen 2025 217.634 -3,2 % ggü. Vorjahr" in text
-    assert "Veränderung ggü. 2015 -31,8 %" in text
-    assert "Über dem Pfad 2025 15.615" in text
+    assert "Emissionen 2025 179.137 -2,7 % ggü. Vorjahr" in text
+    assert "Veränderung ggü. 2015 -31,1 %" in text
+    assert "Über dem Pfad 2025 14.572" in text
     step = kpi.step(2030)
     assert step.trend_gap == pytest.approx(formulas.trend_value(kpi.series, 2030) - step.path)
-    # the trend of the five years 2021–2025 (the six years 2020–2025 said 40.772 and 147.186:
-    # the low pandemic year 2020 at the start flattened the line)
-    assert step.trend_gap == pytest.approx(18122.655, abs=0.001)
-    assert "Lücke 2030 im Trend 18.123" in text
-    assert "Lücke 2035 im Trend 106.656" in text
+    # the trend of the five years 2021–2025
+    assert step.trend_gap == pytest.approx(18653.777, abs=0.001)
+    assert "Lücke 2030 im Trend 18.654" in text
+    assert "Lücke 2035 im Trend 92.887" in text
 
 
 def test_member_page_switches_member(app_test, seeded_db):
@@ -119,25 +118,25 @@ def test_pfad_page_shows_rates(app_test, seeded_db):
     con = db.connect(seeded_db)
     kpi = report.build(con, NETWORK_MANAGER).network
     con.close()
-    # five years 2021–2025: 2045; ten years 2016–2025: 2046 (the six years 2020–2025 said 2055)
-    assert kpi.zero_years == {5: 2045, 10: 2046}
-    assert kpi.step(2030).required_pct == pytest.approx(6.809, abs=0.001)
+    # five years 2021–2025: 2046; ten years 2016–2025: 2047
+    assert kpi.zero_years == {5: 2046, 10: 2047}
+    assert kpi.step(2030).required_pct == pytest.approx(6.945, abs=0.001)
     at = _run(app_test, "pages/pfad.py")
     text = _text(at)
-    assert "Nötig bis 2030 (in % der Emissionen 2025) 6,8 % pro Jahr" in text
+    assert "Nötig bis 2030 (in % der Emissionen 2025) 6,9 % pro Jahr" in text
     assert "Nötig bis 2035 (in % der Emissionen 2025) 10,0 % pro Jahr" in text
-    assert "Erreicht 2021–2025 (in % der Emissionen 2025) 4,5 % pro Jahr" in text
-    assert "Null im Trend (5 Jahre) 2045" in text and "Null im Trend (10 Jahre) 2046" in text
-    assert "Null im Trend: 2045 (5 Jahre) · 2046 (10 Jahre)." in text
+    assert "Erreicht 2021–2025 (in % der Emissionen 2025) 4,8 % pro Jahr" in text
+    assert "Null im Trend (5 Jahre) 2046" in text and "Null im Trend (10 Jahre) 2047" in text
+    assert "Null im Trend: 2046 (5 Jahre) · 2047 (10 Jahre)." in text
     budget = kpi.budget
     assert (round(budget.left), round(budget.path_rest), round(budget.over)) == (
-        1054168,
-        1121739,
-        67571,
+        856801,
+        913769,
+        56968,
     )
     assert (
-        "Budget bis 2035: 1.054.168 t CO₂e übrig; der Pfad braucht für 2026–2035 noch "
-        "1.121.739 t CO₂e – das Netzwerk liegt damit schon 67.571 t CO₂e über dem Budget. "
+        "Budget bis 2035: 856.801 t CO₂e übrig; der Pfad braucht für 2026–2035 noch "
+        "913.769 t CO₂e – das Netzwerk liegt damit schon 56.968 t CO₂e über dem Budget. "
         "Beim jetzigen Trend ist der Rest 2031 aufgebraucht." in text
     )
 

@@ -114,10 +114,10 @@ def test_viewer_filters_member_data(con):
     assert seen == ["dsw21", "dew21", "edg", "fhdo", "stadt", "mitglied-a", "mitglied-b"]
     assert list(report.build(con, PUBLIC).member) == ["dsw21", "dew21", "edg", "fhdo", "stadt"]
     # aggregate network totals are the same for everyone. Under the completeness rule (issue 8,
-    # item 2) 2025 counts Caritas and Diakonie with their complete 2024: 217.634 t, not the
-    # 216.416 t of the raw 2025 rows the old expectation summed (their partial 2025 inside).
+    # item 2) 2025 counts Caritas and Diakonie with their complete 2024: 179.137 t, not the
+    # 177.920 t of the raw 2025 rows the old expectation summed (their partial 2025 inside).
     manager = report.build(con, NETWORK_MANAGER).network
-    assert manager.latest == pytest.approx(217634.307, abs=0.001)
+    assert manager.latest == pytest.approx(179137.486, abs=0.001)
     assert report.build(con, member).network == manager
     assert report.build(con, PUBLIC).network == manager
 
@@ -134,7 +134,7 @@ def test_network_kpi_consistent_with_members(con):
     }
     # network path: base 2015 total, −55 % in 2030, 0 in 2035, linear in between
     base = kpi.series[2015]
-    assert base == pytest.approx(318977.941, abs=0.001) and kpi.base == base
+    assert base == pytest.approx(259839.584, abs=0.001) and kpi.base == base
     assert rep.reference_years == (2030, 2035) and list(kpi.steps) == [2030, 2035]
     assert kpi.path[2015] == pytest.approx(base)
     assert kpi.step(2030).path == pytest.approx(base * 0.45)
@@ -176,9 +176,9 @@ def test_cli_init_and_summary_round_trip(tmp_path, capsys):
     con = db.connect(path)
     detail = emissions.detail(con, NETWORK_MANAGER)
     # "network" follows the completeness rule (issue 8, item 2): 2025 counts Caritas and
-    # Diakonie with 2024 (217.634 t); the raw 2025 rows (216.416 t) held their partial years.
-    assert data["network"]["2025"] == pytest.approx(217634.307, abs=0.001)
-    assert emissions.series(detail)[2025] == pytest.approx(216416.419, abs=0.001)
+    # Diakonie with 2024 (179.137 t); the raw 2025 rows (177.920 t) held their partial years.
+    assert data["network"]["2025"] == pytest.approx(179137.486, abs=0.001)
+    assert emissions.series(detail)[2025] == pytest.approx(177919.598, abs=0.001)
     assert data["network"]["2024"] == pytest.approx(emissions.series(detail)[2024])  # complete
     assert data["report"]["coverage"] == (
         "2025: 8 von 10 Mitgliedern vollständig · Caritas, Diakonie mit 2024"
@@ -233,7 +233,7 @@ def test_incomplete_latest_year_does_not_drive_key_figures(con):
     # and 2025 is untouched by the partial 2026
     rep = report.build(con, NETWORK_MANAGER)
     assert rep.year == 2025 and rep.network.latest_year == 2025
-    assert rep.network.latest == pytest.approx(217634.307, abs=0.001)
+    assert rep.network.latest == pytest.approx(179137.486, abs=0.001)
     sparkasse = rep.member["sparkasse"].kpi
     assert sparkasse.latest_year == 2025
     assert sparkasse.latest == pytest.approx(sparkasse.series[2025])

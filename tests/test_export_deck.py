@@ -115,20 +115,21 @@ def test_overview_numbers_come_from_the_database(prs, mcon):
     rep = report.build(mcon, NETWORK_MANAGER)
     k = rep.network
     text = texts(prs.slides[1])
-    # Under the completeness rule 2025 counts Caritas and Diakonie with 2024: 217.634 t, not
-    # the 216.416 t of the raw 2025 rows (their partial years inside; issue 8, item 2).
-    assert k.latest == pytest.approx(217634.307, abs=0.001)
+    # Under the completeness rule 2025 counts Caritas and Diakonie with 2024: 179.137 t, not
+    # the 177.920 t of the raw 2025 rows (their partial years inside; issue 8, item 2).
+    # Demo of issue 11 (DSW21 diesel and e-bus power, Stadt at ≈ 70 kt): was 217.634 t.
+    assert k.latest == pytest.approx(179137.486, abs=0.001)
     for expected in (
-        "217.634 t CO₂e",
+        "179.137 t CO₂e",
         COVERAGE,
-        "-31,8 %",
-        "Basisjahr 2015: 318.978 t CO₂e",
-        "+15.615 t CO₂e",
-        "Pfad 2025: 202.019 t CO₂e · Ampel: Rot",
-        "6,8 % pro Jahr",  # required to 2030, % of 2025
-        "= 14.819 t CO₂e pro Jahr bis zum Pfadwert 143.540 t CO₂e; % der Emissionen 2025",
-        "4,5 % pro Jahr",  # achieved 2021–2025 (2,7 % / 5.802 t over the six years 2020–2025)
-        "= 9.740 t CO₂e pro Jahr; % der Emissionen 2025",
+        "-31,1 %",
+        "Basisjahr 2015: 259.840 t CO₂e",
+        "+14.572 t CO₂e",
+        "Pfad 2025: 164.565 t CO₂e · Ampel: Rot",
+        "6,9 % pro Jahr",  # required to 2030, % of 2025
+        "= 12.442 t CO₂e pro Jahr bis zum Pfadwert 116.928 t CO₂e; % der Emissionen 2025",
+        "4,8 % pro Jahr",  # achieved 2021–2025: the trend line's slope 8.539 t / 179.137 t
+        "= 8.539 t CO₂e pro Jahr; % der Emissionen 2025",
     ):
         assert expected in text, expected
     # The lights count all 10 members, each in its counted year, as Überblick does: 3 / 1 / 6.
@@ -146,10 +147,10 @@ def test_member_slides_kpis_traffic_light_and_chart(prs, mcon):
     members = emissions.members(mcon, NETWORK_MANAGER)
     # two members written out: DSW21 complete in 2025; Caritas counted with 2024 (Benzin missing)
     assert table_rows(prs.slides[3]) == [
-        ["Emissionen 2025", "54.290 t CO₂e"], ["Veränderung seit 2015", "-23,1 %"],
-        ["Zielpfad 2025", "47.078 t CO₂e"], ["Abstand zum Pfad", "+7.212 t CO₂e"],
-        ["Nötig bis 2030", "7,0 % pro Jahr"], ["Erreicht (Ø 5 Jahre)", "3,2 % pro Jahr"],
-        ["Null im Trend", "2052"],  # 2021–2025; the six years 2020–2025 said 0,5 % and 2098
+        ["Emissionen 2025", "46.829 t CO₂e"], ["Veränderung seit 2015", "-21,8 %"],
+        ["Zielpfad 2025", "39.943 t CO₂e"], ["Abstand zum Pfad", "+6.885 t CO₂e"],
+        ["Nötig bis 2030", "7,2 % pro Jahr"], ["Erreicht (Ø 5 Jahre)", "3,0 % pro Jahr"],
+        ["Null im Trend", "2060"],  # the trend 2021–2025
     ]  # fmt: skip
     assert "Ampel 2025: ROT" in texts(prs.slides[3])
     assert table_rows(prs.slides[10])[:4] == [
@@ -201,14 +202,14 @@ def test_comparison_table_matches_kpis(prs, mcon):
             status.LIGHTS[k.status].word, wd.rate_cell(k.achieved_pct),
             wd.rate_cell(step.required_pct),
         ]  # fmt: skip
-    # Caritas counts with 2024: achieved over 2020–2024, from the low pandemic year 2020
-    # (the six years 2019–2024 said 2,3 %)
+    # Caritas counts with 2024: achieved over 2020–2024, the slope of the trend line through
+    # the low pandemic year 2020 (from the two end years it said 0,5 %)
     assert rows[8] == ["Caritas", "7.079 t CO₂e (2024)", "-23,2 %", "+768 t CO₂e", "Rot",
-                       "0,5 %", "16,7 %"]  # fmt: skip
+                       "0,7 %", "16,7 %"]  # fmt: skip
     # the network row is the sum of the member rows above it (Caritas, Diakonie with 2024);
-    # it used to say 216.416 t while its rows added up to 217.634 t (issue 8)
-    assert rows[-1] == ["Netzwerk gesamt", "217.634 t CO₂e", "-31,8 %", "+15.615 t CO₂e", "Rot",
-                        "4,5 %", "6,8 %"]  # fmt: skip
+    # it used to say the raw 2025 sum while its rows added up to more (issue 8)
+    assert rows[-1] == ["Netzwerk gesamt", "179.137 t CO₂e", "-31,1 %", "+14.572 t CO₂e", "Rot",
+                        "4,8 %", "6,9 %"]  # fmt: skip
     assert rep.network.latest == pytest.approx(sum(k.latest for k in rep.kpis.values()))
 
 
@@ -226,23 +227,22 @@ def test_deck_rates_agree_with_the_rates_chart(prs, mcon):
 def test_path_gap_methodology_and_sources(prs, mcon):
     path_text = " ".join(texts(prs.slides[16]))
     assert COVERAGE in path_text
-    # 2025 with Caritas and Diakonie counted with 2024 (was 14.575 t, 6,7 %: partial 2025)
-    # the window is the five years 2021–2025 (the six years 2020–2025 said 5.802 t, 2,7 %,
-    # 184.312 t in 2030 and zero in 2055: the pandemic year 2020 pulled the line flat)
+    # 2025 with Caritas and Diakonie counted with 2024; the window is the five years
+    # 2021–2025, and "erreicht" is the slope of the same line as "beim jetzigen Tempo"
     assert (
-        "Bis 2030 nötig: 14.819 t CO₂e pro Jahr (6,8 % der Emissionen 2025 pro Jahr); erreicht "
-        "im Ø der letzten 5 Jahre (2021–2025) 9.740 t CO₂e pro Jahr (4,5 % der Emissionen 2025 "
+        "Bis 2030 nötig: 12.442 t CO₂e pro Jahr (6,9 % der Emissionen 2025 pro Jahr); erreicht "
+        "im Ø der letzten 5 Jahre (2021–2025) 8.539 t CO₂e pro Jahr (4,8 % der Emissionen 2025 "
         "pro Jahr)." in path_text
     )
     assert (
-        "2030 noch 161.663 t CO₂e (Pfad: 143.540 t CO₂e). Null im Trend: 2045 (5 Jahre) · "
-        "2046 (10 Jahre)." in path_text
+        "2030 noch 135.582 t CO₂e (Pfad: 116.928 t CO₂e). Null im Trend: 2046 (5 Jahre) · "
+        "2047 (10 Jahre)." in path_text
     )
-    # the path still needs 1.121.739 t for 2026–2035, more than the 1.054.168 t left
+    # the path still needs 913.769 t for 2026–2035, more than the 856.801 t left
     assert (
-        "CO₂-Budget 2015–2035: 74 % verbraucht (2.933.056 t CO₂e von 3.987.224 t CO₂e). "
-        "Budget bis 2035: 1.054.168 t CO₂e übrig; der Pfad braucht für 2026–2035 noch "
-        "1.121.739 t CO₂e – das Netzwerk liegt damit schon 67.571 t CO₂e über dem Budget. "
+        "CO₂-Budget 2015–2035: 74 % verbraucht (2.391.194 t CO₂e von 3.247.995 t CO₂e). "
+        "Budget bis 2035: 856.801 t CO₂e übrig; der Pfad braucht für 2026–2035 noch "
+        "913.769 t CO₂e – das Netzwerk liegt damit schon 56.968 t CO₂e über dem Budget. "
         "Beim jetzigen Trend ist der Rest 2031 aufgebraucht." in path_text
     )
     # the gap chart (slide 16) shows all 10 members, Caritas and Diakonie with 2024 (it used
@@ -293,8 +293,8 @@ def test_chosen_members_and_year(mcon):
     k = report.build(mcon, NETWORK_MANAGER, 2024).member["dsw21"].kpi
     assert k.latest == series[2024] and max(k.series) == 2024
     rows = dict(table_rows(prs.slides[3]))
-    assert rows["Emissionen 2024"] == "55.890 t CO₂e"
-    assert rows["Abstand zum Pfad"] == "+6.458 t CO₂e"
+    assert rows["Emissionen 2024"] == "47.926 t CO₂e"
+    assert rows["Abstand zum Pfad"] == "+5.985 t CO₂e"
     assert "2024: 10 von 10 Mitgliedern vollständig" in texts(prs.slides[1])
 
 

@@ -72,10 +72,10 @@ def test_member_chart_shows_the_member_against_its_path(snap):
 def test_reporting_year_cuts_the_data(mcon):
     snap = report.build(mcon, NETWORK_MANAGER, 2020)
     series = emissions.series(emissions.detail(mcon, NETWORK_MANAGER))
-    # 2020 is complete for all 10 members, so the rule changes nothing: 246.642 t
+    # 2020 is complete for all 10 members, so the rule changes nothing: 200.163 t
     assert snap.coverage_text() == "2020: 10 von 10 Mitgliedern vollständig"
     assert snap.network.latest_year == 2020 and snap.network.latest == pytest.approx(series[2020])
-    assert snap.network.latest == pytest.approx(246642.027, abs=0.001)
+    assert snap.network.latest == pytest.approx(200163.109, abs=0.001)
     assert snap.detail["year"].max() == 2020
     assert set(snap.network.series) == set(range(2015, 2021))
     fig = figures.build_from(snap, "netzwerk")

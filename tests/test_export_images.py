@@ -56,7 +56,7 @@ def test_svg_and_pdf_carry_title_source_demo_and_german_numbers(snap):
     assert "Quelle: KEK-Klimadashboard, Stand 15.03.2026" in svg
     assert "DEMODATEN (FIKTIV)" in svg
     assert "Emissionen des Netzwerks" in svg
-    assert "300.000" in svg  # German thousands separator on the axis
+    assert "250.000" in svg  # German thousands separator on the axis
     pdf = images.render(fig, "pdf")
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
 

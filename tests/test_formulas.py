@@ -169,12 +169,14 @@ def test_achieved_rate_missing_years_shorten_window():
 
 
 def test_achieved_rate_custom_window_and_compound_exact():
-    # window 3 = 2022..2024: 2022 1000 → 2024 810, n = 2; 0.81^(1/2) = 0.9 → 10 %/a;
-    # t = 190/2 = 95
+    # window 3 = 2022..2024: 1000, 900, 810; least-squares slope = −190/2 = −95 t/a (the
+    # trend's pace); the line is 998,33 in 2022 and 808,33 in 2024, n = 2:
+    # 1 − (808,33/998,33)^(1/2) = 10,0176 %/a
     rate = achieved_rate({2020: 5.0, 2022: 1000.0, 2023: 900.0, 2024: 810.0}, window=3)
     assert rate is not None
     assert rate.t_per_year == pytest.approx(95.0)
-    assert rate.pct_per_year == pytest.approx(10.0)
+    assert rate.pct_per_year == pytest.approx((1 - (2425 / 2995) ** 0.5) * 100)
+    assert rate.pct_per_year == pytest.approx(10.0176, abs=1e-4)
 
 
 def test_achieved_rate_rising_emissions_are_negative():

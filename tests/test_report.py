@@ -228,7 +228,7 @@ def test_demo_surfaces_agree(con):
     data = json.loads(json.dumps(cli.summary(con, NETWORK_MANAGER)))
     assert data["report"]["coverage"] == DEMO_COVERAGE
     assert data["report"]["lights"] == rep.lights
-    assert round(data["report"]["network"]["t_co2e"]) == 217634
+    assert round(data["report"]["network"]["t_co2e"]) == 179137
 
 
 def test_default_year_needs_half_of_the_members_complete(small_db, tmp_path):

@@ -148,5 +148,5 @@ def test_demo_contracts_leave_location_figures(con):
     fh = rows[("fhdo", 2024)]  # half HKN (0 g), half 310 g
     assert fh.market_t == pytest.approx(fh.kwh / 2 * 310 / 1e6)
     assert report.build(con, NETWORK_MANAGER).network.latest == pytest.approx(
-        217_634.307189, abs=1e-3
+        179_137.486495, abs=1e-3
     )
