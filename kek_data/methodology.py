@@ -267,8 +267,8 @@ SECTIONS: tuple[Section, ...] = (
             "bestimmt: „erreicht“ und „beim jetzigen Tempo“ sind eine Zahl. Linear in t CO₂e pro "
             "Jahr und in % der Emissionen des Jahres L, daneben geometrisch 1 − (Gerade in L / "
             "Gerade im ersten Jahr)^(1/Jahre). Ein Ausreißer im ersten oder letzten Jahr zählt so "
-            f"nur als einer von {RATE_WINDOW} Werten. Negativ heißt Zunahme. Es braucht mindestens zwei "
-            "Jahre.",
+            f"nur als einer von {RATE_WINDOW} Werten. Negativ heißt Zunahme. Es braucht "
+            "mindestens zwei Jahre.",
         ),
     ),
     Section(
