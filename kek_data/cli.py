@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import duckdb
 
-from kek_data import access, db
+from kek_data import access, db, factor_years
 from kek_data.errors import KekError, UsageError
 from kek_data.viewer import NETWORK_MANAGER, Viewer, parse
 
@@ -143,13 +143,15 @@ def summary(
     ``decomposition``: per visible member (and ``netzwerk`` where its totals show) and year the
     change since the base year split into ``{"activity": t, "factors": t}`` [t CO₂e]
     (:mod:`kek_data.decomposition`, with ``base_year``, ``unassigned``, ``complete``);
-    ``report``: the key figures of the reporting year; ``basis``/``basis_label``: the basis of
-    all these figures (``--basis``; 'standort' = BISKO, default). ``scope2``: per visible member
-    and year both bases side by side, ``{"t_co2e": location-based, "t_co2e_market":
-    market-based}`` [t CO₂e] (the members' counted series of a location-based and a market-based
-    report, :mod:`kek_data.scope2`), with the member's electricity ``strom_kwh``,
-    ``contract_kwh`` [kWh] and the market-based marks ``notes``. Everything comes from
-    :func:`kek_data.report.build`, which applies consent; nothing else is read.
+    ``report``: the key figures of the reporting year; ``factor_notes``: the German marks of
+    every year up to the reporting year computed with a carried, provisional or fallback
+    factor (:mod:`kek_data.factor_years`, as the pages say them); ``basis``/``basis_label``:
+    the basis of all these figures (``--basis``; 'standort' = BISKO, default). ``scope2``: per
+    visible member and year both bases side by side, ``{"t_co2e": location-based,
+    "t_co2e_market": market-based}`` [t CO₂e] (the members' counted series of a location-based
+    and a market-based report, :mod:`kek_data.scope2`), with the member's electricity
+    ``strom_kwh``, ``contract_kwh`` [kWh] and the market-based marks ``notes``. Everything comes
+    from :func:`kek_data.report.build`, which applies consent; nothing else is read.
     """
     from kek_data import report, scope2, views
 
@@ -179,7 +181,10 @@ def summary(
         if d.carrier_id != "sonstige" and d.kwh == d.kwh:  # NaN check: direct emissions: no kWh
             carriers = activity.setdefault(d.member_id, {}).setdefault(str(d.year), {})
             carriers[d.carrier_id] = carriers.get(d.carrier_id, 0.0) + float(d.kwh)
+    shown = [r for r in factor_years.read(con, viewer) if r.year <= rep.year]
+    marks = factor_years.lines(shown)
     return {
+        "factor_notes": marks,
         "basis": rep.basis,
         "basis_label": rep.basis_label,
         "scope2": by_year,

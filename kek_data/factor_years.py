@@ -42,6 +42,7 @@ class FactorYear:
     direct: bool  # reported directly in t CO₂e: needs no factor
     origin: str = "bund"  # 'netz': a district-heat network's factor, 'bund': emission_factors
     network: str = ""  # the district-heat network's id (origin 'netz')
+    member_id: str | None = None  # read(by_member=True) only
 
     @property
     def missing(self) -> bool:
@@ -86,8 +87,11 @@ class FactorYear:
         return tuple(notes)
 
 
-def read(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[FactorYear]:
-    """Every year and carrier with data the viewer may see, with the factor used."""
+def read(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, by_member: bool = False
+) -> list[FactorYear]:
+    """Every year and carrier with data the viewer may see, with the factor used; with
+    ``by_member`` one row per member as well (:attr:`FactorYear.member_id`)."""
     return [
         FactorYear(
             year=int(year),
@@ -99,9 +103,10 @@ def read(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[FactorYear]:
             direct=kind == "direkt",
             origin=origin,
             network=network,
+            member_id=member_id,
         )
-        for year, carrier_id, name, kind, factor_year, status, n_records, origin, network, _ in (
-            db.query_rows(con, "factor_years", **viewer.params())
+        for year, carrier_id, name, kind, factor_year, status, n_records, origin, network, member_id, _ in (  # noqa: E501
+            db.query_rows(con, "factor_years", by_member=by_member, **viewer.params())
         )
     ]
 

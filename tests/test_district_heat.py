@@ -398,3 +398,23 @@ def test_the_manager_page_writes_and_shows_the_entries(app_test, monkeypatch, se
         assert dew21[2022].origin == "netz" and dew21[2021].fallback
     finally:
         con.close()
+
+
+def test_data_package_marks_each_member_with_its_own_factor(seeded_db):
+    """Members on a network and members on the German average differ in the same year."""
+    from kek_data import report
+    from kek_data.export import package
+
+    demo = db.connect(seeded_db)
+    district_heat.save_network(demo, NM, NET, "DEW21 Innenstadt", "DEW21")
+    district_heat.set_factor(demo, NM, NET, 2022, "120", METHOD, SOURCE)
+    district_heat.assign(demo, NM, "fhdo", NET, 2015)
+    snap = report.build(demo, NM)
+    table = next(t for t in package.build_tables(snap, demo) if t.name == "emissionen").frame
+    rows = table[(table["year"] == 2023) & (table["carrier_id"] == "fernwaerme")]
+    note = dict(zip(rows["member_id"], rows["factor_note"], strict=True))
+    assert note["fhdo"] == "Faktor aus 2022 übertragen"
+    assert note["stadt"] == "Bundesdurchschnitt (kein lokaler Netzfaktor hinterlegt)"
+    fh = rows.set_index("member_id").loc["fhdo"]
+    assert fh["t_co2e"] == pytest.approx(fh["kwh"] * 120 / 1e6)
+    demo.close()

@@ -370,3 +370,10 @@ def test_libreoffice_renders_every_slide(built, tmp_path):
     page = Image.open(next(tmp_path.glob("s-*.png"))).convert("L")
     assert page.size[0] / page.size[1] == pytest.approx(16 / 9, abs=0.02)
     assert len(page.getcolors(maxcolors=10_000)) > 20
+
+
+def test_sources_slide_names_carried_and_provisional_factors(prs):
+    slide = next(s for s in prs.slides if texts(s) and texts(s)[0].startswith("Quellen"))
+    text = " ".join(texts(slide))
+    assert "Strom 2025: Faktor aus 2024 übertragen, vorläufig" in text
+    assert "Fernwärme 2015–2025: Bundesdurchschnitt (kein lokaler Netzfaktor hinterlegt)" in text

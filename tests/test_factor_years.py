@@ -87,3 +87,11 @@ def test_the_data_package_marks_the_factor_of_each_emissions_row(con):
     assert notes[(2023, "strom")] == "vorläufig" and notes[(2022, "strom")] == ""
     assert notes[(2015, "fernwaerme")] == "Bundesdurchschnitt (kein lokaler Netzfaktor hinterlegt)"
     assert set(notes[notes != ""].index.get_level_values("carrier_id")) == {"strom", "fernwaerme"}
+
+
+def test_summary_json_names_the_marked_factor_years(con):
+    from kek_data import cli
+
+    notes = cli.summary(con, NM)["factor_notes"]
+    assert "Strom 2025: Faktor aus 2024 übertragen, vorläufig" in notes
+    assert "Strom 2023–2024: vorläufig" in notes

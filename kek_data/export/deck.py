@@ -20,7 +20,17 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import db, formulas, methodology, progress, report, scope2, status, views
+from kek_data import (
+    db,
+    factor_years,
+    formulas,
+    methodology,
+    progress,
+    report,
+    scope2,
+    status,
+    views,
+)
 from kek_data import wording as wd
 from kek_data.export import figures, images, slides
 from kek_data.export.slides import GREY, STATUS_INK, STATUS_RGB, STATUS_TEXT_RGB, Run
@@ -113,7 +123,8 @@ def build_deck(
         deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
     deck.path_and_gap()
     deck.methodology()
-    deck.sources(db.query_df(con, "factors"))
+    shown = [r for r in factor_years.read(con, viewer) if r.year <= snap.year]
+    deck.sources(db.query_df(con, "factors"), factor_years.note(factor_years.lines(shown)))
     slides.number_pages(deck.prs)
     buffer = io.BytesIO()
     deck.prs.save(buffer)
@@ -396,7 +407,7 @@ class _Deck:
         slides.text_box(s, slides.LEFT, 6.3, slides.RIGHT - slides.LEFT, 0.68, facts, 10,
                         color=GREY)  # fmt: skip
 
-    def sources(self, factors: pd.DataFrame) -> None:
+    def sources(self, factors: pd.DataFrame, factor_note: str = "") -> None:
         snap = self.snap
         s = self.slide(f"Quellen: Emissionsfaktoren {snap.year}")
         rows = [["Energieträger", "g CO₂e/kWh", "gültig ab", "Status", "Quelle"]]
@@ -411,4 +422,7 @@ class _Deck:
         ]
         if snap.network_target:
             lines.insert(0, f"Netzwerkziel: {snap.network_target.source}")
-        slides.text_box(s, slides.LEFT, 6.2, 12.3, 0.75, lines, 11, color=GREY)
+        if factor_note:  # carried, provisional and fallback factors (kek_data.factor_years)
+            lines.insert(0, factor_note)
+        # below the table (rows with a two-line source are taller than 0,4 in)
+        slides.text_box(s, slides.LEFT, 5.55, 12.3, 1.4, lines, 10, color=GREY)

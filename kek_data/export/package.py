@@ -49,15 +49,19 @@ def _members(snap: Report) -> Table:
 def _emissions(snap: Report, con: duckdb.DuckDBPyConnection) -> Table:
     short = dict(zip(snap.members["member_id"], snap.members["short_name"], strict=True))
     detail = snap.detail  # in the viewer's member order (access.Visibility.frame)
-    notes = {
-        (r.year, r.carrier_id): ", ".join(r.notes) for r in factor_years.read(con, snap.viewer)
-    }
+    # Marks per member (members on different district-heat networks differ in one year); a
+    # member the viewer sees under a pseudonym gets the marks of the common factor ('bund').
+    rows = factor_years.read(con, snap.viewer, by_member=True)
+    notes = {(r.member_id, r.year, r.carrier_id): ", ".join(r.notes) for r in rows}
+    common = {(r.year, r.carrier_id): ", ".join(r.notes) for r in rows if r.origin == "bund"}
     df = detail.assign(
         short_name=detail["member_id"].map(short),
         carrier=detail["carrier_id"].map(lambda c: snap.carrier_names.get(c, c)),
         factor_note=[
-            notes.get((int(y), c), "")
-            for y, c in zip(detail["year"], detail["carrier_id"], strict=True)
+            notes.get((m, int(y), c), common.get((int(y), c), ""))
+            for m, y, c in zip(
+                detail["member_id"], detail["year"], detail["carrier_id"], strict=True
+            )  # fmt: skip
         ],
     )
     cols = [

@@ -178,9 +178,11 @@ ORDER BY m.sort_order, g.year;
 -- many factor records the carrier has (1 = one factor for all years, e.g. the BISKO fuel values),
 -- and where the factor comes from: factor_origin 'netz' (district-heat network heat_network,
 -- a year series of its own) or 'bund' (emission_factors).
+-- With $by_member, one row per member too (member_id; else NULL): members on different
+-- district-heat networks get different marks in the same year.
 SELECT DISTINCT e.year, e.carrier_id, c.name, c.kind, e.factor_year, e.factor_status,
        coalesce(n.n_records, 0) AS n_records, e.factor_origin, coalesce(e.heat_network, '')
-           AS heat_network, c.sort_order
+           AS heat_network, CASE WHEN $by_member THEN e.member_id END AS member_id, c.sort_order
 FROM emissions e
 JOIN carriers c USING (carrier_id)
 LEFT JOIN (SELECT carrier_id, count(*) AS n_records FROM emission_factors GROUP BY carrier_id) n
