@@ -97,6 +97,13 @@ def zero_years(years: dict[int, int | None]) -> str:
     return " · ".join(f"{zero_year(y)} ({w} Jahre)" for w, y in sorted(years.items()))
 
 
+def zero_years_short(years: dict[int, int | None]) -> tuple[str, str]:
+    """(label, value) for a table cell: ("Null im Trend (5 / 10 Jahre)", "2046 / 2047")."""
+    windows = sorted(years)
+    label = f"Null im Trend ({' / '.join(str(w) for w in windows)} Jahre)"
+    return label, " / ".join(zero_year(years[w]) for w in windows)
+
+
 def budget(b: formulas.Budget, end: int | None, who: str = "das Netzwerk") -> str:
     """The carbon budget in sentences: what is left, what the path still needs, whether
     ``who`` is already over, and when the trend uses the rest up, e.g. "Budget bis 2035:

@@ -109,6 +109,10 @@ def test_key_figures_equal_the_report(mcon, items):
     assert kpi_table.loc["netzwerk", "latest"] == network.latest
     assert network.latest == pytest.approx(179137.486, abs=0.001)
     assert kpi_table.loc["netzwerk", "left"] == network.budget.left
+    # the budget says when it is over (issue 11): the path needs more than is left
+    row = kpi_table.loc["netzwerk"]
+    assert (round(row["path_rest"]), round(row["over"]), row["exhausted"]) == (913769, 56968, 2031)
+    assert (row["zero_year"], row["zero_year_10"]) == (2046, 2047)
     assert kpi_table.loc["netzwerk", "req_t_2030"] == network.step(2030).required.t_per_year
     for member_id, k in rep.kpis.items():
         row = kpi_table.loc[member_id]

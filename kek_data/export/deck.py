@@ -302,7 +302,7 @@ class _Deck:
             ["Abstand zum Pfad", wd.signed_t(k.gap_latest)],
             [f"Nötig bis {nxt.year}" if nxt else "Nötig", wd.rate(nxt and nxt.required_pct)],
             [f"Erreicht (Ø {formulas.WINDOW} Jahre)", wd.rate(k.achieved_pct)],
-            ["Null im Trend", wd.zero_year(k.zero_year)],
+            list(wd.zero_years_short(k.zero_years)),
         ]
         row_h = 0.34  # seven rows end at 5,6 in; the notes below get 1,25 in (≈ 7 lines)
         slides.table(s, x, 3.2, [w * 0.5, w * 0.5], rows, size=13, row_height=row_h,

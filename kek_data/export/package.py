@@ -23,6 +23,7 @@ from kek_data import (
     db,
     emissions,
     factor_years,
+    formulas,
     methodology,
     report,
     status,
@@ -30,11 +31,14 @@ from kek_data import (
 )
 from kek_data import wording as wd
 from kek_data.export import figures, package_method, tables
-from kek_data.export.package_columns import MEMBER, SHORT, YEAR, T, Table, _c  # noqa: E402
+from kek_data.export.package_columns import MEMBER, SHORT, YEAR, T, Table, _c
 from kek_data.export.tables import Column
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.viewer import Viewer
+
+#: The longer trend window of the zero year [a] (formulas.ZERO_YEAR_WINDOWS).
+ZERO_LONG = max(formulas.ZERO_YEAR_WINDOWS)
 
 
 def _members(snap: Report) -> Table:
@@ -160,9 +164,11 @@ def _kpi_row(owner: str, name: str, k, target, years: Sequence[int]) -> dict:
         "ach_t": None if k.achieved is None else k.achieved.t_per_year,
         "ach_pct": k.achieved_pct,
         "ach_compound": None if k.achieved is None else k.achieved.pct_per_year,
-        "zero_year": k.zero_year,
+        "zero_year": k.zero_year, "zero_year_10": k.zero_years.get(ZERO_LONG),
         "budget": None if b is None else b.budget, "used": None if b is None else b.used,
         "left": None if b is None else b.left,
+        "path_rest": None if b is None else b.path_rest, "over": None if b is None else b.over,
+        "exhausted": None if b is None else b.exhausted_year,
         "target": target.describe() if target else "", "source": target.source if target else "",
     }  # fmt: skip
     for y in years:
@@ -216,13 +222,23 @@ def kpi_columns(years: Sequence[int], end: int | None) -> list[Column]:
            "erreichte Minderung pro Jahr in % der Emissionen im gezählten Jahr; negativ = Zunahme"),
         _c("ach_compound", "Erreichte Minderung (geometrisch)", "number", "%/a",
            f"gleichbleibender Prozentsatz der {wd.LAST_YEARS}; negativ = Zunahme"),
-        _c("zero_year", "Null im Trend", "year",
+        _c("zero_year", f"Null im Trend ({formulas.WINDOW} Jahre)", "year",
            text="Jahr, in dem der Trend 0 erreicht; leer = nie (Trend fällt nicht); "
            f"nach {wd.HORIZON} ohne Aussagekraft (Seiten und Folien: „nach {wd.HORIZON}“)"),
+        _c("zero_year_10", f"Null im Trend ({ZERO_LONG} Jahre)", "year",
+           text=f"dasselbe mit dem Trend der letzten {ZERO_LONG} Jahre: zeigt, wie stark das "
+           "Nulljahr vom Zeitfenster abhängt"),
         _c("budget", f"CO₂-Budget bis {end}", "number", T, f"Summe der Pfadwerte Basisjahr–{end}"),
         _c("used", "Budget verbraucht", "number", T,
            "Summe der Ist-Emissionen bis zum Berichtsjahr"),
         _c("left", "Budget übrig", "number", T, "Budget − verbraucht; negativ = überzogen"),
+        _c("path_rest", "Pfad braucht noch", "number", T,
+           "Summe der Pfadwerte nach dem letzten Ist-Jahr bis zum Budgetende"),
+        _c("over", "Schon über dem Budget", "number", T,
+           "Pfad braucht noch − Budget übrig; positiv = selbst auf dem Pfad wird das Budget "
+           "überschritten"),
+        _c("exhausted", "Budget aufgebraucht", "year",
+           text="Jahr, in dem der Trend das übrige Budget aufbraucht; leer = nicht bis zum Ende"),
         _c("target", "Ziel", text="Ziel in Worten (Minderung gegenüber dem Basisjahr)"),
         _c("source", "Quelle des Ziels"),
     ]  # fmt: skip
