@@ -75,8 +75,9 @@ class Decomposition:
         return self.factors / self.change * 100 if self.change else None
 
     def text(self, names: Mapping[str, str] | None = None) -> str:
-        """The sentence, e.g. "Von −32,2 % seit 2015 sind −19,1 Punkte eigene Minderung und
-        −13,1 Punkte sauberere Faktoren (v. a. Strommix)." (``names``: carrier names)."""
+        """The sentence, e.g. "Von −32,2 % Veränderung 2015–2025 sind −19,1 Punkte eigene
+        Minderung und −13,1 Punkte sauberere Faktoren (v. a. Strommix)." (``names``: carrier
+        names); the end year is the one counted (a member counted with 2024 says 2024)."""
         if not self.base:
             return f"Ohne Emissionen {self.base_year} lässt sich die Veränderung nicht zerlegen."
         # Rounded so that the points said add up to the total said (0,1 points).
@@ -84,7 +85,8 @@ class Decomposition:
         rest = round(self.points(self.unassigned) or 0.0, 1)
         factors = round(total - activity - rest, 1)
         text = (
-            f"Von {_signed(total)} % seit {self.base_year} sind {_signed(activity)} "
+            f"Von {_signed(total)} % Veränderung {self.base_year}–{self.year} sind "
+            f"{_signed(activity)} "
             f"Punkte {ACTIVITY_LABEL} und {_signed(factors)} Punkte {FACTOR_LABEL}."
         )
         if self.missing_factor:

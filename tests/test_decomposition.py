@@ -31,8 +31,8 @@ def test_factor_change_only():
     assert (d.base, d.latest, d.activity, d.factors) == pytest.approx((50, 40, 0, -10))
     assert d.points(d.factors) == pytest.approx(-20)
     assert d.text() == (
-        "Von −20,0 % seit 2015 sind 0,0 Punkte eigene Minderung und −20,0 Punkte sauberere "
-        "Faktoren (v. a. Strommix)."
+        "Von −20,0 % Veränderung 2015–2025 sind 0,0 Punkte eigene Minderung und −20,0 Punkte "
+        "sauberere Faktoren (v. a. Strommix)."
     )
 
 
@@ -51,7 +51,9 @@ def test_both_change():
     d = _split({"strom": (80_000.0, 24.0), "erdgas": (40_000.0, 8.0)})
     assert (d.activity, d.factors, d.change) == pytest.approx((-10, -8, -18))
     assert d.activity + d.factors == pytest.approx(d.change)
-    assert "Von −36,0 % seit 2015 sind −20,0 Punkte eigene Minderung und −16,0 Punkte" in d.text()
+    assert (
+        "Von −36,0 % Veränderung 2015–2025 sind −20,0 Punkte eigene Minderung und −16,0" in d.text()
+    )
     assert d.as_json()["activity"] == pytest.approx(-10) and d.complete
 
 
