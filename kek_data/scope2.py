@@ -37,12 +37,18 @@ BASES = {
     MARKT: "marktbasiert (GHG Protocol Scope 2)",
 }
 DEFAULT = STANDORT
+#: The sidebar's choice (also the value in a shared address, ``?basis=marktbasiert``) → basis.
+CHOICES = {"standortbezogen": STANDORT, "marktbasiert": MARKT}
+#: The choice's second line.
+CHOICE_CAPTIONS = ("BISKO, Grundlage der Ziele", "GHG Protocol Scope 2, mit Stromverträgen")
 #: The basis every target is agreed on (targets, paths, Ampel and gaps exist only on it).
 TARGET_BASIS = STANDORT
 #: Why a market-based view shows no target comparison (one wording for every surface).
 NO_TARGETS = (
     "Die Ziele sind standortbezogen (BISKO) vereinbart; in der marktbasierten Sicht gibt es "
-    "daher keinen Zielabgleich (Pfad, Ampel, Lücke, Budget)."
+    "daher keinen Zielabgleich (Pfad, Ampel, Lücke, Budget). Auch die Zerlegung in eigene "
+    "Minderung und Strommix, die witterungsbereinigte Sicht und der Vergleich mit dem "
+    "Stadtgebiet sind nur standortbezogen definiert und fehlen hier."
 )
 
 

@@ -12,8 +12,7 @@ viewer = data.current_viewer()
 
 frame.header(
     "Überblick",
-    "Emissionen aller KEK-Mitglieder (Scope 1 und 2, BISKO-Faktoren) gegen den Pfad zur "
-    "Treibhausgasneutralität.",
+    "Emissionen aller KEK-Mitglieder (Scope 1 und 2) gegen den Pfad zur Treibhausgasneutralität.",
 )
 if not data.has_data(db_path):
     st.info("Noch keine Daten vorhanden. Bitte unter „Daten hochladen“ Verbrauchsdaten erfassen.")

@@ -13,8 +13,8 @@ def test_every_page_on_market_basis(app_test, monkeypatch, role):
     monkeypatch.setenv("KEK_DEMO_ROLE", role)
     at = _run(app_test)
     radio = next(r for r in at.sidebar.radio if r.label == "Bilanzbasis")
-    assert radio.value == scope2.STANDORT  # the default is BISKO
-    radio.set_value(scope2.MARKT).run()
+    assert radio.value == "standortbezogen"  # the default is BISKO
+    radio.set_value("marktbasiert").run()
     for page in ROLE_PAGES[role]:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])

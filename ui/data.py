@@ -142,7 +142,7 @@ def basis() -> str:
     """The balance basis of this view: the sidebar's choice ('standort' or 'markt'), else
     the default (location-based, BISKO). A value that is no basis falls back to the default."""
     value = st.session_state.get(BASIS_KEY) or st.query_params.get(BASIS_KEY)
-    return value if value in scope2.BASES else scope2.DEFAULT
+    return scope2.CHOICES.get(str(value), scope2.DEFAULT)
 
 
 def report(

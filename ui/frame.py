@@ -106,8 +106,8 @@ def sidebar() -> None:
         if viewer.sees_member_data:  # the public page is location-based (BISKO) only
             st.radio(
                 "Bilanzbasis",
-                list(scope2.BASES),
-                format_func=scope2.BASES.get,
+                list(scope2.CHOICES),
+                captions=scope2.CHOICE_CAPTIONS,
                 key=data.BASIS_KEY,
                 bind="query-params",
                 help="Standortbezogen (BISKO): Strom mit dem bundesweiten Strommix – Grundlage "
