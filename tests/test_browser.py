@@ -157,3 +157,22 @@ def test_page_opened_by_its_address_runs_inside_app_and_takes_an_upload(
         page.get_by_text("1 Zeile geprüft, keine Fehler").wait_for(timeout=30000)
         wait_until_idle(page)
         page.screenshot(path=str(SHOTS / "hochladen_upload.png"), full_page=True)
+
+
+def test_a_shared_address_opens_the_market_based_view(browser, dashboard):
+    """?basis=marktbasiert (the sidebar's choice, bound to the address) opens that basis; the
+    page says its basis and that targets are location-based; switching back works."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+    page.goto(f"{dashboard}/?basis=marktbasiert")
+    wait_until_idle(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "Bilanzbasis: marktbasiert (GHG Protocol Scope 2)" in body
+    assert "Die Ziele sind standortbezogen (BISKO) vereinbart" in body
+    page.locator("[data-testid='stSidebar']").get_by_text("standortbezogen", exact=True).click()
+    wait_until_idle(page)
+    assert (
+        "Bilanzbasis: standortbezogen (BISKO)"
+        in page.locator("[data-testid='stMain']").inner_text()
+    )
+    assert "basis=standortbezogen" in page.url or "basis=" not in page.url
+    page.close()
