@@ -62,6 +62,7 @@ class Context:
 
     as_of: str  # German date, e.g. "15.03.2026"
     demo: bool
+    basis_note: str = ""  # e.g. "Bilanzbasis: marktbasiert (…)"; empty on the default basis
 
 
 def member_color(sort_order: int) -> str:
@@ -78,6 +79,8 @@ def finish(
     long (rotated) category labels pass a larger one.
     """
     source = f"Quelle: KEK-Klimadashboard, Stand {ctx.as_of}"
+    if ctx.basis_note:
+        source += f" · {ctx.basis_note}"
     if ctx.demo:
         source += f" · {DEMO_NOTICE}"
     fig.update_layout(

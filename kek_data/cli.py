@@ -157,17 +157,25 @@ def summary(
 
     rep = report.build(con, viewer, year, basis)
     loc = rep if basis == scope2.STANDORT else report.build(con, viewer, rep.year)
-    mkt = rep if basis == scope2.MARKT else report.build(con, viewer, rep.year, scope2.MARKT)
+    mkt = (  # the public reads location-based figures only (scope2.check_viewer)
+        rep if basis == scope2.MARKT
+        else report.build(con, viewer, rep.year, scope2.MARKT) if viewer.sees_member_data
+        else None
+    )  # fmt: skip
     electricity = {(s.member_id, s.year): s for s in scope2.years(con, viewer)}
+    counted = {(str(m), int(y)): int(c) for y, m, c in zip(
+        loc.counted["year"], loc.counted["member_id"], loc.counted["counted_year"], strict=True
+    )}  # fmt: skip
     shown = {m: m for m in rep.member}  # ids as the viewer sees them (pseudonyms stay apart)
     by_year: dict[str, dict[str, dict]] = {}
     for m in shown:
         real = None if views.is_pseudonym(rep.member[m]) else m  # details would identify it
         for y, v in loc.member[m].kpi.series.items():
-            s = electricity.get((real, y)) if real else None
+            # the electricity of the year the value is counted with (completeness rule)
+            s = electricity.get((real, counted.get((m, y), y))) if real else None
             by_year.setdefault(m, {})[str(y)] = {
                 "t_co2e": round(v, 6),
-                "t_co2e_market": _r(mkt.member[m].kpi.series.get(y)),
+                "t_co2e_market": _r(mkt.member[m].kpi.series.get(y)) if mkt else None,
                 "strom_kwh": None if s is None else round(s.kwh, 6),
                 "contract_kwh": None if s is None else round(s.contract_kwh, 6),
                 "notes": [] if s is None else list(s.notes),

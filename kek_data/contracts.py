@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -57,8 +58,8 @@ UNITS = {"kwh": 1.0, "mwh": 1e3, "gwh": 1e6}
 MAX_G = 1500.0  #: [g CO₂e/kWh] above any fuel's electricity (lignite ≈ 1.100–1.200)
 #: [g CO₂e/kWh] a factor below this is a green-power claim: proof must be Herkunftsnachweise
 GREEN_MAX_G = 50.0
-GREEN_WORDS = ("herkunftsnachweis", "hkn")
 MAX_TEXT = 200
+MAX_QUANTITY = 1e12  #: [unit] far above any member's electricity (1 TWh = 1e9 kWh)
 MAX_ROWS = 5000
 
 
@@ -129,15 +130,26 @@ def _number(text: str) -> float | None:
 MESSAGES = {
     "example": "Das ist die Beispielzeile der Vorlage: bitte ersetzen oder löschen.",
     "jahr": "„{value}“ ist kein Jahr zwischen {first} und {last}.",
-    "menge": "„{value}“ ist keine positive Zahl (deutsche Schreibweise, z. B. 800.000 oder 12,5).",
+    "menge": "„{value}“ ist keine positive Zahl bis 10¹² (deutsche Schreibweise, z. B. 800.000 "
+    "oder 12,5).",
     "einheit": "„{value}“: erlaubt sind kWh, MWh oder GWh.",
     "faktor": "„{value}“ ist kein Faktor zwischen 0 und {max_g} g CO₂e/kWh.",
     "nachweis": "Bitte den Nachweis nennen (z. B. „Herkunftsnachweise (HKNR), entwertet“ oder "
     "„Stromkennzeichnung 2024“).",
+    "kg": "„{value}“ g CO₂e/kWh ist unter 1 g – wohl in kg/kWh angegeben? Bitte in g CO₂e "
+    "je kWh eintragen (0,4 kg/kWh = 400 g/kWh; Ökostrom mit Herkunftsnachweisen: 0).",
     "gruen": "Ein Faktor unter {green} g/kWh (Ökostrom) zählt nur mit entwerteten "
     "Herkunftsnachweisen: bitte „Herkunftsnachweise“ bzw. „HKN“ im Nachweis angeben.",
     "text": "Text länger als {max_text} Zeichen; bitte kürzen.",
 }
+
+
+def green_proof(proof: str) -> bool:
+    """True if ``proof`` names Herkunftsnachweise as a word and does not negate them
+    ("keine HKN", "ohne Herkunftsnachweise", "HKN teilweise" are no proof for the whole row)."""
+    words = re.findall(r"[\wäöüß]+", proof.lower())
+    named = any(w.startswith("herkunftsnachweis") or w in ("hkn", "hknr") for w in words)
+    return named and not any(w in ("kein", "keine", "ohne", "teilweise", "nicht") for w in words)
 
 
 def check_row(cells: dict[str, str], year_now: int) -> tuple[dict[str, object], list[tuple]]:
@@ -161,7 +173,7 @@ def check_row(cells: dict[str, str], year_now: int) -> tuple[dict[str, object], 
     else:
         out["year"] = int(y)
     q = _number(cells.get("menge", ""))
-    if q is None or q <= 0:
+    if q is None or q <= 0 or q > MAX_QUANTITY:
         fail("menge", "menge")
     unit = UNITS.get(cells.get("einheit", "").strip().lower())
     if unit is None:
@@ -171,12 +183,14 @@ def check_row(cells: dict[str, str], year_now: int) -> tuple[dict[str, object], 
     g = _number(cells.get("faktor", ""))
     if g is None or not 0 <= g <= MAX_G:
         fail("faktor", "faktor")
+    elif 0 < g < 1:
+        fail("faktor", "kg")
     else:
         out["g"] = g
     proof = cells.get("nachweis", "").strip()
     if not proof:
         fail("nachweis", "nachweis")
-    elif g is not None and g < GREEN_MAX_G and not any(w in proof.lower() for w in GREEN_WORDS):
+    elif g is not None and g < GREEN_MAX_G and not green_proof(proof):
         fail("nachweis", "gruen")
     for col in ("nachweis", "lieferant", "produkt", "bemerkung"):
         if len(cells.get(col, "")) > MAX_TEXT:
@@ -201,6 +215,17 @@ def parse(data: bytes, file_name: str, year_now: int | None = None) -> list[Cont
     for pos, cell in enumerate(rows[0], 1):
         key = header_key(cell)
         col = HEADERS.get(key) or ("faktor" if key.startswith("faktor") else None)
+        if col == "faktor" and re.search(r"\b(kg|t)\b", key):
+            errors.append(
+                f"{file_name}, Zeile {first}, Spalte {pos} „{shown(cell)}“: Der Faktor wird in "
+                f"g CO₂e/kWh erwartet; bitte umrechnen und die Überschrift „{COLUMNS['faktor']}“ "
+                "verwenden (0,4 kg/kWh = 400 g/kWh)."
+            )
+        elif col is not None and col in names:
+            errors.append(
+                f"{file_name}, Zeile {first}, Spalte {pos} „{shown(cell)}“: Die Spalte "
+                f"„{COLUMNS[col]}“ kommt doppelt vor; bitte eine davon löschen."
+            )
         if col is None and header_key(cell):
             allowed = ", ".join(COLUMNS.values())
             errors.append(
@@ -216,12 +241,21 @@ def parse(data: bytes, file_name: str, year_now: int | None = None) -> list[Cont
     if len(rows) - 1 > MAX_ROWS:
         raise ContractErrors([f"{file_name}: mehr als {MAX_ROWS} Zeilen; bitte aufteilen."])
     found: list[Contract] = []
+    seen: dict[tuple, int] = {}  # the same contract twice would count its kWh twice
     for offset, row in enumerate(rows[1:], 1):
         line = first + offset
         if not any(c.strip() for c in row):
             continue
         cells = {n: c.strip() for n, c in zip(names, row, strict=False) if n}
         values, problems = check_row(cells, year_now)
+        if len(row) > len(names) and any(c.strip() for c in row[len(names) :]):
+            problems.append(("bemerkung", "Werte rechts neben der letzten Spalte: bitte löschen "
+                                          "oder unter eine Überschrift schreiben."))  # fmt: skip
+        key = tuple(cells.get(c, "") for c in COLUMNS if c != "bemerkung")
+        if not problems and key in seen:
+            problems.append(("jahr", f"Dieselbe Zeile steht schon in Zeile {seen[key]}; bitte "
+                                     "nur einmal angeben."))  # fmt: skip
+        seen.setdefault(key, line)
         for col, msg in problems:
             errors.append(f"{file_name}, Zeile {line}, Spalte „{COLUMNS[col]}“: {msg}")
         if not problems:

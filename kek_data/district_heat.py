@@ -159,6 +159,11 @@ def _value(value: object, errors: list[DistrictHeatError]) -> float | None:
         limit = format_number(MAX_G, 0)
         errors.append(_err("value", f"{shown} liegt außerhalb von 0 bis {limit} g CO₂e/kWh."))
         return None
+    if 0 < g < 1:  # 0,12 is kg/kWh written as g
+        errors.append(_err("value", f"{format_plain(g)} g CO₂e/kWh ist unter 1 g – wohl in "
+                                    "kg/kWh angegeben? Bitte in g je kWh eintragen "
+                                    "(0,12 kg/kWh = 120 g/kWh)."))  # fmt: skip
+        return None
     return g
 
 

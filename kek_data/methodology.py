@@ -78,7 +78,8 @@ SECTIONS: tuple[Section, ...] = (
             "Scope 1 sind direkte Emissionen aus eigener Verbrennung (Erdgas, Heizöl, "
             "Flüssiggas, Holz/Pellets, Diesel, Benzin) und sonstige direkte Emissionen, die in "
             "t CO₂e gemeldet werden (z. B. Kältemittel). Scope 2 sind Emissionen aus bezogenem "
-            "Strom und bezogener Fernwärme, standortbasiert (Bundesstrommix, Fernwärmefaktor). "
+            "Strom und bezogener Fernwärme, standortbezogen (Bundesstrommix, Fernwärmefaktor; "
+            "marktbasiert siehe unten). "
             "Quelle der Zuordnung: GHG Protocol Corporate Standard (WRI/WBCSD, rev. 2004), Kap. 4.",
             "Scope 3 (Dienstreisen, Beschaffung, Pendeln usw.) wird nicht bilanziert. Die "
             "Emissionsfaktoren enthalten jedoch die Vorkette der Energieträger (Förderung, "
@@ -137,7 +138,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "strommix",
         "Strommix-Faktoren je Jahr",
-        "Strom wird mit dem Bundesstrommix des Verbrauchsjahres bewertet (standortbasiert): "
+        "Strom wird mit dem Bundesstrommix des Verbrauchsjahres bewertet (standortbezogen): "
         "BISKO-Wert 2022 (505 g CO₂e/kWh), mit der UBA-Reihe des Strommix auf die anderen "
         "Jahre übertragen.",
         (

@@ -277,8 +277,10 @@ def build(
     ``basis`` 'markt' computes every figure market-based (:mod:`kek_data.scope2`); targets,
     decomposition and the city comparison exist only on the location basis they are defined on.
     """
-    on_target_basis = scope2.check(basis) == scope2.TARGET_BASIS
+    on_target_basis = scope2.check_viewer(viewer, basis) == scope2.TARGET_BASIS
     all_detail = emissions.detail(con, NETWORK_MANAGER, basis)
+    if not on_target_basis:  # market-based only from the first year with a residual mix
+        all_detail = all_detail[all_detail["year"] >= scope2.first_year(con)]
     years = tuple(sorted(int(y) for y in all_detail["year"].unique()))
     if not years:
         raise ReportError(
@@ -289,7 +291,9 @@ def build(
         raise ReportError(f"Für {year} liegen keine Daten vor (vorhanden: {years[0]}–{years[-1]}).")
     as_of = emissions.data_as_of(con)
     ctx = charts.Context(
-        as_of=format_date(as_of.date()) if as_of else "–", demo=emissions.is_demo(con)
+        as_of=format_date(as_of.date()) if as_of else "–",
+        demo=emissions.is_demo(con),
+        basis_note="" if on_target_basis else scope2.label(basis),
     )
     all_comp = emissions.completeness(con, NETWORK_MANAGER)
     series = emissions.all_series(all_detail)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from kek_data import db
-from kek_data.errors import BasisError
+from kek_data import db, reference
+from kek_data.errors import AccessDenied, BasisError
 from kek_data.numbers import format_pct, format_t
 from kek_data.viewer import Viewer
 
@@ -52,12 +52,31 @@ NO_TARGETS = (
 )
 
 
+#: What the Daten and Export pages say on the market basis (their tables and files stay BISKO).
+LOCATION_ONLY = (
+    "Tabellen und Dateien dieser Seite sind standortbezogen (BISKO); den marktbasierten Strom je "
+    "Mitglied und Jahr zeigt die Seite „Strom & Verträge“, im Datenpaket die Tabelle „Strom "
+    "Scope 2“."
+)
+
+
 def check(basis: str) -> str:
     """``basis`` if known ('standort', 'markt'), else :class:`BasisError` (German)."""
     if basis not in BASES:
         raise BasisError(
             f"Unbekannte Bilanzbasis „{basis}“. Erlaubt sind: standort (standortbezogen, BISKO, "
             "Vorgabe) oder markt (marktbasiert nach GHG Protocol Scope 2)."
+        )
+    return basis
+
+
+def check_viewer(viewer: Viewer, basis: str) -> str:
+    """``basis`` if ``viewer`` may read it: the public gets the location basis only (its page
+    shows the BISKO figures; market-based figures exist for members and the network)."""
+    if check(basis) != DEFAULT and not viewer.sees_member_data:
+        raise AccessDenied(
+            "Die marktbasierte Sicht ist nur angemeldet verfügbar; öffentlich gelten die "
+            "standortbezogenen Zahlen (BISKO)."
         )
     return basis
 
@@ -160,6 +179,9 @@ def sentence(row: Scope2Year, name: str) -> str:
     return text + (f" ({'; '.join(row.notes)})." if row.notes else ".")
 
 
+#: The first residual-mix year of data/residual_mix.csv, as the Methodik quotes it [a].
+_FIRST_FILE_YEAR = min(int(r["valid_from"]) for r in reference.read_table("residual_mix.csv"))
+
 METHOD_SHORT = (
     "Strom (Scope 2) wird auf zwei Bilanzbasen gezeigt: standortbezogen mit dem bundesweiten "
     "Strommix des Jahres (BISKO; der Standard jeder Zahl und die Grundlage aller Ziele) und "
@@ -181,6 +203,12 @@ METHOD_DETAILS = (
     "Jahr ohne eigenen Wert als „übertragen“. Der AIB-Reststrommix ist direktes CO₂ ohne "
     "Vorkette, die BISKO-Faktoren enthalten die Vorkette (LCA): Die beiden Sichten sind daher "
     "nicht auf das Gramm vergleichbar.",
+    "Marktbasierte Zahlen beginnen mit dem ersten Jahr, für das ein Reststrommix vorliegt "
+    f"({_FIRST_FILE_YEAR}); frühere Jahre zeigt nur die standortbezogene Sicht. Die "
+    "marktbasierte Summe verbindet Faktoren unterschiedlicher Grenzen: Brennstoffe und "
+    "Fernwärme mit Vorkette (BISKO, CO₂e), Strom mit Lieferanten- und Reststrommixfaktoren, "
+    "die meist nur das direkte CO₂ der Erzeugung enthalten (Stromkennzeichnung nach § 42 "
+    "EnWG, AIB).",
     "Ziele, Pfade, Ampel, Lücken, Budget, die Zerlegung in eigene Minderung und Strommix und der "
     "Vergleich mit dem Stadtgebiet sind standortbezogen definiert und erscheinen nur auf dieser "
     "Basis; die marktbasierte Sicht zeigt Emissionen, Trend und Raten. Die marktbasierte Zahl "
@@ -208,3 +236,10 @@ def without_contracts(rows: Iterable[Scope2Year], names: dict[str, str]) -> str:
     return f"Ohne Stromverträge (marktbasiert aller Strom zum Reststrommix): {who}" + (
         f" ({'; '.join(notes)})." if notes else "."
     )
+
+
+def first_year(con: duckdb.DuckDBPyConnection) -> int:
+    """The first year with a residual mix [a]: market-based figures start there (earlier
+    electricity would have no factor for its uncontracted part)."""
+    (year,) = db.query_rows(con, "residual_mix_first_year")[0]
+    return int(year) if year is not None else 10_000

@@ -7,7 +7,7 @@ kek_data/sql/migrations/001_init.sql. Both tables list members in the network's 
 
 import streamlit as st
 
-from kek_data import views
+from kek_data import scope2, views
 from kek_data.numbers import format_number
 from ui import data, exports, frame
 
@@ -18,6 +18,8 @@ viewer = data.current_viewer()
 members = data.members(viewer, db_path)
 
 frame.header("Daten", "Gemeldete Verbrauchsdaten und die daraus berechneten Emissionen.")
+if data.basis() != scope2.DEFAULT:
+    st.caption(scope2.LOCATION_ONLY)
 if members.empty or not data.has_data(db_path):
     st.info("Für diese Ansicht sind keine Mitgliedsdaten freigegeben oder vorhanden.")
     st.stop()

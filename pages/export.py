@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kek_data import scope2
 from kek_data.errors import KekError
 from kek_data.export import figures
 from ui import data, exports, frame
@@ -14,6 +15,8 @@ frame.header(
     "Export",
     "Material für Netzwerktreffen, Ausschüsse und Öffentlichkeit – mit den Zahlen von jetzt.",
 )
+if data.basis() != scope2.DEFAULT:
+    st.caption(scope2.LOCATION_ONLY)
 
 frame.section("Sitzungsfoliensatz")
 st.caption(

@@ -150,3 +150,29 @@ def test_demo_contracts_leave_location_figures(con):
     assert report.build(con, NETWORK_MANAGER).network.latest == pytest.approx(
         179_137.486495, abs=1e-3
     )
+
+
+def test_factor_in_kg_duplicates_and_weak_proofs_are_refused(scon):
+    kg_header = b"Jahr;Strommenge;Einheit;Faktor kg CO2e/kWh;Nachweis\n2024;1;kWh;0,4;X\n"
+    with pytest.raises(ContractErrors, match="Der Faktor wird in g CO₂e/kWh erwartet"):
+        contracts.parse(kg_header, "kg.csv")
+    with pytest.raises(ContractErrors, match="wohl in kg/kWh angegeben"):
+        contracts.parse(_file("2024;1.000;kWh;0,4;Stromkennzeichnung;X"), "g.csv")
+    twice = _file(
+        "2024;1.000;kWh;300;Stromkennzeichnung;X", "2024;1.000;kWh;300;Stromkennzeichnung;X"
+    )
+    with pytest.raises(
+        ContractErrors, match="Zeile 3, Spalte „Jahr“: Dieselbe Zeile steht schon in Zeile 2"
+    ):
+        contracts.parse(twice, "d.csv")
+    for weak in ("keine HKN", "HKN teilweise", "ohne Herkunftsnachweise", "SHKNX"):
+        assert not contracts.green_proof(weak), weak
+    assert contracts.green_proof("Herkunftsnachweise (HKNR), entwertet")
+
+
+def test_market_years_start_with_the_residual_mix(scon):
+    scon.execute("UPDATE residual_mix SET valid_from = 2024")
+    mk = report.build(scon, NETWORK_MANAGER, 2025, scope2.MARKT)
+    assert min(mk.network.series) == 2024  # 2023 would miss the factor of its rest
+    assert mk.ctx.basis_note == "Bilanzbasis: marktbasiert (GHG Protocol Scope 2)"
+    assert report.build(scon, NETWORK_MANAGER, 2025).ctx.basis_note == ""

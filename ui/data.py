@@ -141,8 +141,8 @@ BASIS_KEY = "basis"
 def basis() -> str:
     """The balance basis of this view: the sidebar's choice ('standort' or 'markt'), else
     the default (location-based, BISKO). A value that is no basis falls back to the default."""
-    value = st.session_state.get(BASIS_KEY) or st.query_params.get(BASIS_KEY)
-    return scope2.CHOICES.get(str(value), scope2.DEFAULT)
+    value = str(st.session_state.get(BASIS_KEY) or st.query_params.get(BASIS_KEY))
+    return scope2.CHOICES.get(value, value if value in scope2.BASES else scope2.DEFAULT)
 
 
 def report(
@@ -235,8 +235,9 @@ def chart(
     summary: str | None = None,
 ) -> chart_text.Shown:
     """The named chart of the viewer's report (``export.figures.build_from``) as a page shows
-    it, built once per audience, choice and data state instead of on every rerun."""
-    return _chart(viewer.audience, db_path, name, member_id, chosen, summary)
+    it, built once per audience, basis, choice and data state instead of on every rerun."""
+    chosen_basis = basis() if viewer.sees_member_data else scope2.DEFAULT
+    return _chart(viewer.audience, db_path, name, member_id, chosen, summary, chosen_basis)
 
 
 @st.cache_data(show_spinner=False)
@@ -247,10 +248,11 @@ def _chart(
     member_id: str | None = None,
     chosen: tuple[str, ...] | None = None,
     summary: str | None = None,
+    basis_: str = scope2.DEFAULT,
 ) -> chart_text.Shown:
     from kek_data.export import figures
 
-    rep = report(viewer, db_path)
+    rep = report(viewer, db_path, basis_=basis_)  # the basis is part of the cache key
     fig = figures.build_from(rep, name, member_id, None if chosen is None else list(chosen))
     return chart_text.shown(fig, summary)
 

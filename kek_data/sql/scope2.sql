@@ -51,3 +51,6 @@ ORDER BY m.sort_order, c.year, c.line_no;
 -- name: demo_strom_kwh
 -- [kWh] of electricity per member and year (the demo generator's contracts are shares of it).
 SELECT member_id, year, sum(kwh) FROM emissions WHERE carrier_id = 'strom' GROUP BY ALL;
+
+-- name: residual_mix_first_year
+SELECT min(valid_from) FROM residual_mix;
