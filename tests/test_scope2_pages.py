@@ -28,3 +28,20 @@ def test_every_page_on_market_basis(app_test, monkeypatch, role):
 def test_every_page_says_location_basis_by_default(app_test, page):
     at = _run(app_test, page)
     assert scope2.label(scope2.STANDORT) in _text(at)
+
+
+def test_charts_are_cached_per_basis(app_test, seeded_db, monkeypatch):
+    """The chart cache is shared by every session: the basis is part of its key, and the
+    market-based chart says its basis in the source line (downloads too)."""
+    from kek_data.viewer import NETWORK_MANAGER
+    from ui import data
+
+    app_test()  # clears the caches, points KEK_DB at the demo copy
+    db_path = str(seeded_db)
+    loc = data._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "standort")
+    mkt = data._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "markt")
+    total = [sum(sum(y for y in t.y if y == y) for t in s.fig.data if t.y is not None)
+             for s in (loc, mkt)]  # fmt: skip
+    assert total[1] < total[0]  # Sparkasse buys green power: market-based is lower
+    notes = [" ".join(a.text for a in s.fig.layout.annotations) for s in (loc, mkt)]
+    assert scope2.label(scope2.MARKT) in notes[1] and scope2.label(scope2.MARKT) not in notes[0]
