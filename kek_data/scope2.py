@@ -52,6 +52,11 @@ NO_TARGETS = (
 )
 
 
+#: What the target pages (Ziele, Zielabgleich) say when the market basis is chosen.
+TARGETS_PAGE = (
+    "Ziele und Zielabgleich sind standortbezogen (BISKO) vereinbart; diese Seite zeigt sie "
+    "deshalb auch bei gewählter marktbasierter Sicht standortbezogen."
+)
 #: What the Daten and Export pages say on the market basis (their tables and files stay BISKO).
 LOCATION_ONLY = (
     "Tabellen und Dateien dieser Seite sind standortbezogen (BISKO); den marktbasierten Strom je "

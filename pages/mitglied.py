@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import decomposition_charts, status, views, wording
+from kek_data import decomposition_charts, scope2, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame, weather_view
 from ui.text import plain
@@ -26,7 +26,11 @@ if target:
     )
     st.caption(f"Quelle des Ziels: {plain(target.source)}")
 else:
-    st.markdown("**Ziel:** noch nicht vereinbart.")
+    st.markdown(
+        "**Ziel:** noch nicht vereinbart."
+        if rep.basis == scope2.TARGET_BASIS
+        else "**Ziel:** marktbasiert kein Zielabgleich (Ziele: standortbezogen, Seite „Ziele“)."
+    )
 
 if kpi.latest_year is None:
     st.info("Für dieses Mitglied liegen noch keine Daten vor.")

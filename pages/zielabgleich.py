@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import alignment_charts, views
+from kek_data import alignment_charts, scope2, views
 from ui import data, frame
 from ui.text import plain
 
@@ -14,8 +14,9 @@ frame.header(
     "Zielabgleich",
     "Das eigene Ziel eines Mitglieds gegen die Bezugspfade: Vorgabe des Dachverbands, SBTi-Pfad, "
     "Netzwerkpfad und Klimaneutralität der Stadt 2035.",
+    targets_page=True,
 )
-rep = data.report(viewer, db_path) if data.has_data(db_path) else None
+rep = data.report(viewer, db_path, basis_=scope2.TARGET_BASIS) if data.has_data(db_path) else None
 mine = frame.chosen_member(rep, viewer.member_id)  # stops without members for this view
 member_id = mine.member_id
 al = rep.alignment[member_id]

@@ -15,6 +15,7 @@ frame.header(
     "Die vereinbarten Ziele der Mitglieder und des Netzwerks: jede Änderung ist eine neue "
     "Version; jede Seite, jeder Export und jede Präsentation misst an der Version, die am "
     "jeweiligen Tag gilt.",
+    targets_page=True,
 )
 if not viewer.sees_member_data:
     st.error("Die Zielvereinbarungen sind nur nach der Anmeldung einsehbar.")

@@ -22,6 +22,11 @@ def test_every_page_on_market_basis(app_test, monkeypatch, role):
         text = _text(at)
         assert scope2.label(scope2.MARKT) in text, page
         assert scope2.NO_TARGETS in text, page
+    for page in ("pages/ziele.py", "pages/zielabgleich.py"):  # always on the targets' basis
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        text = _text(at)
+        assert scope2.label(scope2.STANDORT) in text and scope2.TARGETS_PAGE in text, page
 
 
 @pytest.mark.parametrize("page", PAGES)

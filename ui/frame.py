@@ -125,15 +125,20 @@ def sidebar() -> None:
             )
 
 
-def header(title: str, intro: str | None = None) -> None:
-    """Page title (the page's only h1), the demo notice (for demo data), an optional intro line."""
+def header(title: str, intro: str | None = None, targets_page: bool = False) -> None:
+    """Page title (the page's only h1), the demo notice (for demo data), the balance basis and
+    an optional intro line. A ``targets_page`` (Ziele, Zielabgleich) is always on the targets'
+    basis and says so when the sidebar chose another."""
     ctx = data.context(data.db_file())
     st.title(title, anchor=False)
     if ctx.demo:
         st.warning(DEMO_TEXT, icon=":material/warning:")
-    basis = data.basis() if data.current_viewer().sees_member_data else scope2.DEFAULT
+    chosen = data.basis() if data.current_viewer().sees_member_data else scope2.DEFAULT
+    basis = scope2.TARGET_BASIS if targets_page else chosen
     st.caption(scope2.label(basis))
-    if basis != scope2.TARGET_BASIS:
+    if targets_page and chosen != basis:
+        st.info(scope2.TARGETS_PAGE, icon=":material/info:")
+    elif basis != scope2.TARGET_BASIS:
         st.info(scope2.NO_TARGETS, icon=":material/info:")
     if intro:
         st.caption(intro)
