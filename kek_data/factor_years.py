@@ -27,6 +27,10 @@ from kek_data.viewer import Viewer
 #: words in a factor's status that make it provisional (a later revision may change the figure)
 PROVISIONAL = ("vorläufig", "Schätzung")
 MISSING = "Faktor fehlt"
+#: a status word for values not checked against the official table (e.g. the residual mix)
+UNCHECKED = "nicht geprüft"
+#: the name of the residual mix in the marks (market-based Scope 2)
+RESIDUAL = "Strom marktbasiert (Reststrommix)"
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class FactorYear:
     @property
     def notes(self) -> tuple[str, ...]:
         """German marks of this year: „Faktor fehlt“, the fallback of Fernwärme, „Faktor aus J
-        übertragen“, „vorläufig“."""
+        übertragen“, „vorläufig“, „nicht geprüft“."""
         if self.missing:
             return (MISSING,)
         notes = [district_heat.FALLBACK] if self.fallback else []
@@ -84,6 +88,8 @@ class FactorYear:
             notes.append(f"Faktor aus {self.factor_year} übertragen")
         if self.provisional:
             notes.append("vorläufig")
+        if UNCHECKED in self.status:
+            notes.append(UNCHECKED)
         return tuple(notes)
 
 
@@ -108,6 +114,23 @@ def read(
         for year, carrier_id, name, kind, factor_year, status, n_records, origin, network, member_id, _ in (  # noqa: E501
             db.query_rows(con, "factor_years", by_member=by_member, **viewer.params())
         )
+    ]
+
+
+def residual(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[FactorYear]:
+    """The residual-mix record behind each year with electricity not under contract
+    (market-based, :mod:`kek_data.scope2`): carried years and unchecked values are marked."""
+    return [
+        FactorYear(
+            int(y),
+            "strom",
+            RESIDUAL,
+            None if fy is None else int(fy),
+            status or "",
+            series=True,
+            direct=False,
+        )  # fmt: skip
+        for y, fy, status in db.query_rows(con, "residual_years", **viewer.params())
     ]
 
 
@@ -145,4 +168,8 @@ def note(found: list[str]) -> str:
         "keinen eigenen Faktor der Jahresreihe und wird mit dem genannten Jahr gerechnet; "
         "„vorläufig“: vorläufiger oder geschätzter Wert, eine spätere Revision kann die Zahlen "
         "dieser Jahre ändern."
+    ) + (
+        f" „{UNCHECKED}“: Wert nicht gegen die amtliche Tabelle geprüft (Methodik)."
+        if any(UNCHECKED in line for line in found)
+        else ""
     )

@@ -50,3 +50,11 @@ def test_charts_are_cached_per_basis(app_test, seeded_db, monkeypatch):
     assert total[1] < total[0]  # Sparkasse buys green power: market-based is lower
     notes = [" ".join(a.text for a in s.fig.layout.annotations) for s in (loc, mkt)]
     assert scope2.label(scope2.MARKT) in notes[1] and scope2.label(scope2.MARKT) not in notes[0]
+
+
+def test_market_basis_names_the_residual_mix_years(app_test):
+    at = _run(app_test)
+    next(r for r in at.sidebar.radio if r.label == "Bilanzbasis").set_value("marktbasiert").run()
+    text = _text(at)
+    assert "Strom marktbasiert (Reststrommix) 2016–2018: Faktor aus 2015 übertragen, nicht " in text
+    assert "„nicht geprüft“: Wert nicht gegen die amtliche Tabelle geprüft" in text

@@ -178,15 +178,24 @@ def _activity_table(audience: Viewer, db_path: str) -> pd.DataFrame:
         return emissions.activity_table(cur, audience)
 
 
-@st.cache_data(show_spinner=False)
 def factor_note(db_path: str) -> str:
     """The sentence naming every year computed with another year's or a provisional factor
     (``factor_years.note``) over all members' data ("" without marks): every viewer sees network
-    totals made of them, and it names only carriers and years, no member's figures."""
+    totals made of them, and it names only carriers and years, no member's figures. On the
+    market basis the residual mix's years are named too."""
+    viewer = current_viewer()
+    return _factor_note(db_path, basis() if viewer.sees_member_data else scope2.DEFAULT)
+
+
+@st.cache_data(show_spinner=False)
+def _factor_note(db_path: str, basis_: str) -> str:
     if not has_data(db_path):
         return ""
     with cursor() as cur:
-        return factor_years.note(factor_years.lines(factor_years.read(cur, NETWORK_MANAGER)))
+        rows = factor_years.read(cur, NETWORK_MANAGER)
+        if basis_ == scope2.MARKT:
+            rows += factor_years.residual(cur, NETWORK_MANAGER)
+        return factor_years.note(factor_years.lines(rows))
 
 
 @st.cache_data(show_spinner=False)

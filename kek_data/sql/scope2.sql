@@ -54,3 +54,12 @@ SELECT member_id, year, sum(kwh) FROM emissions WHERE carrier_id = 'strom' GROUP
 
 -- name: residual_mix_first_year
 SELECT min(valid_from) FROM residual_mix;
+
+-- name: residual_years
+-- Per year with electricity at the residual mix (members filtered by viewer; from the first
+-- residual-mix year, as market-based figures start there) the record used (kek_data.factor_years).
+SELECT DISTINCT year, residual_year, residual_status
+FROM market_electricity
+WHERE rest_kwh > 0 AND year >= (SELECT min(valid_from) FROM residual_mix)
+  AND ($all_members OR member_id = $member_id)
+ORDER BY year;
