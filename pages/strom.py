@@ -27,9 +27,9 @@ else:
     latest = {r.member_id: r for r in rows if r.member_id in rep.names}  # last year per member
     for member_id, row in latest.items():
         if row.contract_kwh:
-            st.markdown(f"- {scope2.sentence(row, rep.names[member_id])}")
+            st.markdown(f"- {plain(scope2.sentence(row, rep.names[member_id]))}")  # file text
     if without := scope2.without_contracts(latest.values(), rep.names):
-        st.markdown(f"- {without}")
+        st.markdown(f"- {plain(without)}")
     frame.table(views.german(shown, 1))
 frame.how_computed("marktbasiert")
 
@@ -93,4 +93,4 @@ else:
                 st.error(plain(exc), icon="❌")
             else:
                 data.data_changed()
-                st.success(f"Verträge {rep.names[pick[0]]} {pick[1]} zurückgenommen.")
+                st.success(plain(f"Verträge {rep.names[pick[0]]} {pick[1]} zurückgenommen."))

@@ -58,3 +58,19 @@ def test_market_basis_names_the_residual_mix_years(app_test):
     text = _text(at)
     assert "Strom marktbasiert (Reststrommix) 2016–2018: Faktor aus 2015 übertragen, nicht " in text
     assert "„nicht geprüft“: Wert nicht gegen die amtliche Tabelle geprüft" in text
+
+
+def test_proof_text_from_a_file_is_shown_as_text(app_test, seeded_db):
+    """A proof cell with Markdown (e.g. "**HKN** [x](javascript:…)") must not render as markup."""
+    from kek_data import contracts, db
+    from kek_data.viewer import NETWORK_MANAGER
+
+    con = db.connect(seeded_db)
+    row = "2025;1.000;kWh;0;**HKN** [klick](javascript:alert(1));X"
+    data = ("Jahr;Strommenge;Einheit;Faktor g CO₂e/kWh;Nachweis;Lieferant\n" + row).encode()
+    found = contracts.parse(data, "h.csv")  # stored as demo data: the Demo-Modus shows the file
+    contracts.store(con, NETWORK_MANAGER, "hafen", "h.csv", found, data, is_demo=True)
+    con.close()
+    at = _run(app_test, "pages/strom.py")
+    line = next(m.value for m in at.markdown if "Hafen" in m.value and "HKN" in m.value)
+    assert "**HKN**" not in line and "](javascript" not in line
