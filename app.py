@@ -39,6 +39,16 @@ PAGES = [
         if (ROOT / f"pages/{name}.py").exists()  # issue 10, built in parts
     ],
     st.Page(ROOT / "pages/strom.py", title="Strom & Verträge", icon=":material/bolt:"),
+    *[
+        st.Page(ROOT / f"pages/{name}.py", title=title, icon=icon)
+        for name, title, icon in (
+            ("massnahmen", "Maßnahmen", ":material/checklist:"),
+            ("netzwerkarbeit", "Netzwerkarbeit", ":material/groups:"),
+            ("berichtsrunde", "Berichtsrunde", ":material/assignment_turned_in:"),
+            ("berichtsstaende", "Berichtsstände", ":material/inventory_2:"),
+        )
+        if (ROOT / f"pages/{name}.py").exists()  # issue 12, built in parts
+    ],
     st.Page(ROOT / "pages/daten.py", title="Daten", icon=":material/table_view:"),
     st.Page(ROOT / "pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),
     st.Page(ROOT / "pages/export.py", title="Export", icon=":material/download:"),

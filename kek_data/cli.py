@@ -36,6 +36,30 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="as_role", metavar="ROLLE[:MITGLIED]", help=AS_HELP)
 
 
+STAND_HELP = "Nummer eines Berichtsstands: liest dessen eingefrorene Daten (Liste: berichtsstand)"
+
+
+def add_read_options(parser: argparse.ArgumentParser) -> None:
+    """:func:`add_data_options` plus ``--stand NR`` of the commands that only read."""
+    add_data_options(parser)
+    parser.add_argument("--stand", type=int, metavar="NR", help=STAND_HELP)
+
+
+def connect_read(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    """The database a reading command reads: the live file, or with ``--stand NR`` that
+    Berichtsstand (checked, read-only; refused to a viewer who may not read it)."""
+    con = db.connect(args.db, create=False)
+    if getattr(args, "stand", None) is None:
+        return con
+    from kek_data import frozen_reports
+
+    frozen = frozen_reports.open(con, args.stand)
+    frozen_reports.check_viewer(con, frozen, viewer_of(args, con))
+    if getattr(args, "year", None) is None:  # default: the frozen reporting year
+        args.year = frozen_reports.stand(frozen).year
+    return frozen
+
+
 def cli_user() -> str:
     """The user recorded with writes from the command line: ``cli:<OS user>``."""
     try:
@@ -68,6 +92,9 @@ COMMAND_MODULES = {
     "kek_data.target_commands": ("targets",),
     "kek_data.contract_commands": ("vertraege",),
     "kek_data.heat_commands": ("fernwaerme",),
+    "kek_data.network_commands": ("netzwerk",),
+    "kek_data.frozen_commands": ("berichtsstand",),
+    "kek_data.measure_commands": ("measures", "import-measures"),
 }
 
 
@@ -146,8 +173,10 @@ def summary(
     ``report``: the key figures of the reporting year; ``factor_notes``: the German marks of
     every year up to the reporting year computed with a carried, provisional or fallback
     factor (:mod:`kek_data.factor_years`, as the pages say them); ``basis``/``basis_label``:
-    the basis of all these figures (``--basis``; 'standort' = BISKO, default). ``scope2``: per
-    visible member and year both bases side by side, ``{"t_co2e": location-based,
+    the basis of all these figures (``--basis``; 'standort' = BISKO, default). ``wedge``: per
+    owner ('netzwerk' where its total shows, visible members) the measures against the gap to
+    the next target year (:meth:`kek_data.wedge.Wedge.as_json`), always location-based.
+    ``scope2``: per visible member and year both bases side by side, ``{"t_co2e": location-based,
     "t_co2e_market": market-based}`` [t CO₂e] (the members' counted series of a location-based
     and a market-based report, :mod:`kek_data.scope2`), with the member's electricity
     ``strom_kwh``, ``contract_kwh`` [kWh] and the market-based marks ``notes``. Everything comes
@@ -205,6 +234,7 @@ def summary(
             for owner, parts in rep.parts.items()
             if parts
         },
+        "wedge": {owner: w.as_json() for owner, w in loc.wedges.items()},  # kek_data.wedge
         "report": {
             "year": rep.year,
             "coverage": rep.coverage_text(),
@@ -224,14 +254,19 @@ def _r(v: float | None) -> float | None:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the network totals and key figures (JSON with --json, else German lines)."""
-    con = db.connect(args.db, create=False)  # only init creates a database
+    con = connect_read(args)  # only init creates a database
     data = summary(con, viewer_of(args, con), args.year, args.basis)
+    from kek_data.frozen_reports import stand
+
+    data["stand"] = stand(con).label  # "Live-Daten (Stand …)" or "Berichtsstand … eingefroren am …"
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
         print()
         return 0
     from kek_data.numbers import format_t
 
+    if getattr(args, "stand", None) is not None:  # the live data need no mark in the text
+        print(data["stand"])
     print(data["basis_label"])
     for year, value in data["network"].items():
         print(f"{year}  {format_t(value)}  ({data['coverage'][year]})")
@@ -319,7 +354,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="Bilanzbasis der Zahlen: standort (standortbezogen, BISKO; Vorgabe) oder markt "
         "(marktbasiert nach GHG Protocol Scope 2, mit Stromverträgen und Reststrommix)",
     )  # fmt: skip
-    add_data_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_summary)
     p = sub.add_parser("consent", help="Veröffentlichungsfreigabe eines Mitglieds setzen/zeigen")
     p.add_argument("member", metavar="MITGLIED", help="member_id, z. B. dsw21")

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from kek_data import access, contracts, db, reference
+from kek_data import access, contracts, db, measures, network_demo, reference, rounds
 from kek_data.ingest import store
 from kek_data.viewer import Viewer
 
@@ -94,6 +94,10 @@ def seed(con: duckdb.DuckDBPyConnection) -> int:
         _seed_targets(con)
         _seed_consent(con)
         _seed_contracts(con)
+        network_demo.seed_groups(con)  # before the measures (they may name a working group)
+        measures.seed_demo(con)  # the demo measures (data/demo_measures.csv)
+        network_demo.seed_meetings(con)  # after the measures (actions link to them)
+        rounds.seed_demo(con)  # last: the reporting rounds check the data and notes above
     return len(rows)
 
 

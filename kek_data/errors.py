@@ -160,16 +160,13 @@ class ContractErrors(KekError):
         self.errors = errors
 
 
-# --- district heat ------------------------------------------------------------------------------
+# --- problems of an entry at a field (forms and options) ---------------------------------------
 
 
-class DistrictHeatError(KekError):
-    """One problem of a district-heat entry (network, factor, assignment) at its ``field``
-    (``network_id``, ``valid_from``, ``value``, ``method``, ``source``, …).
-
-    ``message`` is German and says what to fix; the error's text names the field first
-    (``label``, e.g. „Quelle: bitte angeben …“), the command line names the option instead.
-    """
+class FieldError(KekError):
+    """One problem of an entry at its ``field``; ``message`` is German and says what to fix; the
+    error's text names the field first (``label``, e.g. „Quelle: bitte angeben …“), the command
+    line names the option instead."""
 
     def __init__(self, field: str, message: str, label: str = ""):
         self.field = field
@@ -178,10 +175,74 @@ class DistrictHeatError(KekError):
         super().__init__(f"{label}: {message}" if label else message)
 
 
-class DistrictHeatErrors(KekError):
+class FieldErrors(KekError):
+    """Every problem of an entry at once (``errors``, each a :class:`FieldError`); nothing was
+    written."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+# --- district heat ------------------------------------------------------------------------------
+
+
+class DistrictHeatError(FieldError):
+    """One problem of a district-heat entry (network, factor, assignment) at its ``field``
+    (``network_id``, ``valid_from``, ``value``, ``method``, ``source``, …)."""
+
+
+class DistrictHeatErrors(FieldErrors):
     """Every problem of a district-heat entry at once (``errors``, each a
     :class:`DistrictHeatError`); nothing was written."""
 
-    def __init__(self, errors: list[DistrictHeatError]):
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
+
+# --- network work (meetings, working groups, actions) ------------------------------------------
+
+
+class NetworkError(FieldError):
+    """One problem of a meeting, working group or action at its ``field`` (``held_on``,
+    ``kind``, ``title``, ``due_on``, ``participants``, ``measure_id``, …)."""
+
+
+class NetworkErrors(FieldErrors):
+    """Every problem of a network-work entry at once (``errors``, each a :class:`NetworkError`);
+    nothing was written."""
+
+
+# --- frozen annual reports (Berichtsstände) -----------------------------------------------------
+
+
+class FrozenReportError(KekError):
+    """A Berichtsstand cannot be frozen or opened (no data for the year, unknown id, missing or
+    changed file, a write on a frozen report)."""
+
+
+# --- reporting round (Berichtsrunde) ------------------------------------------------------------
+
+
+class RoundError(FieldError):
+    """A refused entry of the reporting round (round, status, note) at its ``field`` (``year``,
+    ``due_on``, ``jump_pct``, ``status``, ``comment``, ``text``, …); nothing was written."""
+
+
+# --- measures (Maßnahmen) -----------------------------------------------------------------------
+
+
+class MeasureError(FieldError):
+    """One problem of a measure at its ``field`` (``title``, ``status``, ``end_year``,
+    ``saving_unit``, …); the text names the field first (``label``)."""
+
+
+class MeasureErrors(FieldErrors):
+    """Every problem of a measure (or of all rows of an import) at once (``errors``, each a
+    :class:`MeasureError`); nothing was written."""
+
+
+class MeasureImportErrors(KekError):
+    """A measures file has problems; ``errors`` lists every one (German lines with file, line
+    and column); nothing was written."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors

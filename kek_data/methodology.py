@@ -19,7 +19,17 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kek_data import access, alignment, city, district_heat, formulas, scope2, status, weather
+from kek_data import (
+    access,
+    alignment,
+    city,
+    district_heat,
+    formulas,
+    scope2,
+    status,
+    weather,
+    wedge,
+)
 from kek_data import wording as wd
 from kek_data.charts import DEMO_NOTICE, PARTIAL_LABEL
 from kek_data.numbers import format_plain
@@ -371,7 +381,11 @@ SECTIONS: tuple[Section, ...] = (
             "eigenen Organisation; Netzwerkmanagement und Stadt sehen alles. Die Buchstaben der "
             "Pseudonyme folgen nicht der Mitgliederliste. Ohne festgehaltene Entscheidung gilt "
             f"„{access.LEVELS[access.DEFAULT_LEVEL]}“. Seiten, Foliensatz und Datenpaket zeigen "
-            "dieselbe Auswahl, je nach Anmeldung.",
+            "dieselbe Auswahl, je nach Anmeldung. In der Netzwerkarbeit erscheint ein Mitglied "
+            "ohne namentliche Freigabe als „weiteres Mitglied“ (ohne Pseudonym); Namen der "
+            "Arbeitsgruppen, Titel, Tagesordnung, Beschlüsse und Aufgaben schreibt das "
+            "Netzwerkmanagement für alle Mitglieder sichtbar, sie nennen keine Zahlen eines "
+            "Mitglieds.",
             "Grenzen: Ein Pseudonym verbirgt den Namen, nicht das Profil. Wer die Mitglieder "
             "kennt, kann „Mitglied A“ an Energieträgern, Größe oder Zieljahr wiedererkennen; "
             f"wer das ausschließen will, wählt „{access.LEVELS['intern']}“. Ebenso lässt die "
@@ -388,6 +402,7 @@ SECTIONS: tuple[Section, ...] = (
         scope2.METHOD_DETAILS,
     ),
     Section("witterung", weather.TITLE, weather.METHOD_SHORT, weather.METHOD_DETAILS),
+    Section("massnahmen", wedge.TITLE, wedge.METHOD_SHORT, wedge.METHOD_DETAILS),
     Section(
         "demodaten",
         "Demodaten",

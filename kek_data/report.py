@@ -42,6 +42,8 @@ from kek_data import (
     scope2,
     status,
     weather,
+    wedge,
+    wedge_build,
 )
 from kek_data.errors import AccessDenied, ReportError, UnknownMember
 from kek_data.numbers import format_count, format_date
@@ -172,6 +174,10 @@ class Report:
     #: owner → heating energy raw and weather-corrected, the second view (kek_data.weather);
     #: the network's only in years whose total shows; location basis only
     weather: dict[str, weather.Series] = field(default_factory=dict)
+    #: owner → the measures against the gap to the next target year (kek_data.wedge); the
+    #: network's only where its total shows, a member's from the measures the viewer may see;
+    #: location basis only
+    wedges: dict[str, wedge.Wedge] = field(default_factory=dict)
 
     @property
     def basis_label(self) -> str:
@@ -399,6 +405,9 @@ def build(
             partial_years=frozenset(y for y in partial_by_member.get(rid, ()) if y in own),
             reported={y: v for y, v in own.items() if y <= year},
         )
+    # Measures against the gap (kek_data.wedge_build decides which measures each wedge uses).
+    shown_kpis = {m: (real[m], r.kpi, real[m] != m) for m, r in result.items()}
+    wedges = wedge_build.build(con, viewer, network, shown_kpis) if on_target_basis else {}
     owners = [o for o in all_targets if o != progress.NETWORK]
     # The sum of the pledges is complete only if every member counted this year has a path.
     with_path = {o for o in owners if all_targets[o].base_value is not None}
@@ -433,6 +442,7 @@ def build(
         city=city.compare(network.series, city.balance()) if on_target_basis else None,
         basis=basis,
         weather=heated,
+        wedges=wedges,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from kek_data import formulas
 from kek_data.numbers import format_number, format_pct, format_t
+from kek_data.wedge import Wedge
 
 #: The trend window in words, e.g. "letzten 5 Jahre" (see :data:`kek_data.formulas.WINDOW`);
 #: with the years where the reporting year is known: :func:`last_years`.
@@ -132,3 +133,41 @@ def budget(b: formulas.Budget, end: int | None, who: str = "das Netzwerk") -> st
 #: R-410A (50 % HFC-32, 50 % HFC-125) in IPCC AR6 (WG I, 2021, Tab. 7.SM.7: 771 / 3.740) and AR5
 #: (2013: 677 / 3.170); the dashboard asks for kg CO₂e and does not convert masses itself.
 REFRIGERANT_GWP = "R-410A: GWP 2.256 nach IPCC AR6, 1.924 nach AR5 – bitte den Bericht nennen"
+
+
+def wedge(w: Wedge) -> str:
+    """How much of the gap the decided measures close (:mod:`kek_data.wedge`), e.g. "Die
+    beschlossenen und umgesetzten Maßnahmen schließen 18 von 35 t CO₂e (51,4 %) der Lücke bis
+    2030; ungedeckt bleiben 17 t CO₂e (48,6 %)." Without a gap in the trend it says so."""
+    if not w.has_gap:
+        return (
+            f"Kein Abstand im Trend: beim jetzigen Tempo liegen die Emissionen {w.target_year} "
+            f"bei {t(w.trend[w.target_year])}, der Pfad verlangt {t(w.path[w.target_year])}; "
+            f"die beschlossenen und umgesetzten Maßnahmen mindern zusätzlich {t(w.decided_t)}."
+        )
+    more = f" (ihr Keil: {t(w.decided_t)})" if w.decided_t > w.gap_t else ""
+    return (
+        f"Die beschlossenen und umgesetzten Maßnahmen schließen {format_number(w.covered_t, 0)} "
+        f"von {t(w.gap_t)} ({format_pct(w.covered_pct)}) der Lücke bis {w.target_year}{more}; "
+        f"ungedeckt bleiben {t(w.uncovered_t)} ({format_pct(w.uncovered_pct)})."
+    )
+
+
+def wedge_more(w: Wedge) -> str:
+    """The second line under :func:`wedge`: the planned measures and the incomplete ones."""
+    parts = []
+    if w.uncovered_t > 0 and w.planned_t:
+        parts.append(
+            f"Mit den geplanten Maßnahmen ({t(w.planned_t)}) blieben "
+            f"{t(w.uncovered_with_planned_t)} ({format_pct(w.uncovered_with_planned_pct)}) "
+            "ungedeckt."
+        )
+    if w.n_incomplete:
+        named = f": {', '.join(w.incomplete_titles)}" if w.incomplete_titles else ""
+        parts.append(
+            f"{w.n_incomplete} von {w.n_measures} Maßnahmen ohne Einsparangabe sind nicht "
+            f"eingerechnet{named}."
+        )
+    if not w.n_measures:
+        parts.append("Noch keine Maßnahmen eingetragen.")
+    return " ".join(parts)

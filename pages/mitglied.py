@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import decomposition_charts, scope2, status, views, wording
 from kek_data.numbers import format_number, format_pct
-from ui import data, frame, weather_view
+from ui import data, frame, weather_view, wedge_view
 from ui.text import plain
 
 frame.require_app()
@@ -97,6 +97,7 @@ r3.metric(
     help=f"Wie empfindlich das Nulljahr ist: {wording.zero_years(kpi.zero_years)}.",
 )
 st.caption(f"Null im Trend: {wording.zero_years(kpi.zero_years)}.")
+wedge_view.section(rep, member_id, viewer, db_path)  # Maßnahmen gegen die Lücke
 
 frame.section("Vollständigkeit der Meldungen")
 comp = rep.completeness

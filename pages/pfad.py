@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import views, wording
 from kek_data.numbers import format_t
-from ui import data, exports, frame
+from ui import data, exports, frame, wedge_view
 
 frame.require_app()
 db_path = data.db_file()
@@ -86,3 +86,4 @@ if rep.member:
     exports.table_downloads(table, "pfad-je-mitglied")
     st.caption("Prozent pro Jahr (%/a) = Anteil an den Emissionen des Jahres in der Spalte Jahr.")
 frame.how_computed("raten")
+wedge_view.overview(rep, viewer, db_path)  # Maßnahmen gegen die Lücke (kek_data.wedge)

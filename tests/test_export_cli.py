@@ -49,7 +49,7 @@ def test_export_deck_with_members_year_and_date(capsys, seeded_db, tmp_path):
     args = ["--year", "2024", "--members", "edg,dsw21", "--date", "20.05.2026"]
     code, stdout, err = run(capsys, "deck", "--out", str(out), *args, "--db", str(seeded_db))
     assert code == 0 and "Foliensatz gespeichert" in stdout
-    assert "100 %  Fertig: 11 Folien." in err
+    assert "100 %  Fertig: 14 Folien." in err
     prs = Presentation(io.BytesIO(out.read_bytes()))
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[0] == "Klimaschutz im KEK-Netzwerk: Stand 2024"

@@ -78,7 +78,7 @@ def titles(prs) -> list[str]:
 
 def test_slide_count_titles_and_16_9(prs, mcon):
     members = emissions.members(mcon, NETWORK_MANAGER)
-    assert len(prs.slides) == 9 + len(members) == 19
+    assert len(prs.slides) == 12 + len(members) == 22
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, abs=0.001)
     got = titles(prs)
     assert got[:3] == [
@@ -92,7 +92,10 @@ def test_slide_count_titles_and_16_9(prs, mcon):
         "Vergleich: Minderung pro Jahr",
         "Abstand der Mitglieder zum eigenen Zielpfad 2025",
         "Pfad & Lücke 2025",
-        "Methodik",
+        "Maßnahmen gegen die Lücke",
+        "Offene Aufgaben seit dem letzten Treffen",
+        "Methodik (1/2)",
+        "Methodik (2/2)",
         "Quellen: Emissionsfaktoren 2025",
     ]
 
@@ -108,7 +111,7 @@ def test_demo_badge_and_page_number_on_every_slide(prs):
     for n, slide in enumerate(prs.slides, start=1):
         assert any(s.name == "Demohinweis" for s in slide.shapes), n
         if n > 1:
-            assert f"Folie {n} von 19" in texts(slide)
+            assert f"Folie {n} von 22" in texts(slide)
 
 
 def test_overview_numbers_come_from_the_database(prs, mcon):
@@ -252,8 +255,8 @@ def test_path_gap_methodology_and_sources(prs, mcon):
     gap = deck.plan(rep, list(rep.member))["luecke"][0]
     labels = [v for t in gap.data if t.type == "bar" for v in t.x if isinstance(v, str)]
     assert len(labels) == 10 and {"Caritas (2024)", "Diakonie (2024)"} <= set(labels)
-    assert "Netzwerkpfad: −55 % bis 2030, neutral 2035 (Basis 2015)." in texts(prs.slides[17])
-    rows = table_rows(prs.slides[18])
+    assert "Netzwerkpfad: −55 % bis 2030, neutral 2035 (Basis 2015)." in texts(prs.slides[20])
+    rows = table_rows(prs.slides[21])
     factors = views.factors_for_year(db.query_df(mcon, "factors"), 2025)
     assert [r[0] for r in rows[1:]] == [f["name"] for f in factors]
     strom = next(r for r in rows if r[0] == "Strom")
@@ -267,7 +270,7 @@ def test_text_is_editable_and_has_umlauts(prs):
     pictures = sum(
         s.shape_type == MSO_SHAPE_TYPE.PICTURE for slide in prs.slides for s in slide.shapes
     )
-    assert pictures == 14  # only the charts are images
+    assert pictures == 15  # only the charts are images
 
 
 def test_progress_reports_from_0_to_1(built):
@@ -275,8 +278,8 @@ def test_progress_reports_from_0_to_1(built):
     fractions = [f for f, _ in steps]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
-    assert steps[-1][1] == "Fertig: 19 Folien."
-    assert any(t == "Diagramm 2 von 14: DSW21" for _, t in steps)
+    assert steps[-1][1] == "Fertig: 22 Folien."
+    assert any(t == "Diagramm 2 von 15: DSW21" for _, t in steps)
 
 
 def test_chosen_members_and_year(mcon):
@@ -284,7 +287,7 @@ def test_chosen_members_and_year(mcon):
                            meeting_date=MEETING)  # fmt: skip
     prs = Presentation(io.BytesIO(data))
     got = titles(prs)
-    assert len(got) == 9 + 2
+    assert len(got) == 12 + 2
     assert got[3:5] == [
         "Dortmunder Stadtwerke AG (DSW21)",
         "Stadt Dortmund (Verwaltung und Einrichtungen)",
@@ -341,7 +344,7 @@ def test_unknown_member_and_no_member_slides(mcon):
     with pytest.raises(UnknownMember, match="xyz"):
         deck.build_deck(mcon, NETWORK_MANAGER, members=["dsw21", "xyz"])
     prs = Presentation(io.BytesIO(deck.build_deck(mcon, NETWORK_MANAGER, members=[])))
-    assert len(prs.slides) == 6
+    assert len(prs.slides) == 9
 
 
 def test_golden_deck_content(prs):
@@ -351,6 +354,8 @@ def test_golden_deck_content(prs):
         "dsw21": texts(prs.slides[3]),
         "comparison": table_rows(prs.slides[13]),
         "pfad": texts(prs.slides[16]),
+        "massnahmen": texts(prs.slides[17]),
+        "aufgaben": table_rows(prs.slides[18]),
     }
     assert_golden("export_deck.json", json.dumps(content, ensure_ascii=False, indent=1) + "\n")
 
@@ -365,7 +370,7 @@ def test_libreoffice_renders_every_slide(built, tmp_path):
     subprocess.run([*command, str(pptx)], check=True, capture_output=True, timeout=120)
     pdf = tmp_path / "deck.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    assert re.search(r"^Pages:\s+19$", info.stdout, re.MULTILINE)
+    assert re.search(r"^Pages:\s+22$", info.stdout, re.MULTILINE)
     subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "4", "-l", "4", str(pdf),
                     str(tmp_path / "s")], check=True, timeout=60)  # fmt: skip
     page = Image.open(next(tmp_path.glob("s-*.png"))).convert("L")

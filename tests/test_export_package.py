@@ -65,9 +65,8 @@ def test_zip_contents(zf, items):
     assert [n for n in names if n.startswith("csv/")] == [f"csv/{t.name}.csv" for t in items]
     assert [t.name for t in items] == [
         "mitglieder", "emissionen", "emissionen_je_jahr", "pfade", "kennzahlen",
-        "vollstaendigkeit", "zielabgleich", "zerlegung", "strom_scope2", "aktivitaetsdaten",
-        "emissionsfaktoren",
-        "umrechnungen",
+        "vollstaendigkeit", "zielabgleich", "zerlegung", "massnahmen_luecke", "strom_scope2",
+        "aktivitaetsdaten", "emissionsfaktoren", "umrechnungen",
     ]  # fmt: skip
 
 
@@ -173,7 +172,8 @@ def test_public_package_has_named_members_only(mcon):
     assert [n for n in zf.namelist() if n.startswith("csv/")] == [
         "csv/mitglieder.csv", "csv/emissionen.csv", "csv/emissionen_je_jahr.csv",
         "csv/pfade.csv", "csv/kennzahlen.csv", "csv/vollstaendigkeit.csv",
-        "csv/zielabgleich.csv", "csv/zerlegung.csv", "csv/emissionsfaktoren.csv",
+        "csv/zielabgleich.csv", "csv/zerlegung.csv", "csv/massnahmen_luecke.csv",
+        "csv/emissionsfaktoren.csv",
         "csv/umrechnungen.csv",
     ]  # fmt: skip
     named = ["dsw21", "dew21", "edg", "fhdo", "stadt"]

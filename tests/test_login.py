@@ -34,10 +34,12 @@ from tests.oidc import (
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TITLE = "Fortschritt des Netzwerks"
 MEMBER_PAGES = ["Überblick", "Mitglied", "Vergleich", "Pfad & Lücke", "Ziele", "Zielabgleich",
-                "Strom & Verträge", "Daten", "Daten hochladen", "Export", "Methodik"]  # fmt: skip
+                "Strom & Verträge", "Maßnahmen", "Netzwerkarbeit", "Berichtsrunde",
+                "Berichtsstände", "Daten", "Daten hochladen", "Export", "Methodik"]  # fmt: skip
 #: Every page address of the dashboard (app.py's st.Page files) and a made-up one.
-ADDRESSES = ["", "mitglied", "vergleich", "pfad", "strom", "daten", "hochladen", "export",
-             "methodik", "zugaenge", "fernwaerme", "oeffentlich", "gibt-es-nicht"]  # fmt: skip
+ADDRESSES = ["", "mitglied", "vergleich", "pfad", "strom", "massnahmen", "netzwerkarbeit",
+             "berichtsrunde", "berichtsstaende", "daten", "hochladen", "export", "methodik",
+             "zugaenge", "fernwaerme", "oeffentlich", "gibt-es-nicht"]  # fmt: skip
 USERS = {
     "mia": {"email": "mia@dsw21.example", "name": "Mia Muster", "groups": ["kek:mitglied:dsw21"]},
     "nora": {"email": "nora@kek.example", "name": "Nora Netz", "groups": ["kek:netzwerk"]},

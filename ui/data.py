@@ -27,6 +27,7 @@ from kek_data import (
     demo,
     emissions,
     factor_years,
+    frozen_reports,
     reference,
     scope2,
 )
@@ -39,7 +40,11 @@ from ui import chart_text
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
 def connection(db_path: str) -> duckdb.DuckDBPyConnection:
-    """The process-wide connection; a new file is created and seeded with demo data."""
+    """The process-wide connection; a new file is created and seeded with demo data. A
+    Berichtsstand's file opens read-only after its checksum check (FrozenReportError)."""
+    frozen = _frozen_of(db_path)
+    if frozen is not None:
+        return frozen_reports.connect_frozen(db_path, frozen)
     is_new = not config.db_path(db_path).exists()
     con = db.connect(db_path)
     if is_new:
@@ -59,15 +64,24 @@ def startup_store_check(db_path: str) -> list[str]:
         return ingest.check_store(cur, db_path)
 
 
-def db_file() -> str:
-    """The database file of this process (``KEK_DB`` or ``data/kek.duckdb``)."""
+def live_file() -> str:
+    """The live database file of this process (``KEK_DB`` or ``data/kek.duckdb``): every write,
+    the login table and the raw-file store use it."""
     return str(config.db_path())
 
 
+def db_file() -> str:
+    """The database the pages read: the live file, or the Berichtsstand this session chose in
+    the sidebar (checked for the viewer there, ``ui.stand.choose``). Read helpers take it as
+    ``db_path``; writes go through :func:`cursor`, which is always live."""
+    return str(st.session_state.get(VALID_STAND) or live_file())
+
+
 @contextmanager
-def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of the shared connection for one call (thread-safe use of DuckDB)."""
-    cur = connection(db_file()).cursor()
+def cursor(db_path: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor for one call (thread-safe use of DuckDB): of the live database, or of
+    ``db_path`` (a Berichtsstand is read-only) for the read helpers."""
+    cur = connection(db_path or live_file()).cursor()
     try:
         yield cur
     finally:
@@ -90,7 +104,7 @@ def data_changed() -> None:
 @st.cache_data(show_spinner=False)
 def context(db_path: str) -> charts.Context:
     """ "Stand" and demo flag for captions and chart source lines."""
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         as_of = emissions.data_as_of(cur)
         return charts.Context(
             as_of=format_date(as_of.date()) if as_of else "–", demo=emissions.is_demo(cur)
@@ -99,8 +113,11 @@ def context(db_path: str) -> charts.Context:
 
 @st.cache_data(show_spinner=False)
 def has_real_data(db_path: str) -> bool:
-    """Whether the database holds real data (``emissions.has_real_data``): no Demo-Modus then."""
-    with cursor() as cur:
+    """Whether the database holds real data (``emissions.has_real_data``): no Demo-Modus then.
+    Always asks the live database too (a demo Berichtsstand must not open real live data)."""
+    if db_path != live_file() and has_real_data(live_file()):
+        return True
+    with cursor(db_path) as cur:
         return emissions.has_real_data(cur)
 
 
@@ -117,7 +134,7 @@ def detail(viewer: Viewer, db_path: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _shown(audience: Viewer, db_path: str, table: str) -> pd.DataFrame:
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return emissions.shown(cur, audience, table)
 
 
@@ -125,7 +142,7 @@ def _shown(audience: Viewer, db_path: str, table: str) -> pd.DataFrame:
 def years(db_path: str) -> list[int]:
     """Years with any emissions data [a], oldest first: no figures (a total of fewer than three
     members must not reach a member or the public, see ``access.total_shown``)."""
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return [int(y) for y in emissions.network_totals(cur)["year"]]
 
 
@@ -152,12 +169,13 @@ def report(
     consent-filtered and pseudonymised, on the view's balance basis (:func:`basis`, or
     ``basis_``); shared by every user of the same role and member."""
     chosen = basis_ or (basis() if viewer.sees_member_data else scope2.DEFAULT)
+    year = year if year is not None else stand(db_path).year  # a Berichtsstand: its year
     return _report(viewer.audience, db_path, year, chosen)
 
 
 @st.cache_data(show_spinner=False)
 def _report(audience: Viewer, db_path: str, year: int | None, basis_: str) -> Report:
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return build_report(cur, audience, year, basis_)
 
 
@@ -174,7 +192,7 @@ def activity_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _activity_table(audience: Viewer, db_path: str) -> pd.DataFrame:
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return emissions.activity_table(cur, audience)
 
 
@@ -191,7 +209,7 @@ def factor_note(db_path: str) -> str:
 def _factor_note(db_path: str, basis_: str) -> str:
     if not has_data(db_path):
         return ""
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         rows = factor_years.read(cur, NETWORK_MANAGER)
         if basis_ == scope2.MARKT:
             rows += factor_years.residual(cur, NETWORK_MANAGER)
@@ -201,7 +219,7 @@ def _factor_note(db_path: str, basis_: str) -> str:
 @st.cache_data(show_spinner=False)
 def reference_tables(db_path: str) -> dict[str, pd.DataFrame]:
     """Factors and conversions with sources, for the Methodik page."""
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return {
             "factors": db.query_df(cur, "factors"),
             "conversions": db.query_df(cur, "conversions"),
@@ -211,7 +229,7 @@ def reference_tables(db_path: str) -> dict[str, pd.DataFrame]:
 @st.cache_data(show_spinner=False)
 def carrier_names(db_path: str) -> dict[str, str]:
     """carrier_id → German name."""
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return reference.carrier_names(cur)
 
 
@@ -273,7 +291,7 @@ def scope2_years(viewer: Viewer, db_path: str) -> list:
 
 @st.cache_data(show_spinner=False)
 def _scope2_years(audience: Viewer, db_path: str) -> list:
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return scope2.years(cur, audience)
 
 
@@ -286,5 +304,149 @@ def contracts_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
 def _contracts_table(audience: Viewer, db_path: str) -> pd.DataFrame:
     from kek_data import contracts
 
-    with cursor() as cur:
+    with cursor(db_path) as cur:
         return contracts.current(cur, audience)
+
+
+# --- network work (issue 12: kek_data.network) -------------------------------------------------
+
+
+def network_work(viewer: Viewer, db_path: str) -> dict:
+    """Groups, meetings, actions (status of today), the viewer's naming of the members
+    (``network.naming``) and measures of the network work (``kek_data.network``; AccessDenied
+    for the public), shared per audience and day."""
+    from datetime import date
+
+    return _network_work(viewer.audience, db_path, date.today())
+
+
+@st.cache_data(show_spinner=False)
+def _network_work(audience: Viewer, db_path: str, today: object) -> dict:
+    from kek_data import network
+
+    with cursor() as cur:
+        return {
+            "groups": network.groups(cur, audience),
+            "meetings": network.meetings(cur, audience),
+            "actions": network.actions(cur, audience, today),  # type: ignore[arg-type]
+            "naming": (naming := network.naming(cur, audience)),
+            "names": naming.names,  # only the members the viewer sees by name
+            "measures": network.measures(cur),
+        }
+
+
+# --- end network work ---------------------------------------------------------------------------
+
+
+# --- frozen annual reports (issue 12: kek_data.frozen_reports; the choice: ui/stand.py) -------
+
+#: Session key of the Berichtsstand file checked for this session's viewer (ui.stand.choose).
+VALID_STAND = "_kek_stand_file"
+
+
+@st.cache_data(show_spinner=False)
+def _freezes(live_path: str) -> list[frozen_reports.Freeze]:
+    with cursor(live_path) as cur:
+        return frozen_reports.freezes(cur)
+
+
+def freezes() -> list[frozen_reports.Freeze]:
+    """Every Berichtsstand of the live database, newest first (cleared by data_changed)."""
+    return _freezes(live_file())
+
+
+def _frozen_of(db_path: str) -> frozen_reports.Freeze | None:
+    """The Berichtsstand whose file ``db_path`` is (None for the live file)."""
+    path = config.db_path(db_path)
+    if path.parent.name != frozen_reports.FOLDER:
+        return None
+    for found in freezes():
+        if found.file_name == path.name:
+            return found
+    raise frozen_reports.FrozenReportError(f"{path.name} ist kein Berichtsstand dieser Datenbank.")
+
+
+@st.cache_data(show_spinner=False)
+def stand(db_path: str) -> frozen_reports.Stand:
+    """Live data or which Berichtsstand ``db_path`` holds (frozen_reports.stand)."""
+    with cursor(db_path) as cur:
+        return frozen_reports.stand(cur)
+
+
+# --- end frozen annual reports ---------------------------------------------------------------
+
+
+# --- reporting round (issue 12: kek_data.rounds) ------------------------------------------------
+
+
+def round_overview(viewer: Viewer, db_path: str, year: int) -> object:
+    """The round of ``year`` as of today (``kek_data.rounds.overview``; a member gets its own
+    row only, the public AccessDenied), shared per audience and day."""
+    from datetime import date
+
+    return _round_overview(viewer.audience, db_path, year, date.today())
+
+
+@st.cache_data(show_spinner=False)
+def _round_overview(audience: Viewer, db_path: str, year: int, today: object) -> object:
+    from kek_data import rounds
+
+    with cursor() as cur:
+        return rounds.overview(cur, audience, year, today)  # type: ignore[arg-type]
+
+
+def round_years(viewer: Viewer, db_path: str) -> dict:
+    """Reporting year → its round in force (``kek_data.rounds.rounds``)."""
+    return _round_years(viewer.audience, db_path)
+
+
+@st.cache_data(show_spinner=False)
+def _round_years(audience: Viewer, db_path: str) -> dict:
+    from kek_data import rounds
+
+    with cursor() as cur:
+        return rounds.rounds(cur, audience)
+
+
+# --- end reporting round ------------------------------------------------------------------------
+
+
+# --- measures (issue 12: kek_data.measures) -----------------------------------------------------
+
+
+def measures_table(viewer: Viewer, db_path: str) -> pd.DataFrame:
+    """The measures in force the viewer sees, with their savings (``kek_data.measures.savings``)."""
+    return _measures_table(viewer.audience, db_path)
+
+
+@st.cache_data(show_spinner=False)
+def _measures_table(audience: Viewer, db_path: str) -> pd.DataFrame:
+    from kek_data import measures
+
+    with cursor(db_path) as cur:
+        return measures.savings(cur, audience)
+
+
+def measure_log(viewer: Viewer, db_path: str, measure_id: int) -> list:
+    """The log of one visible measure, oldest first (``kek_data.measures.log``)."""
+    return _measure_log(viewer.audience, db_path, int(measure_id))
+
+
+@st.cache_data(show_spinner=False)
+def _measure_log(audience: Viewer, db_path: str, measure_id: int) -> list:
+    from kek_data import measures
+
+    with cursor(db_path) as cur:
+        return measures.log(cur, audience, measure_id)
+
+
+@st.cache_data(show_spinner=False)
+def measure_choices(db_path: str) -> tuple[dict, dict]:
+    """(carrier id → (name, units), working group id → name) for the measure forms."""
+    from kek_data import measures
+
+    with cursor(db_path) as cur:
+        return measures.units(cur), measures.groups(cur)
+
+
+# --- end measures -------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def deck_builder() -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
         try:
-            with data.cursor() as cur:
+            with data.cursor(db_path) as cur:  # the chosen Datenstand (live or frozen)
                 pptx = deck.build_deck(cur, viewer, year=int(year), members=chosen,
                                        meeting_date=meeting, progress=report)  # fmt: skip
         except KekError as exc:

@@ -11,16 +11,18 @@ every figure (with its text alternative), :func:`table` for wide tables and
 from __future__ import annotations
 
 import html
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kek_data import methodology, scope2
+from kek_data import frozen_reports, methodology, scope2
 from kek_data.charts import DEMO_NOTICE
 from kek_data.report import MemberReport, Report
-from ui import chart_text, data, exports
+from ui import chart_text, data, exports, stand
 from ui.text import plain
 
 DEMO_TEXT = (
@@ -97,12 +99,14 @@ def style() -> None:
 
 
 def sidebar() -> None:
-    """Sidebar of app.py: who is looking, the data's date, the demo flag."""
-    ctx = data.context(data.db_file())
+    """Sidebar of app.py: who is looking, the data's date, the demo flag, the Datenstand."""
     viewer = data.current_viewer()
+    refused = stand.choose(viewer)  # before any read: which database this run shows
+    ctx = data.context(data.db_file())
     with st.sidebar:
         st.caption(f"Ansicht: {plain(viewer.label)}")  # the name comes from the login token
         st.caption(f"Stand der Daten: {ctx.as_of}")
+        stand_choice(viewer, refused)
         if viewer.sees_member_data:  # the public page is location-based (BISKO) only
             st.radio(
                 "Bilanzbasis",
@@ -116,7 +120,7 @@ def sidebar() -> None:
             )
         if ctx.demo:
             st.error(DEMO_NOTICE, icon=":material/warning:")
-        problems = data.startup_store_check(data.db_file())
+        problems = data.startup_store_check(data.live_file())
         if problems and viewer.sees_all_members:
             st.error(
                 f"Dateiablage und Datenbank passen nicht zusammen ({len(problems)} Befund(e)). "
@@ -133,6 +137,7 @@ def header(title: str, intro: str | None = None, targets_page: bool = False) -> 
     st.title(title, anchor=False)
     if ctx.demo:
         st.warning(DEMO_TEXT, icon=":material/warning:")
+    stand_banner(sys._getframe(1).f_code.co_filename)
     chosen = data.basis() if data.current_viewer().sees_member_data else scope2.DEFAULT
     basis = scope2.TARGET_BASIS if targets_page else chosen
     st.caption(scope2.label(basis))
@@ -245,3 +250,52 @@ def how_computed(anchor: str) -> None:
         icon=":material/help:",
         query_params={SECTION_PARAM: anchor},
     )
+
+
+# --- frozen annual reports (issue 12) ----------------------------------------------------------
+
+#: Pages that enter data: on a frozen Berichtsstand they show only READ_ONLY (their reads would
+#: mix live tables into a frozen view, their forms write the live database).
+WRITE_PAGES = {"hochladen", "zugaenge", "fernwaerme", "ziele", "strom", "massnahmen",
+               "netzwerkarbeit", "berichtsrunde"}  # fmt: skip
+STAND_HELP = (
+    "Live-Daten: der aktuelle Stand mit allen Korrekturen. Ein Berichtsstand ist die "
+    "unveränderte Kopie aller Zahlen, Ziele, Faktoren und Status vom Tag des Einfrierens "
+    "(Seite „Berichtsstände“)."
+)
+
+
+def stand_choice(viewer, refused: str = "") -> None:
+    """The sidebar's "Datenstand" (address ``?stand=…``) for viewers who see member data, once a
+    Berichtsstand exists; ``refused`` is the reason a chosen one fell back to the live data."""
+    if refused:
+        st.warning(plain(refused), icon=":material/inventory_2:")
+    options = stand.options()
+    if viewer.sees_member_data and len(options) > 1:
+        st.selectbox("Datenstand", list(options), format_func=options.get, key=stand.KEY,
+                     bind="query-params", help=STAND_HELP)  # fmt: skip
+
+
+def stand_banner(page_file: str = "") -> None:
+    """On a frozen Berichtsstand: the banner naming it, and on a page that enters data
+    (:data:`WRITE_PAGES`) the read-only note, then the page stops. Live: the caption
+    "Live-Daten (Stand …)"."""
+    found = data.stand(data.db_file())
+    if not found.frozen:
+        st.caption(found.label)
+        return
+    st.warning(f"**{plain(found.label)}** – eingefrorener Berichtsstand, unverändert seit dem "
+               "Einfrieren; spätere Korrekturen zeigt „Live-Daten“.",
+               icon=":material/inventory_2:")  # fmt: skip
+    if Path(page_file).stem in WRITE_PAGES:
+        read_only()
+        st.stop()
+
+
+def read_only() -> bool:
+    """For write forms: on a frozen Berichtsstand show READ_ONLY and return True (skip the
+    form); False on the live data."""
+    if not stand.is_frozen():
+        return False
+    st.info(frozen_reports.READ_ONLY, icon=":material/lock:")
+    return True

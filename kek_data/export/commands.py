@@ -14,14 +14,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from kek_data import config, db
-from kek_data.cli import add_data_options, viewer_of
+from kek_data import config
+from kek_data.cli import add_read_options, connect_read, viewer_of
 from kek_data.errors import ExportCommandError
 from kek_data.export import figures, images
-
-
-def _connect(path: str | None):
-    return db.connect(path, create=False)  # a missing file is a German DatabaseError
 
 
 def _target(out: str, suffix: str) -> Path:
@@ -60,8 +56,8 @@ def cmd_deck(args: argparse.Namespace) -> int:
             raise ExportCommandError(
                 f"Datum „{args.date}“: bitte als TT.MM.JJJJ angeben."
             ) from None
+    con = connect_read(args)  # the live data or, with --stand, a Berichtsstand
     year = _year(args.year)
-    con = _connect(args.db)
 
     def report(fraction: float, text: str) -> None:
         if not args.quiet:
@@ -83,8 +79,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
         raise ExportCommandError(f"Unbekanntes Format „{fmt}“ (möglich: png, svg, pdf).")
     figures.check_name(args.name, args.member)
     target = _target(args.out, f".{fmt}")
+    con = connect_read(args)  # the live data or, with --stand, a Berichtsstand
     year = _year(args.year)
-    con = _connect(args.db)
     viewer = viewer_of(args, con)
     fig = figures.build(con, args.name, viewer, member_id=args.member, year=year)
     size = images.Size(args.width, args.height, args.scale if fmt == "png" else 1)
@@ -100,8 +96,8 @@ def cmd_data(args: argparse.Namespace) -> int:
     from kek_data.export import package
 
     target = _target(args.out, ".zip")
+    con = connect_read(args)  # the live data or, with --stand, a Berichtsstand
     year = _year(args.year)
-    con = _connect(args.db)
     data = package.build_package(con, viewer_of(args, con), year=year)
     path = _write(target, data)
     print(f"Datenpaket gespeichert: {path} ({_kb(data)}).")
@@ -138,7 +134,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--date", help="Sitzungsdatum TT.MM.JJJJ (Standard: heute)")
     p.add_argument("--quiet", action="store_true", help="keinen Fortschritt ausgeben")
-    add_data_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_deck)
 
     p = sub.add_parser("chart", help="ein Diagramm als PNG, SVG oder PDF")
@@ -153,11 +149,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--height", type=int, default=images.PRESENTATION.height, help="Höhe [px]")
     p.add_argument("--scale", type=float, default=images.PRESENTATION.scale,
                    help="Faktor für PNG (Standard 2: 2560 × 1440 px; 3 für 4K)")  # fmt: skip
-    add_data_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_chart)
 
     p = sub.add_parser("data", help="Datenpaket (ZIP: CSV, XLSX, README)")
     p.add_argument("--out", required=True, help="Ausgabedatei, z. B. kek_daten.zip")
     p.add_argument("--year", help="Berichtsjahr der Kennzahlen (Standard: neuestes)")
-    add_data_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_data)

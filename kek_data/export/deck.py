@@ -13,6 +13,7 @@ Values in [t CO₂e], rates in [%/a] or [t CO₂e/a].
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -27,6 +28,7 @@ from kek_data import (
     methodology,
     progress,
     report,
+    rounds,
     scope2,
     status,
     views,
@@ -47,6 +49,8 @@ SCALE = 2  # raster pixels per layout pixel (≈ 180 dpi on the slide)
 FULL: Box = (slides.LEFT, 1.3, slides.RIGHT - slides.LEFT, 5.6)
 SIDE: Box = (slides.LEFT, 1.62, 8.0, 5.3)
 BUDGET: Box = (6.55, 1.45, slides.RIGHT - 6.55, 4.0)
+#: Most open actions on the slide „Offene Aufgaben …“ (the rest: the page Netzwerkarbeit).
+MAX_ACTIONS = 10
 
 
 def size_of(box: Box) -> images.Size:
@@ -82,6 +86,9 @@ def plan(snap: Report, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str
             result["luecke"] = (luecke, FULL, "Abstand zum Pfad")
     if snap.network.budget is not None and not withheld:
         result["budget"] = (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
+    if progress.NETWORK in snap.wedges:  # only where the network total shows (wedge_build)
+        keile = figures.build_from(snap, "massnahmen")
+        result["massnahmen"] = (keile, SIDE, "Maßnahmen gegen die Lücke")
     return result
 
 
@@ -112,6 +119,8 @@ def build_deck(
     step(0.88, "Folien werden gesetzt …")
     deck = _Deck(snap, meeting_date or date.today(), charts, pngs)
     deck.electricity = {(r.member_id, r.year): r for r in scope2.years(con, viewer)}
+    deck.reasons = rounds.deck_reasons(con, viewer, snap)  # issue 12: Begründung (Berichtsrunde)
+    deck.mark_stand(con)  # issue 12: Live-Daten or Berichtsstand, on the title and every footer
     deck.title_slide(len(chosen))
     deck.overview()
     deck.chart_slide("Netzwerk: Emissionen und Zielpfad", "netzwerk")
@@ -122,6 +131,8 @@ def build_deck(
         deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", views.rates_note(snap))
         deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
     deck.path_and_gap()
+    deck.wedge_slide()  # issue 12: Maßnahmen gegen die Lücke
+    deck.open_actions(con, viewer)  # issue 12: Offene Aufgaben seit dem letzten Treffen
     deck.methodology()
     shown = [r for r in factor_years.read(con, viewer) if r.year <= snap.year]
     deck.sources(db.query_df(con, "factors"), factor_years.note(factor_years.lines(shown)))
@@ -132,6 +143,11 @@ def build_deck(
     return buffer.getvalue()
 
 
+#: What one column of a Methodik slide holds at 11 pt [characters], and what a paragraph's
+#: break and spacing cost in it [characters] (measured on the rendered slide, LibreOffice).
+METHOD_COLUMN_CHARS, METHOD_PARA_CHARS = 2000, 90
+
+
 class _Deck:
     """The slides of one deck, in order."""
 
@@ -140,6 +156,7 @@ class _Deck:
         self.prs = slides.new_presentation()
         self.demo = snap.ctx.demo
         self.electricity: dict[tuple[str, int], scope2.Scope2Year] = {}
+        self.reasons: dict[str, str] = {}  # member id → Begründung of the round (behind path)
         self.footer = (
             f"KEK-Klimadashboard Dortmund · {TITLE} · Berichtsjahr {snap.year} · "
             f"Datenstand {snap.ctx.as_of}"
@@ -149,6 +166,19 @@ class _Deck:
         props.author = "KEK-Klimadashboard"
         props.subject = f"Netzwerktreffen am {format_date(meeting)}"
         props.keywords = "Demodaten (fiktiv)" if self.demo else "KEK Dortmund"
+
+    #: "Live-Daten (Stand …)" or "Berichtsstand 2025, eingefroren am … von …" (mark_stand)
+    stand_label = ""
+
+    def mark_stand(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Say on the title slide and in every footer which data the deck shows: the live
+        data or a frozen Berichtsstand (:func:`kek_data.frozen_reports.stand`)."""
+        from kek_data import frozen_reports
+
+        found = frozen_reports.stand(con)
+        self.stand_label = found.label
+        if found.frozen:
+            self.footer += f" · Berichtsstand {found.year} (Nr. {found.freeze_id})"
 
     def slide(self, title: str, subtitle: str = ""):
         return slides.frame_slide(self.prs, title, self.footer, self.demo, subtitle)
@@ -188,6 +218,7 @@ class _Deck:
             f"{TITLE} für das Netzwerktreffen am {format_date(self.meeting)}",
             f"Berichtsjahr {snap.year} · Datenstand {snap.ctx.as_of} · {detail}",
             f"{snap.basis_label} · marktbasierter Strom im Datenpaket",
+            *([self.stand_label] if self.stand_label else []),
         ]
         slides.fill_text(sub.text_frame, lines, 20, color=GREY, space_after=6)
         if self.demo:
@@ -295,6 +326,7 @@ class _Deck:
             [Run(status.LIGHTS[k.status].text, size=13, color=GREY)],
         ]  # fmt: skip
         slides.text_box(s, x + 0.75, 1.72, w - 0.75, 1.3, light, 20, space_after=4)
+        self.reason_box(s, member_id, x, w)
         rows = [
             [f"Emissionen {k.latest_year}", wd.t(k.latest)],
             [f"Veränderung seit {k.base_year}", wd.change(k.change_pct)],
@@ -329,6 +361,16 @@ class _Deck:
         if k.latest_year != snap.year:
             text += f"; Kennzahlen aus {k.latest_year}, dem letzten vollständigen Jahr"
         slides.notes(s, f"{text}. {goal}." + (f" Quelle: {target.source}" if target else ""))
+
+    def reason_box(self, s, member_id: str, x: float, w: float) -> None:
+        """The member's Begründung of the reporting round (it is behind its own path;
+        :func:`kek_data.rounds.deck_reasons`): a small box beside the traffic light, under its
+        words (at most 170 characters; the page Berichtsrunde has the full text)."""
+        text = self.reasons.get(member_id, "")
+        if text:
+            short = text if len(text) <= 170 else text[:169].rstrip() + "…"
+            line = [Run(f"Begründung {self.snap.year}: ", bold=True), Run(short)]
+            slides.text_box(s, x + 0.75, 2.42, w - 0.75, 0.76, [line], 9).name = "Begründung"
 
     def comparison(self, chosen: list[str]) -> None:
         snap = self.snap
@@ -395,14 +437,100 @@ class _Deck:
         slides.text_box(s, slides.LEFT, 1.45, width, 5.4, bullets, 14, space_after=10)
         self.picture(s, "budget")
 
+    def open_actions(self, con: duckdb.DuckDBPyConnection, viewer: Viewer) -> None:
+        """Slide „Offene Aufgaben seit dem letzten Treffen“ (rule: :class:`network.DeckActions`):
+        the actions agreed before the meeting date and open on it, overdue first, with age,
+        owner, due date and measure; below, what was done since the last Netzwerktreffen. None
+        for the public (network-internal) and none while the network work is empty."""
+        from kek_data import network
+
+        found = network.deck_actions(con, viewer, self.meeting)
+        if found is None or not (found.previous or found.open or found.done):
+            return
+        day, naming, measures = self.meeting, network.naming(con, viewer), network.measures(con)
+        last = found.previous
+        since = (f"letztes Netzwerktreffen am {format_date(last.held_on)}" if last
+                 else "noch kein Netzwerktreffen eingetragen")  # fmt: skip
+        late = sum(a.overdue(day) for a in found.open)
+        s = self.slide("Offene Aufgaben seit dem letzten Treffen",
+                       f"Stand {format_date(day)} · {len(found.open)} offen, davon {late} "
+                       f"überfällig · {since}")  # fmt: skip
+        shown = found.open[:MAX_ACTIONS]
+        rows = [["Aufgabe", "Verantwortlich", "vereinbart", "offen", "fällig", "Maßnahme"]]
+        rows += [[a.text, network.owner_text(a, naming), format_date(a.held_on),
+                  network.age_text(a.age_days(day)), network.due_text(a, day),
+                  network.measure_text(measures.get(a.measure_id), viewer, naming) or "–"]
+                 for a in shown]  # fmt: skip
+        fills = {(i, 4): (slides.WHITE, slides.DEMO_RED)
+                 for i, a in enumerate(shown, 1) if a.overdue(day)}  # fmt: skip
+        if shown:
+            slides.table(s, slides.LEFT, 1.6, [4.0, 2.5, 1.1, 1.4, 1.75, 1.58], rows, size=10,
+                         row_height=0.36, fills=fills)  # fmt: skip
+        lines = [] if shown else ["Keine offenen Aufgaben."]
+        if len(found.open) > len(shown):
+            lines.append(f"… und {len(found.open) - len(shown)} weitere offene Aufgaben (Seite "
+                         "Netzwerkarbeit).")  # fmt: skip
+        done = "; ".join(f"{a.text} – {network.owner_text(a, naming)}, {format_date(a.status_on)}"
+                         for a in found.done) or "nichts"  # fmt: skip
+        lines.append([Run("Seit dem letzten Netzwerktreffen erledigt: ", bold=True), Run(done)])
+        y = 1.8 + 0.36 * len(rows) if shown else 1.6
+        slides.text_box(s, slides.LEFT, y, slides.RIGHT - slides.LEFT, 6.9 - y, lines, 11)
+
+    def wedge_slide(self) -> None:
+        """Slide „Maßnahmen gegen die Lücke“: the network's wedge chart (:mod:`kek_data.wedge`)
+        and beside it the sentence, the wedge per status in the target year and the caveat."""
+        from kek_data import wedge
+
+        snap = self.snap
+        w = snap.wedges.get(progress.NETWORK)
+        sub = f"Netzwerk bis {w.target_year} · {snap.coverage_text()}" if w else ""
+        s = self.slide(wedge.TITLE, sub)
+        if w is None:
+            why = (f"{views.withheld_text(snap)}." if views.total_withheld(snap) else
+                   "Kein Keil: es braucht den Netzwerkpfad mit einem Zieljahr nach dem "
+                   "Berichtsjahr und einen Trend aus mindestens zwei Jahren.")  # fmt: skip
+            slides.text_box(s, slides.LEFT, 1.5, 12.3, 1, [why], 18)
+            return
+        self.picture(s, "massnahmen")
+        x = SIDE[0] + SIDE[2] + 0.3
+        width = slides.RIGHT - x
+        slides.text_box(s, x, 1.65, width, 1.9, [wd.wedge(w)], 14)
+        rows = [[f"Keil {w.target_year}", "t CO₂e"]]
+        rows += [[status, format_number(v, 0)] for status, v in w.by_status().items()]
+        rows.append(["Lücke im Trend", format_number(w.gap_t, 0)])
+        slides.table(s, x, 3.6, [width * 0.6, width * 0.4], rows, size=12, row_height=0.32,
+                     right=(1,), bold_rows=[len(rows) - 1])  # fmt: skip
+        foot = [wd.wedge_more(w)] if wd.wedge_more(w) else []
+        foot.append(
+            "Alle Maßnahmen der Mitglieder als Summe, auch interne. Der Trend enthält das "
+            "bisherige Tempo: gezählt wird nur, was noch nicht in den gemeldeten Emissionen "
+            "steckt; einzutragen sind Maßnahmen über den Trend hinaus."
+        )
+        top = 3.6 + len(rows) * 0.32 + 0.15
+        slides.text_box(s, x, top, width, 6.95 - top, foot, 10, color=GREY)
+
     def methodology(self) -> None:
-        """Title and short text of every section of :mod:`kek_data.methodology` in two columns,
-        then what they mean for this database (network target, completeness)."""
-        s = self.slide("Methodik")
+        """Title and short text of every section of :mod:`kek_data.methodology`, two columns a
+        slide, as many slides as the text needs ("Methodik (1/3)"), then on the last what they
+        mean for this database (network target, completeness)."""
         paras = [[Run(f"{m.title}. ", bold=True), Run(m.short)] for m in methodology.SECTIONS]
-        half = (len(paras) + 1) // 2
-        for x, column in ((slides.LEFT, paras[:half]), (6.85, paras[half:])):
-            slides.text_box(s, x, 1.3, 5.95, 4.95, column, 11, space_after=5)
+        sizes = [len(m.title) + len(m.short) + METHOD_PARA_CHARS for m in methodology.SECTIONS]
+        n_columns = 2 * math.ceil(sum(sizes) / (2 * METHOD_COLUMN_CHARS))
+        target = sum(sizes) / n_columns  # balanced columns, the last slide not nearly empty
+        columns: list[list] = [[]]
+        used = 0.0
+        for para, size in zip(paras, sizes, strict=True):
+            if columns[-1] and used + size / 2 > target and len(columns) < n_columns:
+                columns.append([])
+                used = 0.0
+            columns[-1].append(para)
+            used += size
+        pages = [columns[i : i + 2] for i in range(0, len(columns), 2)]
+        for n, page in enumerate(pages, 1):
+            title = "Methodik" if len(pages) == 1 else f"Methodik ({n}/{len(pages)})"
+            s = self.slide(title)
+            for x, column in zip((slides.LEFT, 6.85), page, strict=False):
+                slides.text_box(s, x, 1.3, 5.95, 4.95, column, 11, space_after=5)
         facts = methodology.facts(self.snap)
         slides.text_box(s, slides.LEFT, 6.3, slides.RIGHT - slides.LEFT, 0.68, facts, 10,
                         color=GREY)  # fmt: skip

@@ -12,7 +12,15 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import access, charts, comparison_charts, report, views, weather_charts
+from kek_data import (
+    access,
+    charts,
+    comparison_charts,
+    report,
+    views,
+    weather_charts,
+    wedge_charts,
+)
 from kek_data.errors import AccessDenied, FigureError
 from kek_data.numbers import format_number
 from kek_data.report import Report
@@ -30,6 +38,7 @@ NAMES: dict[str, str] = {
     "budget": "CO₂-Budget des Netzwerkpfads",
     "vollstaendigkeit": "Vollständigkeit der Meldungen je Mitglied und Jahr",
     "witterung": "Heizenergie unbereinigt und witterungsbereinigt (zweite Sicht)",
+    "massnahmen": "Maßnahmen gegen die Lücke: Keile nach Status unter dem Trend",
 }
 MEMBER_CHARTS = frozenset({"mitglied", "mitglied-scope"})
 #: Label of the part of a total that the viewer does not see member by member.
@@ -77,6 +86,8 @@ def build_from(
         if not member_id and not rep.network.series:
             raise withheld(rep)
         return weather_charts.from_report(rep, member_id)
+    if name == "massnahmen":
+        return wedge_charts.from_report(rep, member_id)
     if not rep.member:
         if rep.viewer.sees_all_members:
             raise FigureError("Keine Mitglieder vorhanden.")

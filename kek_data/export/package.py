@@ -24,6 +24,7 @@ from kek_data import (
     emissions,
     factor_years,
     formulas,
+    frozen_reports,
     methodology,
     report,
     status,
@@ -354,13 +355,17 @@ def build_tables(snap: Report, con: duckdb.DuckDBPyConnection) -> list[Table]:
     if snap.member:
         result.append(_alignment(snap))
     result.append(package_method.decomposition(snap))
+    result.append(package_method.wedge(snap))  # issue 12: Maßnahmen gegen die Lücke
     if snap.viewer.sees_member_data:  # electricity and quantities: own organisation or all
         result += [package_method.electricity(snap, con), _activity(con, snap.viewer)]
     return result + [_factors(con), _conversions(con)]
 
 
-def readme(snap: Report, items: Sequence[Table], workbook: str, now: datetime) -> str:
-    """The German README.txt: contents, formats, units and every column of every table."""
+def readme(
+    snap: Report, items: Sequence[Table], workbook: str, now: datetime, stand_label: str = ""
+) -> str:
+    """The German README.txt: contents, formats, units and every column of every table;
+    ``stand_label`` says live data or which Berichtsstand (kek_data.frozen_reports.stand)."""
     wrap = textwrap.TextWrapper(width=96, subsequent_indent="    ")
     lines = [
         "KEK-Klimadashboard Dortmund – Datenpaket",
@@ -369,6 +374,7 @@ def readme(snap: Report, items: Sequence[Table], workbook: str, now: datetime) -
         f"Stand der Daten: {snap.ctx.as_of} · Berichtsjahr {snap.year} · erstellt am "
         f"{format_date(now.date())} um {now:%H:%M} Uhr · Ansicht: {snap.viewer.label}",
         f"{snap.basis_label}; marktbasierter Strom in der Tabelle „Strom Scope 2“.",
+        *([f"Datenstand: {stand_label}"] if stand_label else []),
         "",
     ]
     if snap.ctx.demo:
@@ -429,12 +435,14 @@ def build_package(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | No
     items = build_tables(snap, con)
     now = datetime.now()
     demo = snap.ctx.demo
+    stand = frozen_reports.stand(con)  # issue 12: live data or a frozen Berichtsstand
     source = f"Quelle: KEK-Klimadashboard, Stand {snap.ctx.as_of}"
+    source += f" · {stand.label}" if stand.frozen else ""
     workbook = f"KEK_Daten_{snap.year}.xlsx"
     sheets = [tables.Sheet(t.title, t.frame, t.columns) for t in items]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("README.txt", "\ufeff" + readme(snap, items, workbook, now))
+        zf.writestr("README.txt", "\ufeff" + readme(snap, items, workbook, now, stand.label))
         zf.writestr(workbook, tables.to_xlsx(sheets, demo=demo, source=source))
         for t in items:
             zf.writestr(f"csv/{t.name}.csv", tables.to_csv(t.frame, t.columns, demo=demo))

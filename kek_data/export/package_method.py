@@ -79,3 +79,31 @@ def electricity(snap: Report, con: duckdb.DuckDBPyConnection) -> Table:
         "Tabellen sind standortbezogen."
     )
     return Table("strom_scope2", "Strom Scope 2", text, frame, cols)
+
+
+def wedge(snap: Report) -> Table:
+    """The measures against the gap per owner (kek_data.wedge, rows of kek_data.wedge_build)."""
+    from kek_data import wedge_build
+
+    pct = "% der Lücke"
+    cols = [MEMBER, SHORT,
+            _c("latest_year", "Letztes Jahr", "year", text="letztes gezähltes Jahr (Beginn)"),
+            _c("target_year", "Zieljahr", "year", text="nächstes Zieljahr nach dem Berichtsjahr"),
+            _c("gap_t", "Lücke", "number", T, "Trend minus Pfad im Zieljahr (≤ 0: keine Lücke)"),
+            _c("decided_t", "Beschlossen und umgesetzt", "number", T,
+               "Keil der beschlossenen, in Umsetzung befindlichen und umgesetzten Maßnahmen"),
+            _c("uncovered_t", "Ungedeckte Lücke", "number", T, "Lücke minus beschlossene (≥ 0)"),
+            _c("uncovered_pct", "Ungedeckt", "number", pct, "ungedeckte Lücke in % der Lücke"),
+            _c("planned_t", "Geplant", "number", T, "Keil der geplanten Maßnahmen"),
+            _c("n_measures", "Maßnahmen", "int", text="Maßnahmen (ohne verworfene)"),
+            _c("n_incomplete", "Ohne Einsparangabe", "int", text="nicht eingerechnet"),
+            *(_c(s, s, "number", T, f"Keil „{s}“ im Zieljahr") for s in wedge_build.STACK_ORDER),
+    ]  # fmt: skip
+    frame = pd.DataFrame(wedge_build.rows(snap.wedges, snap.names), columns=[c.key for c in cols])
+    text = (
+        "Maßnahmen gegen die Lücke: wie viel der Lücke zwischen Trend und Pfad im nächsten "
+        "Zieljahr die Maßnahmen schließen (nur der Teil, der noch nicht in den gemeldeten "
+        "Emissionen steckt); das Netzwerk als Summe aller Maßnahmen, nur wo seine Summe gezeigt "
+        "wird; standortbezogen."
+    )
+    return Table("massnahmen_luecke", "Maßnahmen gegen die Lücke", text, frame, cols)

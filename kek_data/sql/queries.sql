@@ -75,6 +75,26 @@ SELECT
     OR EXISTS (
         SELECT 1 FROM contract_uploads
         WHERE NOT is_demo AND NOT starts_with(entered_by, $demo_prefix)
+    )
+    OR EXISTS (  -- network work (migration 007): groups, meetings, decisions, actions, statuses
+        SELECT 1 FROM (SELECT is_demo, created_by AS who FROM working_groups
+                       UNION ALL SELECT is_demo, created_by FROM meetings
+                       UNION ALL SELECT is_demo, created_by FROM decisions
+                       UNION ALL SELECT is_demo, created_by FROM actions
+                       UNION ALL SELECT is_demo, entered_by FROM action_status_log)
+        WHERE NOT is_demo AND NOT starts_with(who, $demo_prefix)
+    )
+    OR EXISTS (  -- frozen annual reports (migration 010)
+        SELECT 1 FROM report_freezes WHERE NOT is_demo AND NOT starts_with(frozen_by, $demo_prefix)
+    )
+    OR EXISTS (  -- measures (migration 008): every version
+        SELECT 1 FROM measure_versions WHERE NOT is_demo AND NOT starts_with(entered_by, $demo_prefix)
+    )
+    OR EXISTS (  -- reporting rounds (migration 009): rounds, status entries, notes
+        SELECT 1 FROM (SELECT is_demo, created_by AS who FROM report_rounds
+                       UNION ALL SELECT is_demo, entered_by FROM round_status_log
+                       UNION ALL SELECT is_demo, entered_by FROM round_notes)
+        WHERE NOT is_demo AND NOT starts_with(who, $demo_prefix)
     );
 
 -- name: carriers
@@ -97,7 +117,9 @@ ORDER BY c.sort_order, u.factor, u.unit;
 SELECT t.*
 FROM targets t
 WHERE coalesce(t.purpose, 'ziel') = $purpose
-  AND coalesce(t.valid_from, CAST(t.set_at AS DATE)) <= $as_of
+  -- a frozen report (migration 010, frozen_stand) reads the versions valid on its freezing day
+  AND coalesce(t.valid_from, CAST(t.set_at AS DATE))
+      <= least($as_of, coalesce((SELECT min(CAST(frozen_at AS DATE)) FROM frozen_stand), $as_of))
   AND (t.owner = 'netzwerk' OR $all_members OR t.owner = $member_id)
 QUALIFY row_number() OVER (
     PARTITION BY t.owner

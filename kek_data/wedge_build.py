@@ -1,0 +1,119 @@
+"""The wedges of a report (:mod:`kek_data.wedge`) from the measures store, for one viewer.
+
+Why: :func:`kek_data.report.build` gives every surface the same wedges; this module decides
+which measures each wedge may use, once:
+
+* **A member's wedge** uses only the measures :func:`kek_data.measures.savings` gives *this
+  viewer* (its own, and others' as their visibility and consent allow), so a measure the viewer
+  may not see never moves a member's wedge. A member shown under a pseudonym ("Mitglied A")
+  gets no wedge: its measures are never shown to other members (:mod:`kek_data.measures`), and
+  a wedge without them would claim an uncovered gap that may be covered. For the same reason
+  the public (which reads no measure) gets the network's wedge only.
+* **The network's wedge** uses every member's measures, whoever looks, like the network total —
+  but only as sums per status; it names an incomplete measure only if the viewer may read that
+  measure itself. It exists only where the network's total shows (:func:`access.total_shown`,
+  applied by the report: ``Kpi.latest`` is None otherwise).
+
+Stacking order and decided statuses come from :mod:`kek_data.measures` (written there once).
+Values in [t CO₂e].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+import pandas as pd
+
+from kek_data import measures, progress, wedge
+from kek_data.numbers import format_numbers
+from kek_data.viewer import NETWORK_MANAGER, Viewer
+
+REJECTED = measures.STATUSES[-1]  # "verworfen": adds nothing
+#: Statuses that count, from the trend down (umgesetzt … geplant); "verworfen" adds nothing.
+STACK_ORDER: tuple[str, ...] = tuple(
+    s for s in reversed(measures.STATUSES) if s in measures.DECIDED
+) + tuple(s for s in measures.STATUSES if s not in measures.DECIDED and s != REJECTED)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return frame.to_dict("records") if len(frame) else []
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    network: progress.Kpi,
+    members: Mapping[str, tuple[str, progress.Kpi, bool]],
+) -> dict[str, wedge.Wedge]:
+    """owner → wedge: 'netzwerk' (where its total shows) and each shown member.
+
+    ``members``: shown member id → (real member id, its key figures, shown under a pseudonym).
+    """
+    result: dict[str, wedge.Wedge] = {}
+    kw = {"stack_order": STACK_ORDER, "decided": measures.DECIDED}
+    seen = measures.savings(con, viewer)
+    if network.latest is not None:  # the total shows (the report withholds it otherwise)
+        every = measures.savings(con, NETWORK_MANAGER)
+        readable = set(seen["measure_id"]) if len(seen) else set()  # titles it may read
+        w = wedge.for_kpi(network, _rows(every), titles=readable, **kw)
+        if w is not None:
+            result[progress.NETWORK] = w
+    for shown, (real, kpi, pseudonym) in members.items():
+        if pseudonym or not viewer.sees_member_data:  # the public reads no measure at all
+            continue
+        own = seen[seen["member_id"] == real] if len(seen) else seen
+        w = wedge.for_kpi(kpi, _rows(own), **kw)
+        if w is not None:
+            result[shown] = w
+    return result
+
+
+#: key of :func:`rows` → German column of the page table (statuses: "<status> [t CO₂e]").
+COLUMNS = {
+    "member_id": "Kennung",
+    "short_name": "Mitglied",
+    "latest_year": "Letztes Jahr",
+    "target_year": "Zieljahr",
+    "gap_t": "Lücke im Zieljahr [t CO₂e]",
+    "decided_t": "Beschlossen und umgesetzt [t CO₂e]",
+    "uncovered_t": "Ungedeckte Lücke [t CO₂e]",
+    "uncovered_pct": "Ungedeckt [% der Lücke]",
+    "planned_t": "Geplant [t CO₂e]",
+    "n_measures": "Maßnahmen",
+    "n_incomplete": "Ohne Einsparangabe",
+}
+
+
+def rows(wedges: Mapping[str, wedge.Wedge], names: Mapping[str, str]) -> list[dict]:
+    """One row per wedge, the network first, then the members in ``names``' order (owner →
+    shown name): gap, decided, uncovered, planned in the target year [t CO₂e], and the wedge
+    per status under the status' name [t CO₂e]. Numbers as numbers (downloads, data package)."""
+    owners = [progress.NETWORK, *names]
+    out = []
+    for owner in (o for o in owners if o in wedges):
+        w = wedges[owner]
+        row = {"member_id": owner, "short_name": names.get(owner, "Netzwerk gesamt")}
+        row |= {k: getattr(w, k) for k in list(COLUMNS)[2:]}
+        out.append(row | w.by_status())
+    return out
+
+
+def table(wedges: Mapping[str, wedge.Wedge], names: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`rows` as a frame with German column names (page and its downloads)."""
+    frame = pd.DataFrame(rows(wedges, names))
+    status = {s: f"{s} [t CO₂e]" for s in STACK_ORDER}
+    return frame.rename(columns=COLUMNS | status) if len(frame) else frame
+
+
+def german(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`table` with German number text for a page (years as plain text)."""
+    out = frame.copy()
+    for col in out.columns:
+        if col.endswith("[t CO₂e]"):
+            out[col] = format_numbers(out[col], 0)
+        elif col.endswith("[% der Lücke]"):
+            out[col] = format_numbers(out[col], 1)
+        elif col in (COLUMNS["latest_year"], COLUMNS["target_year"]):
+            out[col] = out[col].astype(str)
+    return out
