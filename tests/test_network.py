@@ -164,7 +164,7 @@ def test_member_marks_only_its_own_actions_done_with_a_comment(con):
     nm.set_status(con, DSW21, own.action_id, "erledigt", comment="Markterkundung versandt",
                   today=DAY)  # fmt: skip
     entry = network.action_log(con, DSW21, own.action_id)[-1]
-    assert entry[1:5] == ("erledigt", date.today(), None, "Markterkundung versandt")
+    assert entry[1:5] == ("erledigt", DAY, None, "Markterkundung versandt")
     assert entry[5] == "mia@dsw21.example"
 
 
