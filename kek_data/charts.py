@@ -51,7 +51,7 @@ OLDER_LABEL = "schraffiert: letztes vollständiges Jahr eingesetzt"
 SOURCE_NOTE = "kek-source"
 DEMO_NOTE = "kek-demo"
 #: Key of a trace's ``meta`` holding the cell texts a page shows instead of ``text``
-#: (ui.chart_screen); the exported figure keeps ``text``.
+#: (kek_data.chart_screen); the exported figure keeps ``text``.
 SCREEN_TEXT = "screen_text"
 STATUS_SIGNS = {"vollständig": "✓", "teilweise": "◐", "fehlt": "✗"}
 

@@ -44,3 +44,23 @@ def import_memory_mb() -> int:
 def max_upload_bytes() -> int:
     """Largest accepted upload [bytes]; default 200 MB admits the 1,000,000-row benchmark file."""
     return int(float(os.environ.get("KEK_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def public_dir(db: str | os.PathLike[str] | None = None) -> Path:
+    """Where the public static site is written (``export public``, ``public_site.refresh``):
+    ``KEK_PUBLIC_DIR``, else ``oeffentlich`` next to the database file (:func:`db_path`)."""
+    env = os.environ.get("KEK_PUBLIC_DIR")
+    return Path(env) if env else db_path(db).parent / "oeffentlich"
+
+
+def public_auto() -> bool:
+    """Whether the dashboard rebuilds the public site after every change of data or consent
+    (``KEK_PUBLIC_SITE``: "auto", the default, or "aus"; the button on the Export page and
+    ``export public`` work either way)."""
+    return os.environ.get("KEK_PUBLIC_SITE", "auto").strip().lower() != "aus"
+
+
+def public_url() -> str:
+    """The public site's address for the embed snippets (``KEK_PUBLIC_URL``, e.g.
+    ``https://www.dortmund.de/kek``); "" gives addresses relative to the site."""
+    return os.environ.get("KEK_PUBLIC_URL", "").strip().rstrip("/")

@@ -407,7 +407,10 @@ def build(
         )
     # Measures against the gap (kek_data.wedge_build decides which measures each wedge uses).
     shown_kpis = {m: (real[m], r.kpi, real[m] != m) for m, r in result.items()}
-    wedges = wedge_build.build(con, viewer, network, shown_kpis) if on_target_basis else {}
+    in_latest = counted_in.get(network.latest_year or year, {})
+    wedges = (
+        wedge_build.build(con, viewer, network, shown_kpis, in_latest) if on_target_basis else {}
+    )
     owners = [o for o in all_targets if o != progress.NETWORK]
     # The sum of the pledges is complete only if every member counted this year has a path.
     with_path = {o for o in owners if all_targets[o].base_value is not None}

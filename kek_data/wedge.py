@@ -30,7 +30,10 @@ between its projected and its target emissions):
   umgesetzt) in T; **ungedeckte Lücke = max(0, Gap(T) − decided(T))** in t CO₂e and in % of
   Gap(T); the same with the planned measures added.
 * **Network** – the sum of all members' measures against the network's trend and path (the
-  network's trend is that of the network total, not the sum of the members' trends).
+  network's trend is that of the network total, not the sum of the members' trends). A member
+  whose newest year is partial stands in the network's *L* with its last complete year
+  (completeness rule of :mod:`kek_data.report`); its measures count from that year, as in its
+  own wedge, so the network's decided wedge is the sum of the members' decided wedges.
 
 Caveat (Methodik): the trend already continues the past pace. A measure that merely keeps that
 pace (the next boiler replaced like the last ones) is already inside the trend and would be
@@ -215,11 +218,14 @@ def compute(
 
     ``trend`` and ``path`` [t CO₂e] need every year L … T. ``measures``: mappings with
     ``status``, ``start_year``, ``end_year``, ``saving_t`` [t CO₂e/a, NaN/None when unknown],
-    ``title`` and optionally ``incomplete``. ``stack_order`` lists the statuses that count, from
-    the trend down; a status not in it (verworfen) adds nothing. ``decided`` are the decided
-    statuses; the others of ``stack_order`` are planned. Without ``titles`` the titles of
-    incomplete measures are not kept (a viewer who sees the network only as a sum); a collection
-    of ``measure_id`` values keeps only those measures' titles (the ones the viewer may read).
+    ``title`` and optionally ``incomplete`` and ``latest_year``: the year whose figures of the
+    measure's owner stand in ``latest_t`` (the network's *L* holds a member's older complete
+    year where its newest is partial); default ``latest_year``. ``stack_order`` lists the
+    statuses that count, from the trend down; a status not in it (verworfen) adds nothing.
+    ``decided`` are the decided statuses; the others of ``stack_order`` are planned. Without
+    ``titles`` the titles of incomplete measures are not kept (a viewer who sees the network
+    only as a sum); a collection of ``measure_id`` values keeps only those measures' titles
+    (the ones the viewer may read).
     """
     if target_year <= latest_year:
         raise ValueError("Das Zieljahr muss nach dem letzten gemeldeten Jahr liegen.")
@@ -236,8 +242,9 @@ def compute(
             named = titles is True or (titles is not False and m.get("measure_id") in titles)
             incomplete.append(str(m.get("title") or "") if named else "")
             continue
+        in_figures = int(m.get("latest_year") or latest_year)  # owner's year in the total
         for y in years:
-            stacks[status][y] += remaining(float(saving), y, latest_year, int(start), int(end))
+            stacks[status][y] += remaining(float(saving), y, in_figures, int(start), int(end))
     gap = float(trend[target_year]) - float(path[target_year])
     decided_t = sum(stacks[s][target_year] for s in stack_order if s in decided)
     planned_t = sum(stacks[s][target_year] for s in stack_order if s not in decided)

@@ -45,10 +45,13 @@ def build(
     viewer: Viewer,
     network: progress.Kpi,
     members: Mapping[str, tuple[str, progress.Kpi, bool]],
+    counted: Mapping[str, int] | None = None,
 ) -> dict[str, wedge.Wedge]:
     """owner → wedge: 'netzwerk' (where its total shows) and each shown member.
 
     ``members``: shown member id → (real member id, its key figures, shown under a pseudonym).
+    ``counted``: real member id → the year whose figures of the member stand in the network's
+    latest counted year (its older complete year where the newest is partial).
     """
     result: dict[str, wedge.Wedge] = {}
     kw = {"stack_order": STACK_ORDER, "decided": measures.DECIDED}
@@ -56,7 +59,10 @@ def build(
     if network.latest is not None:  # the total shows (the report withholds it otherwise)
         every = measures.savings(con, NETWORK_MANAGER)
         readable = set(seen["measure_id"]) if len(seen) else set()  # titles it may read
-        w = wedge.for_kpi(network, _rows(every), titles=readable, **kw)
+        rows_ = _rows(every)
+        for row in rows_:  # the year the member's figures in the network's L come from
+            row["latest_year"] = (counted or {}).get(str(row["member_id"]), network.latest_year)
+        w = wedge.for_kpi(network, rows_, titles=readable, **kw)
         if w is not None:
             result[progress.NETWORK] = w
     for shown, (real, kpi, pseudonym) in members.items():
@@ -76,7 +82,7 @@ COLUMNS = {
     "latest_year": "Letztes Jahr",
     "target_year": "Zieljahr",
     "gap_t": "Lücke im Zieljahr [t CO₂e]",
-    "decided_t": "Beschlossen und umgesetzt [t CO₂e]",
+    "decided_t": "Beschlossen, begonnen, umgesetzt [t CO₂e]",
     "uncovered_t": "Ungedeckte Lücke [t CO₂e]",
     "uncovered_pct": "Ungedeckt [% der Lücke]",
     "planned_t": "Geplant [t CO₂e]",

@@ -6,7 +6,7 @@ trend by status (umgesetzt darkest, geplant lightest with a dotted edge: not dec
 pattern, which the browser's Plotly does not draw on areas). The stacked areas
 are drawn as a Plotly ``stackgroup`` on top of an invisible base "Trend nach allen Maßnahmen",
 so that each area's own values (the wedge [t CO₂e]) are its data: hover, the page's table and
-its text alternative (:mod:`ui.chart_text`) read the wedge, not the stacked edge. An arrow
+its text alternative (:mod:`kek_data.chart_text`) read the wedge, not the stacked edge. An arrow
 at T names the uncovered gap. German separators, fixed colours, :func:`charts.finish`.
 """
 

@@ -11,6 +11,7 @@ are in :mod:`kek_data.status`.
 from __future__ import annotations
 
 from kek_data import formulas
+from kek_data.charts import DEMO_NOTICE
 from kek_data.numbers import format_number, format_pct, format_t
 from kek_data.wedge import Wedge
 
@@ -21,6 +22,11 @@ LAST_YEARS = f"letzten {formulas.WINDOW} Jahre"
 BASE_YEAR_BASIS = "% des Basisjahrs"
 #: Beyond this year a trend extrapolation says nothing useful [a].
 HORIZON = 2100
+#: The demo notice at the top of every page (Markdown), and of the public static site.
+DEMO_TEXT = (
+    f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
+    "sind erfunden und dienen nur der Vorführung. Nicht in Gremien verwenden."
+)
 
 
 def t(value: float | None) -> str:
@@ -135,19 +141,25 @@ def budget(b: formulas.Budget, end: int | None, who: str = "das Netzwerk") -> st
 REFRIGERANT_GWP = "R-410A: GWP 2.256 nach IPCC AR6, 1.924 nach AR5 – bitte den Bericht nennen"
 
 
+#: The decided measures (kek_data.measures.DECIDED: beschlossen, in Umsetzung, umgesetzt) in a
+#: sentence; "begonnen" names "in Umsetzung", the largest stack, so that no reader misses it.
+DECIDED_MEASURES = "beschlossenen, begonnenen und umgesetzten Maßnahmen"
+
+
 def wedge(w: Wedge) -> str:
     """How much of the gap the decided measures close (:mod:`kek_data.wedge`), e.g. "Die
-    beschlossenen und umgesetzten Maßnahmen schließen 18 von 35 t CO₂e (51,4 %) der Lücke bis
-    2030; ungedeckt bleiben 17 t CO₂e (48,6 %)." Without a gap in the trend it says so."""
+    beschlossenen, begonnenen und umgesetzten Maßnahmen schließen 18 von 35 t CO₂e (51,4 %) der
+    Lücke bis 2030; ungedeckt bleiben 17 t CO₂e (48,6 %)." Without a gap in the trend it says
+    so."""
     if not w.has_gap:
         return (
             f"Kein Abstand im Trend: beim jetzigen Tempo liegen die Emissionen {w.target_year} "
             f"bei {t(w.trend[w.target_year])}, der Pfad verlangt {t(w.path[w.target_year])}; "
-            f"die beschlossenen und umgesetzten Maßnahmen mindern zusätzlich {t(w.decided_t)}."
+            f"die {DECIDED_MEASURES} mindern zusätzlich {t(w.decided_t)}."
         )
     more = f" (ihr Keil: {t(w.decided_t)})" if w.decided_t > w.gap_t else ""
     return (
-        f"Die beschlossenen und umgesetzten Maßnahmen schließen {format_number(w.covered_t, 0)} "
+        f"Die {DECIDED_MEASURES} schließen {format_number(w.covered_t, 0)} "
         f"von {t(w.gap_t)} ({format_pct(w.covered_pct)}) der Lücke bis {w.target_year}{more}; "
         f"ungedeckt bleiben {t(w.uncovered_t)} ({format_pct(w.uncovered_pct)})."
     )

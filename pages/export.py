@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kek_data import scope2
+from kek_data import access, config, scope2
 from kek_data.errors import KekError
-from kek_data.export import figures
+from kek_data.export import figures, public_site
 from ui import data, exports, frame
 
 frame.require_app()
@@ -34,6 +34,23 @@ st.caption(
 )
 exports.data_package_download()
 
+if viewer.manages:  # issue 13: the public view as a static website (export public)
+    frame.subsection("Öffentliche Seite als statische Website")
+    target = config.public_dir(data.live_file())
+    st.caption(
+        "Die öffentliche Ansicht („Fortschritt des Netzwerks“) als statische Website für den "
+        f"Webserver der Stadt, mit Diagramm zum Einbetten, PNG, SVG und CSV. Verzeichnis: {target}"
+    )
+    if st.button("Öffentliche Seite neu erzeugen", key="public-site", icon=":material/public:"):
+        try:
+            access.check_manage(viewer, "die öffentliche Seite erzeugen")  # the viewer decides
+            with st.spinner("Öffentliche Seite wird erzeugt …"), data.cursor() as cur:
+                path = public_site.build(cur, target)  # always the live data, always PUBLIC
+        except KekError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Öffentliche Seite neu erzeugt: {path / 'index.html'}")
+
 frame.section("Einzelnes Diagramm")
 st.caption(
     "Unter jedem Diagramm des Dashboards stehen Knöpfe für PNG (2560 × 1440 Pixel, 16:9), SVG "
@@ -55,8 +72,8 @@ if name in figures.MEMBER_CHARTS:
     own = ids.index(viewer.member_id) if viewer.member_id in names else 0
     member_id = right.selectbox("Mitglied", ids, index=own, format_func=names.get)
 try:
-    fig = figures.build_from(rep, name, member_id)
+    shown = data.chart(viewer, db_path, name, member_id)  # the page's own cached figure
 except KekError as exc:
     st.info(str(exc))
     st.stop()
-frame.chart(fig, f"export-{name}" + (f"-{member_id}" if member_id else ""))
+frame.chart(shown, f"export-{name}" + (f"-{member_id}" if member_id else ""))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import decomposition_charts, scope2, status, views, wording
+from kek_data import scope2, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, frame, weather_view, wedge_view
 from ui.text import plain
@@ -68,11 +68,7 @@ if parts is not None:
     frame.section("Eigene Minderung und Strommix")
     st.markdown(parts.text(rep.carrier_names))
     frame.chart(
-        decomposition_charts.bridge(
-            parts, decomposition_charts.title(parts, mine.short_name), rep.ctx
-        ),
-        f"zerlegung-{member_id}",
-        summary=parts.text(rep.carrier_names),
+        data.bridge_chart(viewer, db_path, member_id, mine.short_name), f"zerlegung-{member_id}"
     )
     frame.how_computed("zerlegung")
 weather_view.expander(rep, member_id, viewer, db_path)  # second view, labelled (kek_data.weather)

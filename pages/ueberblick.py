@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import city, decomposition_charts, status, views, wording
+from kek_data import city, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame, weather_view
 
@@ -96,11 +96,7 @@ else:
         frame.section("Eigene Minderung und Strommix")
         st.markdown(parts.text(rep.carrier_names))
         frame.chart(
-            decomposition_charts.bridge(
-                parts, decomposition_charts.title(parts, "Netzwerk"), rep.ctx
-            ),
-            "zerlegung-netzwerk",
-            summary=parts.text(rep.carrier_names),
+            data.bridge_chart(viewer, db_path, "netzwerk", "Netzwerk"), "zerlegung-netzwerk"
         )
     weather_view.expander(rep, "netzwerk", viewer, db_path)  # second view (kek_data.weather)
     if rep.city is not None:  # the network beside the city's balance (kek_data.city)

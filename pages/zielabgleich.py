@@ -31,10 +31,7 @@ frame.subsection("Welches Ziel bindet")
 for text in al.sentences:
     st.markdown(f"- {plain(text)}")
 
-frame.chart(
-    alignment_charts.chart(al, f"{mine.short_name}: eigenes Ziel und Bezugspfade", rep.ctx),
-    f"zielabgleich-{member_id}",
-)
+frame.chart(data.alignment_chart(viewer, db_path, member_id), f"zielabgleich-{member_id}")
 
 frame.subsection("Bezugsjahre und Pfade")
 table = alignment_charts.table(al)

@@ -6,6 +6,7 @@ AppTest and browser tests alike.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,9 @@ import pytest
 from kek_data import db, demo
 
 ROOT = Path(__file__).resolve().parent.parent
+#: No background rebuild of the public static site after every write in the tests (it would
+#: start Chromium in hundreds of them); tests/test_public_site.py turns it on where it tests it.
+os.environ.setdefault("KEK_PUBLIC_SITE", "aus")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Text alternative and screen layout of charts (ui.chart_text, ui.chart_screen).
+"""Text alternative and screen layout of charts (kek_data.chart_text, kek_data.chart_screen).
 
 Small literal figures, expected strings written out (German numbers, as a reader checks them).
 """
@@ -8,8 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kek_data import charts, comparison_charts
-from ui import chart_screen, chart_text
+from kek_data import chart_screen, chart_text, charts, comparison_charts
 
 CTX = charts.Context(as_of="15.03.2026", demo=True)
 

@@ -92,8 +92,8 @@ def test_hand_computed_case():
 def test_sentence_says_how_much_the_decided_measures_close():
     w = _wedge()
     assert wording.wedge(w) == (
-        "Die beschlossenen und umgesetzten Maßnahmen schließen 18 von 35 t CO₂e (51,4 %) der "
-        "Lücke bis 2030; ungedeckt bleiben 17 t CO₂e (48,6 %)."
+        "Die beschlossenen, begonnenen und umgesetzten Maßnahmen schließen 18 von 35 t CO₂e "
+        "(51,4 %) der Lücke bis 2030; ungedeckt bleiben 17 t CO₂e (48,6 %)."
     )
     more = wording.wedge_more(w)
     assert "Mit den geplanten Maßnahmen (12 t CO₂e) blieben 5 t CO₂e (14,3 %) ungedeckt." in more
@@ -116,8 +116,8 @@ def test_more_than_the_gap_closes_it_fully():
     assert w.decided_t == pytest.approx(58)
     assert (w.uncovered_t, w.uncovered_pct, w.covered_pct) == pytest.approx((0, 0, 100))
     assert wording.wedge(w) == (
-        "Die beschlossenen und umgesetzten Maßnahmen schließen 35 von 35 t CO₂e (100,0 %) der "
-        "Lücke bis 2030 (ihr Keil: 58 t CO₂e); ungedeckt bleiben 0 t CO₂e (0,0 %)."
+        "Die beschlossenen, begonnenen und umgesetzten Maßnahmen schließen 35 von 35 t CO₂e "
+        "(100,0 %) der Lücke bis 2030 (ihr Keil: 58 t CO₂e); ungedeckt bleiben 0 t CO₂e (0,0 %)."
     )
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from kek_data import (
+    chart_text,
     charts,
     comparison_charts,
     config,
@@ -35,7 +36,6 @@ from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.report import build as build_report
 from kek_data.viewer import NETWORK_MANAGER, Viewer
-from ui import chart_text
 
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
@@ -95,10 +95,24 @@ def current_viewer() -> Viewer:
     return auth.current_viewer()
 
 
+#: Charts as pages show them, shared by every session of an audience *without a copy*: a
+#: ``st.cache_data`` hit unpickles the figure and its screen copy, and Plotly validates every
+#: property again (12–19 ms a chart, more than half of a fresh session's Überblick run).
+#: Read-only by contract: :func:`ui.frame.chart` only reads a :class:`chart_text.Shown`.
+shared = st.cache_resource(show_spinner=False, max_entries=512)
+
+
 def data_changed() -> None:
-    """Drop every cached query result after data changed (import, rollback, targets, consent:
-    a consent change changes what every role sees)."""
+    """Drop every cached query result and chart after data changed (import, rollback, targets,
+    consent: a consent change changes what every role sees) and rebuild the public static site
+    in the background where its content changed (``ui.public_refresh``)."""
     st.cache_data.clear()
+    for cached in (_chart, _completeness_chart, _bridge_chart, _alignment_chart):
+        cached.clear()
+    from ui import public_refresh
+
+    live = live_file()  # writes go to the live file only
+    public_refresh.after_change(live, connection(live))  # the static public site follows
 
 
 @st.cache_data(show_spinner=False)
@@ -245,7 +259,7 @@ def completeness_chart(viewer: Viewer, db_path: str) -> chart_text.Shown:
     return _completeness_chart(viewer.audience, db_path)
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def _completeness_chart(audience: Viewer, db_path: str) -> chart_text.Shown:
     comp = completeness(audience, db_path)
     shown = members(audience, db_path)
@@ -267,7 +281,7 @@ def chart(
     return _chart(viewer.audience, db_path, name, member_id, chosen, summary, chosen_basis)
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def _chart(
     viewer: Viewer,
     db_path: str,
@@ -282,6 +296,44 @@ def _chart(
     rep = report(viewer, db_path, basis_=basis_)  # the basis is part of the cache key
     fig = figures.build_from(rep, name, member_id, None if chosen is None else list(chosen))
     return chart_text.shown(fig, summary)
+
+
+def bridge_chart(viewer: Viewer, db_path: str, owner: str, who: str) -> chart_text.Shown | None:
+    """The bridge "Eigene Minderung und Strommix" of ``owner`` (member id or 'netzwerk') from the
+    viewer's report (:func:`kek_data.decomposition_charts.bridge`), titled for ``who``; None where
+    the report has no decomposition for the owner."""
+    chosen_basis = basis() if viewer.sees_member_data else scope2.DEFAULT
+    return _bridge_chart(viewer.audience, db_path, owner, who, chosen_basis)
+
+
+@shared
+def _bridge_chart(
+    viewer: Viewer, db_path: str, owner: str, who: str, basis_: str
+) -> chart_text.Shown | None:
+    from kek_data import decomposition_charts
+
+    rep = report(viewer, db_path, basis_=basis_)
+    parts = rep.decomposed(owner)
+    if parts is None:
+        return None
+    fig = decomposition_charts.bridge(parts, decomposition_charts.title(parts, who), rep.ctx)
+    return chart_text.shown(fig, parts.text(rep.carrier_names))
+
+
+def alignment_chart(viewer: Viewer, db_path: str, member_id: str) -> chart_text.Shown:
+    """The member's own target against the reference paths (Zielabgleich page), always on the
+    targets' basis (:data:`kek_data.scope2.TARGET_BASIS`,
+    :func:`kek_data.alignment_charts.chart`)."""
+    return _alignment_chart(viewer.audience, db_path, member_id)
+
+
+@shared
+def _alignment_chart(viewer: Viewer, db_path: str, member_id: str) -> chart_text.Shown:
+    from kek_data import alignment_charts
+
+    rep = report(viewer, db_path, basis_=scope2.TARGET_BASIS)
+    title = f"{rep.find(member_id).short_name}: eigenes Ziel und Bezugspfade"
+    return chart_text.shown(alignment_charts.chart(rep.alignment[member_id], title, rep.ctx))
 
 
 def scope2_years(viewer: Viewer, db_path: str) -> list:

@@ -19,16 +19,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kek_data import frozen_reports, methodology, scope2
+from kek_data import chart_text, frozen_reports, methodology, scope2
 from kek_data.charts import DEMO_NOTICE
 from kek_data.report import MemberReport, Report
-from ui import chart_text, data, exports, stand
+from kek_data.wording import DEMO_TEXT
+from ui import data, exports, stand
 from ui.text import plain
 
-DEMO_TEXT = (
-    f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "
-    "sind erfunden und dienen nur der Vorführung. Nicht in Gremien verwenden."
-)
 #: Plotly's toolbar speaks English ("Download plot as a PNG") and its download duplicates the
 #: buttons under each chart: no toolbar. Zoom by dragging, double-click resets.
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -168,7 +165,7 @@ def chart(fig: go.Figure | chart_text.Shown, name: str, summary: str | None = No
 
     On the page: the title as wrapping text, the plot (legend below it, no English toolbar), one
     line with the key numbers (``summary``; by default derived from the figure, see
-    :func:`ui.chart_text.describe`) and the source, and the figure's data as a table in an
+    :func:`kek_data.chart_text.describe`) and the source, and the figure's data as a table in an
     expander. The downloads (PNG/SVG/PDF) export ``fig`` exactly as given.
     """
     shown = fig if isinstance(fig, chart_text.Shown) else chart_text.shown(fig, summary)

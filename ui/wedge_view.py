@@ -38,14 +38,18 @@ def section(rep: Report, owner: str, viewer: Viewer, db_path: str, heading: bool
     if more := wording.wedge_more(w):
         st.caption(plain(more))
     if member_id and not viewer.sees_all_members and member_id != viewer.member_id:
-        st.caption("Gezeigt: nur die öffentlichen Maßnahmen dieses Mitglieds (interne sieht nur "
-                   "das Mitglied selbst und das Netzwerkmanagement).")  # fmt: skip
+        st.caption(f"Gezeigt: {ONLY_PUBLIC} dieses Mitglieds {ONLY_PUBLIC_WHY}.")
     if owner == progress.NETWORK:
         st.caption(
             "Netzwerk: die Maßnahmen aller Mitglieder zusammen gegen Trend und Pfad des "
             "Netzwerks (interne Maßnahmen nur als Summe)."
         )
     frame.how_computed(ANCHOR)
+
+
+#: What a member sees of another member's measures (kek_data.measures visibility), said once.
+ONLY_PUBLIC = "nur die öffentlichen Maßnahmen"
+ONLY_PUBLIC_WHY = "(interne sieht nur das Mitglied selbst und das Netzwerkmanagement)"
 
 
 def _none(rep: Report, owner: str) -> str:
@@ -76,6 +80,11 @@ def overview(rep: Report, viewer: Viewer, db_path: str) -> None:
              c["uncovered_t"]: "Ungedeckt [t]", c["uncovered_pct"]: "Ungedeckt [%]",
              c["planned_t"]: "Geplant [t]", c["n_incomplete"]: "Ohne Angabe"}  # fmt: skip
     frame.table(wedge_build.german(table)[shown], labels=short)
+    if not viewer.sees_all_members:  # the members' keils from what this viewer may read
+        st.caption(
+            f"Andere Mitglieder: {ONLY_PUBLIC} {ONLY_PUBLIC_WHY}; ihr Keil kann daher kleiner "
+            "sein, als ihn das Netzwerkmanagement sieht. Das Netzwerk zählt alle Maßnahmen."
+        )
     exports.table_downloads(table, "massnahmen-luecke")
     chosen = st.selectbox(
         "Keil eines Mitglieds", members, format_func=rep.names.get, key="wedge-member"

@@ -1,10 +1,12 @@
-"""Command line ``python -m kek_data export deck|chart|data`` — thin wrappers over the library.
+"""Command line ``python -m kek_data export deck|chart|data|public`` — thin wrappers over the
+library.
 
 Why: the network manager (or a scheduled job) builds the same deck, images and data package as
 the dashboard's Export page without a browser. Messages are German; errors go to stderr with exit
 code 1 (:func:`kek_data.cli.main` prints every :class:`~kek_data.errors.KekError`). With
 ``--as ROLLE[:MITGLIED]`` each export holds exactly what that role sees (publication consent,
 pseudonyms, the 3-member rule: the viewer's report snapshot); default network management.
+``export public`` is always the public view of the live data (a static website).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kek_data import config
-from kek_data.cli import add_read_options, connect_read, viewer_of
+from kek_data.cli import DB_HELP, add_read_options, connect_read, viewer_of
 from kek_data.errors import ExportCommandError
 from kek_data.export import figures, images
 
@@ -104,6 +106,19 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_public(args: argparse.Namespace) -> int:
+    """Write the public view as a static website (always the public role, live data)."""
+    from kek_data import db
+    from kek_data.export import public_site
+
+    target = public_site.check_target(Path(args.out))
+    con = db.connect(args.db, create=False)
+    path = public_site.build(con, target)
+    n = sum(1 for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    print(f"Öffentliche Seite gespeichert: {path / 'index.html'} ({n} Dateien).")
+    return 0
+
+
 def _year(text: str | None) -> int | None:
     """The ``--year`` argument as a year [a] (None if not given)."""
     if text is None:
@@ -120,9 +135,12 @@ def _year(text: str | None) -> int | None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``export deck``, ``export chart`` and ``export data`` to the command line."""
+    """Add ``export deck``, ``export chart``, ``export data`` and ``export public`` to the
+    command line."""
     export = subparsers.add_parser("export", help="Foliensatz, Diagramme und Daten exportieren")
-    sub = export.add_subparsers(dest="export_command", required=True, metavar="deck|chart|data")
+    sub = export.add_subparsers(
+        dest="export_command", required=True, metavar="deck|chart|data|public"
+    )
 
     p = sub.add_parser("deck", help="Sitzungsfoliensatz als PPTX (16:9)")
     p.add_argument("--out", required=True, help="Ausgabedatei, z. B. sitzung.pptx")
@@ -157,3 +175,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--year", help="Berichtsjahr der Kennzahlen (Standard: neuestes)")
     add_read_options(p)
     p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser(
+        "public",
+        help="öffentliche Ansicht als statische Website (index.html, Diagramme, CSV, Einbettcode)",
+    )
+    p.add_argument("--out", required=True, help="Ausgabeverzeichnis, z. B. oeffentlich")
+    # no --as (always the public role) and no --stand: Berichtsstände are not public
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=cmd_public)

@@ -90,7 +90,7 @@ def wedge(snap: Report) -> Table:
             _c("latest_year", "Letztes Jahr", "year", text="letztes gezähltes Jahr (Beginn)"),
             _c("target_year", "Zieljahr", "year", text="nächstes Zieljahr nach dem Berichtsjahr"),
             _c("gap_t", "Lücke", "number", T, "Trend minus Pfad im Zieljahr (≤ 0: keine Lücke)"),
-            _c("decided_t", "Beschlossen und umgesetzt", "number", T,
+            _c("decided_t", "Beschlossen, begonnen, umgesetzt", "number", T,
                "Keil der beschlossenen, in Umsetzung befindlichen und umgesetzten Maßnahmen"),
             _c("uncovered_t", "Ungedeckte Lücke", "number", T, "Lücke minus beschlossene (≥ 0)"),
             _c("uncovered_pct", "Ungedeckt", "number", pct, "ungedeckte Lücke in % der Lücke"),

@@ -1,10 +1,11 @@
-"""A finished figure laid out for a page (Streamlit), from 390 px (phone) to 1440 px wide.
+"""A finished figure laid out for a page (Streamlit, the public static site), 390–1440 px wide.
 
 Why: :mod:`kek_data.charts` builds each figure once, as it is exported (PNG 2560 × 1440, the
 deck): title, legend on the right, source line inside. On a page that legend takes two thirds of
-a phone's width and a long title is cut off, so :func:`ui.frame.chart` shows :func:`for_screen`'s
-copy: no title (the page writes it as text, which wraps), no source line (a caption below), the
-legend in rows under the plot. Downloads still export the original figure.
+a phone's width and a long title is cut off, so :func:`ui.frame.chart` and the public static
+site (:mod:`kek_data.export.public_site`) show :func:`for_screen`'s copy: no title (the page
+writes it as text, which wraps), no source line (a caption below), the legend in rows under the
+plot. Downloads still export the original figure.
 """
 
 from __future__ import annotations

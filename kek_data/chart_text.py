@@ -1,9 +1,11 @@
 """The text alternative of a chart (WCAG 1.1.1, BITV 2.0): its title, key numbers and data.
 
 Why: a chart is an image to a screen reader and to anyone who needs the exact figures.
-``ui.frame.chart`` shows under every chart one line from :func:`describe` and the table from
-:func:`figure_table`, both read from the figure's own traces (x, y, name), so that they can never
-tell a different story than the bars. Numbers German (``1.234``), no Streamlit here.
+``ui.frame.chart`` and the public static site (:mod:`kek_data.export.public_site`) show under
+every chart one line from :func:`describe` and the table from :func:`figure_table`, both read
+from the figure's own traces (x, y, name), so that they can never tell a different story than
+the bars; :func:`figure_values` is the same data as numbers (CSV). Numbers German (``1.234``),
+no Streamlit here.
 """
 
 from __future__ import annotations
@@ -207,10 +209,23 @@ def describe(fig: go.Figure) -> str:
     return f"{span}; {head}: " + "; ".join(parts) + "." + note
 
 
+def figure_values(fig: go.Figure) -> pd.DataFrame:
+    """The figure's bar and line data as numbers (for a CSV): one row per category ("Jahr" as
+    int for years), one float column per series, named with the axis unit, e.g.
+    "DSW21 [t CO₂e]"; the same traces as :func:`figure_table`."""
+    order, values, _hatched_cells, horizontal = _series(fig)
+    unit = _unit(fig, horizontal)
+    years = bool(order) and all(k.lstrip("-").isdigit() for k in order)
+    out = pd.DataFrame({"Jahr" if years else "": [int(k) for k in order] if years else order})
+    for name, column in values.items():
+        out[f"{name} [{unit}]" if unit else name] = [column.get(c, float("nan")) for c in order]
+    return out
+
+
 @dataclass(frozen=True)
 class Shown:
     """A figure as a page shows it: the figure (exported as is), its screen copy, the summary
-    line and the data table. Built once per figure; pages may cache it (``ui.data``)."""
+    line and the data table. Built once per figure; pages share it read-only (``ui.data``)."""
 
     fig: go.Figure
     screen: go.Figure
@@ -219,8 +234,8 @@ class Shown:
 
 
 def shown(fig: go.Figure, summary: str | None = None) -> Shown:
-    """Everything :func:`ui.frame.chart` shows of ``fig``."""
-    from ui import chart_screen
+    """Everything ``ui.frame.chart`` shows of ``fig``."""
+    from kek_data import chart_screen
 
     text = summary if summary is not None else describe(fig)
     return Shown(fig, chart_screen.for_screen(fig), text, figure_table(fig))
