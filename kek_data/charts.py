@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kek_data import status
+from kek_data.wording import DEMO_NOTICE  # written once, in the light wording module
 
 #: Paul Tol "muted" (colour-blind safe) plus grey; member colour = palette[sort_order − 1].
 MEMBER_PALETTE = (
@@ -37,7 +38,6 @@ PATH_COLOR = "#B2182B"
 MEMBERS_PATH_COLOR = "#2166AC"
 STATUS_COLORS = {key: light.color for key, light in status.LIGHTS.items()}
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
-DEMO_NOTICE = "Demodaten (fiktiv)"
 T_FORMAT = ",.0f"
 #: Above this many members, stacked and pie charts show the largest ones and "Weitere (n)".
 MAX_SERIES = 12

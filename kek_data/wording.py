@@ -11,7 +11,6 @@ are in :mod:`kek_data.status`.
 from __future__ import annotations
 
 from kek_data import formulas
-from kek_data.charts import DEMO_NOTICE
 from kek_data.numbers import format_number, format_pct, format_t
 from kek_data.wedge import Wedge
 
@@ -22,6 +21,8 @@ LAST_YEARS = f"letzten {formulas.WINDOW} Jahre"
 BASE_YEAR_BASIS = "% des Basisjahrs"
 #: Beyond this year a trend extrapolation says nothing useful [a].
 HORIZON = 2100
+#: The label of demo data on every page, chart, slide and file made from them.
+DEMO_NOTICE = "Demodaten (fiktiv)"
 #: The demo notice at the top of every page (Markdown), and of the public static site.
 DEMO_TEXT = (
     f"**{DEMO_NOTICE}** – Alle Verbrauchs- und Emissionswerte sowie die Ziele auf dieser Seite "

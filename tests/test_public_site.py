@@ -268,3 +268,12 @@ def test_a_consent_change_in_the_dashboard_rebuilds_the_site(app_test, seeded_db
     assert public_refresh.idle(timeout=90)
     assert "Caritas" in (out / "index.html").read_text("utf-8")
     assert "Caritas" in (out / "mitglieder_namentlich.csv").read_text("utf-8-sig")
+
+
+def test_only_network_management_publishes_from_the_command_line(capsys, seeded_db, tmp_path):
+    out = tmp_path / "site"
+    code = cli.main(["export", "public", "--out", str(out), "--db", str(seeded_db),
+                     "--as", "mitglied:dsw21"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and "Nur das Netzwerkmanagement darf die öffentliche Seite erzeugen" in err
+    assert not out.exists()

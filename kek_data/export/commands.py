@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kek_data import config
-from kek_data.cli import DB_HELP, add_read_options, connect_read, viewer_of
+from kek_data.cli import add_data_options, add_read_options, connect_read, viewer_of
 from kek_data.errors import ExportCommandError
 from kek_data.export import figures, images
 
@@ -107,12 +107,14 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 
 def cmd_public(args: argparse.Namespace) -> int:
-    """Write the public view as a static website (always the public role, live data)."""
-    from kek_data import db
+    """Write the public view as a static website (always the public role, live data); only
+    network management publishes (``--as``)."""
+    from kek_data import access, db
     from kek_data.export import public_site
 
     target = public_site.check_target(Path(args.out))
     con = db.connect(args.db, create=False)
+    access.check_manage(viewer_of(args, con), "die öffentliche Seite erzeugen")
     path = public_site.build(con, target)
     n = sum(1 for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
     print(f"Öffentliche Seite gespeichert: {path / 'index.html'} ({n} Dateien).")
@@ -181,6 +183,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="öffentliche Ansicht als statische Website (index.html, Diagramme, CSV, Einbettcode)",
     )
     p.add_argument("--out", required=True, help="Ausgabeverzeichnis, z. B. oeffentlich")
-    # no --as (always the public role) and no --stand: Berichtsstände are not public
-    p.add_argument("--db", help=DB_HELP)
+    # --as: who publishes (network management only); the site is always the public view of
+    # the live data, so no --stand (Berichtsstände are not public)
+    add_data_options(p)
     p.set_defaults(func=cmd_public)
