@@ -42,6 +42,10 @@ from kek_data.numbers import format_count, format_number  # noqa: E402
 DEFAULT_PAGE = "ueberblick"
 BARE_KEY = "leer"
 FRESH_RATIO, COLD_LIMIT, P95_RATIO, RERUN_MARGIN = 1.5, 1.5, 2.0, 0.150  # [×], [s], [×], [s]
+#: The floor runs as a bare Streamlit app runs by default: a full garbage collection after
+#: every script run (``runner.postScriptGC``, which our .streamlit/config.toml turns off for
+#: the dashboard). ``--leer-wie-app`` runs it with the dashboard's settings instead.
+BARE_DEFAULTS = ("--runner.postScriptGC", "true")
 
 
 def url_path(page: str) -> str:
@@ -87,14 +91,22 @@ async def _warm(urls: dict[str, str], pages: list[str], k: int, n: int, rounds: 
     }  # fmt: skip
 
 
-def _started(stack: ExitStack, script: Path, db: Path, page: str) -> tuple[str, client.Run]:
-    url = stack.enter_context(client.server(script, db))
+def _started(
+    stack: ExitStack, script: Path, db: Path, page: str, options: tuple[str, ...] = ()
+) -> tuple[str, client.Run]:
+    url = stack.enter_context(client.server(script, db, options=options))
     [[first]] = asyncio.run(_runs(url, page))
     return url, first
 
 
 def measure(
-    db: Path, pages: list[str] | None, k: int, n: int, rounds: int, starts: int = 1
+    db: Path,
+    pages: list[str] | None,
+    k: int,
+    n: int,
+    rounds: int,
+    starts: int = 1,
+    bare_options: tuple[str, ...] = BARE_DEFAULTS,
 ) -> dict:
     """All figures [s] on demo database ``db`` (see the module docstring): the cold first
     session as the median of ``starts`` server starts, k fresh sessions and reruns per page,
@@ -102,11 +114,12 @@ def measure(
     (as its navigation lists them)."""
     cold: dict[str, list[float]] = {BARE_KEY: [], DEFAULT_PAGE: []}
     for _ in range(starts - 1):
-        for script, page in ((client.BARE, BARE_KEY), (client.APP, DEFAULT_PAGE)):
+        for script, page, opts in ((client.BARE, BARE_KEY, bare_options),
+                                   (client.APP, DEFAULT_PAGE, ())):  # fmt: skip
             with ExitStack() as stack:
-                cold[page].append(_started(stack, script, db, page)[1].seconds)
+                cold[page].append(_started(stack, script, db, page, opts)[1].seconds)
     with ExitStack() as stack:
-        bare, first = _started(stack, client.BARE, db, BARE_KEY)
+        bare, first = _started(stack, client.BARE, db, BARE_KEY, bare_options)
         cold[BARE_KEY].append(first.seconds)
         app, first = _started(stack, client.APP, db, DEFAULT_PAGE)
         cold[DEFAULT_PAGE].append(first.seconds)
@@ -156,7 +169,13 @@ def report(fig: dict, n: int, k: int) -> str:
     """The figures as German text, times in ms."""
     fresh, rerun, bare = fig["fresh"], fig["rerun"], BARE_KEY
     starts = format_count(fig["starts"], "Start", "Starts")
-    lines = [f"1. Erste Sitzung nach Serverstart (kalt), Median aus {starts}"]
+    floor = (
+        "mit den Einstellungen des Dashboards"
+        if not fig.get("bare_options", True)
+        else ("wie Streamlit sie ohne eigene Einstellungen ausführt (GC nach jedem Lauf)")
+    )
+    lines = [f"„leer“ = eine Streamlit-Seite mit einem Plotly-Diagramm, {floor}.", ""]
+    lines += [f"1. Erste Sitzung nach Serverstart (kalt), Median aus {starts}"]
     lines += [f"   {p:<16}{_ms(t):>10}" for p, t in fig["cold"].items()]
     lines += ["", f"2./3. Frische Sitzung (warmer Server) und Rerun in ihr, Median aus {k}"]
     head = f"{'frisch':>10}{'× leer':>8}{'Rerun':>10}{'Δ leer':>10}{'kB frisch/Rerun':>18}"
@@ -191,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="Zahlen als JSON [s]")
     parser.add_argument("--pages", help="Seiten, durch Komma getrennt (Standard: alle)")
     parser.add_argument("--timeout", type=float, default=900, help="Zeitlimit insgesamt [s]")
+    parser.add_argument("--leer-wie-app", action="store_true",
+                        help="leere Seite mit den Einstellungen des Dashboards (ohne GC nach jedem "
+                        "Lauf) statt mit Streamlits Standard")  # fmt: skip
     args = parser.parse_args(argv)
     n = args.sessions or (10 if args.quick else 30)
     if not 1 <= n <= client.MAX_SESSIONS:
@@ -204,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             db = Path(tmp) / "kek.duckdb"
             init = [sys.executable, "-m", "kek_data", "init", "--demo", "--db", str(db)]
             subprocess.run(init, cwd=ROOT, check=True, capture_output=True)
-            fig = measure(db, pages, k, n, rounds, starts)
+            bare = () if args.leer_wie_app else BARE_DEFAULTS
+            fig = measure(db, pages, k, n, rounds, starts, bare)
+            fig["bare_options"] = list(bare)
     except client.SessionError as exc:
         print(f"Sitzung fehlgeschlagen: {exc}", file=sys.stderr)
         return 1

@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,12 +142,19 @@ def run_sessions(url: str, page: str, n: int) -> list[float]:
 
 
 @contextmanager
-def server(script: Path, db: Path, role: str = "netzwerk", timeout: float = 60) -> Iterator[str]:
+def server(
+    script: Path,
+    db: Path,
+    role: str = "netzwerk",
+    timeout: float = 60,
+    options: Sequence[str] = (),
+) -> Iterator[str]:
     """``streamlit run script`` on 127.0.0.1 (free port) with ``KEK_DB=db`` and
     ``KEK_DEMO_ROLE=role``, ready once /_stcore/health answers; yields the base URL.
 
     Started in the project folder, so .streamlit/config.toml (theme, headless) applies to every
-    script alike; no file watcher, as in a deployment that does not change under it.
+    script alike; no file watcher, as in a deployment that does not change under it. ``options``:
+    further ``streamlit run`` flags (they override config.toml).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -155,7 +162,7 @@ def server(script: Path, db: Path, role: str = "netzwerk", timeout: float = 60) 
     command = [sys.executable, "-m", "streamlit", "run", str(script),
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
+               "--server.fileWatcherType", "none", *options]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kek-load-") as folder:
         log = Path(folder) / "streamlit.log"
         with process(command, url + "/_stcore/health", log, env, timeout):

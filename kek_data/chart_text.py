@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 
 from kek_data.charts import SOURCE_NOTE
 from kek_data.numbers import format_count, format_number
@@ -231,6 +233,16 @@ class Shown:
     screen: go.Figure
     summary: str
     table: pd.DataFrame
+
+    @cached_property
+    def spec(self) -> dict:
+        """The exported figure as a dict, taken once (the downloads render it on a click)."""
+        return self.fig.to_dict()
+
+    @cached_property
+    def arrow(self) -> pa.Table:
+        """The data table as Arrow, converted once (what ``st.dataframe`` sends)."""
+        return pa.Table.from_pandas(self.table, preserve_index=False)
 
 
 def shown(fig: go.Figure, summary: str | None = None) -> Shown:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kek_data import access
 from kek_data.accounts import ClaimNames, resolve
@@ -135,7 +136,25 @@ def expired(claims: Mapping[str, object], now: float | None = None) -> bool:
 
 def login() -> Login:
     """The login state of this session (see module doc); may stop the page with a German error
-    (unreadable or incomplete secrets, Demo-Modus on real data, a bad ``KEK_DEMO_ROLE``)."""
+    (unreadable or incomplete secrets, Demo-Modus on real data, a bad ``KEK_DEMO_ROLE``).
+
+    Worked out once per script run (app.py, the sidebar and the page all ask): the memo is tied
+    to this run's ``ScriptRunContext.cursors``, a new object at the start of every run, so every
+    page view (and every callback's run) checks the login and the token's ``exp`` afresh."""
+    ctx = get_script_run_ctx()
+    memo = st.session_state.get(_RUN_LOGIN) if ctx is not None else None
+    if memo is not None and memo[0] is ctx.cursors:
+        return memo[1]
+    result = _login()
+    if ctx is not None:
+        st.session_state[_RUN_LOGIN] = (ctx.cursors, result)
+    return result
+
+
+_RUN_LOGIN = "_kek_login_of_this_run"
+
+
+def _login() -> Login:
     auth = auth_section()
     if auth is None:
         return _demo()
@@ -170,10 +189,15 @@ def current_viewer() -> Viewer:
 
 def demo_roles() -> dict[str, str]:
     """Demo role spec → German label, in the sidebar's order (every member by short name)."""
-    members = data.members(NETWORK_MANAGER.audience, data.db_file())
+    return _demo_roles(data.db_file())
+
+
+@st.cache_data(show_spinner=False)
+def _demo_roles(db_path: str) -> dict[str, str]:
+    members = data.members(NETWORK_MANAGER.audience, db_path)
     roles = {"netzwerk": "Netzwerkmanagement", "stadt": "Stadt"}
-    for m in members.itertuples():
-        roles[f"mitglied:{m.member_id}"] = f"Mitglied: {m.short_name}"
+    for member_id, short_name in zip(members["member_id"], members["short_name"], strict=True):
+        roles[f"mitglied:{member_id}"] = f"Mitglied: {short_name}"
     roles["oeffentlich"] = "Öffentlich (nicht angemeldet)"
     return roles
 

@@ -63,11 +63,12 @@ def _render(spec: dict, fmt: images.Format) -> bytes:
         raise
 
 
-def chart_downloads(fig: go.Figure, name: str) -> None:
-    """PNG, SVG and PDF buttons under a chart; the image is rendered when the user clicks."""
+def chart_downloads(fig: go.Figure | dict, name: str) -> None:
+    """PNG, SVG and PDF buttons under a chart; the image is rendered when the user clicks.
+    ``fig``: a figure, or its dict (``Shown.spec``, taken once for a cached chart)."""
     if st.runtime.exists():
         _browser_started()
-    spec = fig.to_dict()  # a snapshot: the page may change its figure later
+    spec = fig if isinstance(fig, dict) else fig.to_dict()  # a snapshot of a figure
     file = f"kek_{slug(name)}_{_stamp()}"
     row = st.container(horizontal=True, gap="medium")  # one row, also on a phone
     for fmt in images.FORMATS:

@@ -10,6 +10,7 @@ every figure (with its text alternative), :func:`table` for wide tables and
 
 from __future__ import annotations
 
+import gc
 import html
 import sys
 from collections.abc import Mapping
@@ -185,8 +186,8 @@ def chart(fig: go.Figure | chart_text.Shown, name: str, summary: str | None = No
     source = chart_text.source_of(fig)
     st.caption(" · ".join(p for p in (text, source) if p))
     with st.expander("Daten des Diagramms als Tabelle", icon=":material/table_view:"):
-        st.dataframe(shown.table, hide_index=True, width="content")
-    exports.chart_downloads(fig, name)
+        st.dataframe(shown.arrow, hide_index=True, width="content")
+    exports.chart_downloads(shown.spec, name)
 
 
 def table(
@@ -295,4 +296,14 @@ def read_only() -> bool:
     if not stand.is_frozen():
         return False
     st.info(frozen_reports.READ_ONLY, icon=":material/lock:")
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def freeze_loaded_objects() -> bool:
+    """Move everything loaded by the first full run (modules, reference data, warm caches) out
+    of the garbage collector's reach (``gc.freeze``): later collections then scan only what the
+    sessions create. With ``runner.postScriptGC = false`` (.streamlit/config.toml) this keeps
+    memory in check without a full collection after every run (bench/bench_load.py)."""
+    gc.freeze()
     return True

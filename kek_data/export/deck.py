@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
 import duckdb
@@ -70,26 +70,52 @@ def choose_members(snap: Report, members: Sequence[str] | None) -> list[str]:
 
 def plan(snap: Report, chosen: list[str]) -> dict[str, tuple[go.Figure, Box, str]]:
     """key → (figure, picture box, label) of every chart in the deck."""
+    return dict(_planned(snap, chosen))
+
+
+def _planned(snap: Report, chosen: list[str]) -> Iterator[tuple[str, tuple[go.Figure, Box, str]]]:
+    """The charts of :func:`plan` one by one in slide order, each as soon as it is built."""
     withheld = views.total_withheld(snap)  # no network chart, no budget: see access.total_shown
-    result = {}
     if not withheld:
-        result["netzwerk"] = (figures.build_from(snap, "netzwerk"), FULL, "Netzwerk")
+        yield "netzwerk", (figures.build_from(snap, "netzwerk"), FULL, "Netzwerk")
     for member_id in chosen:
         if snap.kpis[member_id].latest_year is not None:
             label = snap.find(member_id).short_name
-            result[member_id] = (figures.build_from(snap, "mitglied", member_id), SIDE, label)
+            yield member_id, (figures.build_from(snap, "mitglied", member_id), SIDE, label)
     if chosen:
         raten = figures.build_from(snap, "vergleich-raten", chosen=chosen)
-        result["raten"] = (raten, FULL, "Vergleich")
+        yield "raten", (raten, FULL, "Vergleich")
         if not views.gap_table(snap, chosen).empty:
             luecke = figures.build_from(snap, "luecke", chosen=chosen)
-            result["luecke"] = (luecke, FULL, "Abstand zum Pfad")
+            yield "luecke", (luecke, FULL, "Abstand zum Pfad")
     if snap.network.budget is not None and not withheld:
-        result["budget"] = (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
+        yield "budget", (figures.build_from(snap, "budget"), BUDGET, "CO₂-Budget")
     if progress.NETWORK in snap.wedges:  # only where the network total shows (wedge_build)
         keile = figures.build_from(snap, "massnahmen")
-        result["massnahmen"] = (keile, SIDE, "Maßnahmen gegen die Lücke")
-    return result
+        yield "massnahmen", (keile, SIDE, "Maßnahmen gegen die Lücke")
+
+
+class _Pictures(Mapping[str, bytes]):
+    """The chart PNGs of a deck: rendered by an :class:`images.Batch` while the slides are set,
+    each fetched (and reported by ``step``) when its slide needs it."""
+
+    def __init__(self, batch: images.Batch, labels: dict[str, str], step: Progress) -> None:
+        self._batch, self._labels, self._step = batch, labels, step
+        self._got: dict[str, bytes] = {}
+
+    def __getitem__(self, key: str) -> bytes:
+        if key not in self._got:
+            done, label = len(self._got), self._labels[key]  # KeyError: no such chart
+            text = f"Diagramm {done + 1} von {len(self._labels)}: {label}"
+            self._step(0.1 + 0.8 * done / len(self._labels), text)
+            self._got[key] = self._batch.get(key)
+        return self._got[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
 
 
 def build_deck(
@@ -110,28 +136,31 @@ def build_deck(
     step(0.0, "Daten werden geladen …")
     snap = report.build(con, viewer, year)
     chosen = choose_members(snap, members)
-    charts = plan(snap, chosen)
-    pngs: dict[str, bytes] = {}
-    for done, (key, (fig, box, label)) in enumerate(charts.items()):
-        text = f"Diagramm {done + 1} von {len(charts)}: {label}"
-        step(0.05 + 0.8 * done / len(charts), text)
-        pngs[key] = images.render(fig, "png", size_of(box))
-    step(0.88, "Folien werden gesetzt …")
-    deck = _Deck(snap, meeting_date or date.today(), charts, pngs)
-    deck.electricity = {(r.member_id, r.year): r for r in scope2.years(con, viewer)}
-    deck.reasons = rounds.deck_reasons(con, viewer, snap)  # issue 12: Begründung (Berichtsrunde)
-    deck.mark_stand(con)  # issue 12: Live-Daten or Berichtsstand, on the title and every footer
-    deck.title_slide(len(chosen))
-    deck.overview()
-    deck.chart_slide("Netzwerk: Emissionen und Zielpfad", "netzwerk")
-    for member_id in chosen:
-        deck.member_slide(member_id)
-    if chosen:
-        deck.comparison(chosen)
-        deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", views.rates_note(snap))
-        deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
-    deck.path_and_gap()
-    deck.wedge_slide()  # issue 12: Maßnahmen gegen die Lücke
+    with images.Batch() as batch:  # the charts render while the next ones and the slides are built
+        step(0.05, "Diagramme werden erzeugt …")
+        charts: dict[str, tuple[go.Figure, Box, str]] = {}
+        for key, (fig, box, label) in _planned(snap, chosen):
+            charts[key] = (fig, box, label)
+            batch.submit(key, fig, "png", size_of(box))
+        pngs = _Pictures(batch, {key: chart[2] for key, chart in charts.items()}, step)
+        deck = _Deck(snap, meeting_date or date.today(), charts, pngs)
+        deck.electricity = {(r.member_id, r.year): r for r in scope2.years(con, viewer)}
+        deck.reasons = rounds.deck_reasons(con, viewer, snap)  # issue 12: Begründung (Runde)
+        deck.mark_stand(con)  # issue 12: Live-Daten or Berichtsstand, on the title and footers
+        deck.title_slide(len(chosen))
+        deck.overview()
+        deck.chart_slide("Netzwerk: Emissionen und Zielpfad", "netzwerk")
+        for member_id in chosen:
+            deck.member_slide(member_id)
+        if chosen:
+            deck.comparison(chosen)
+            deck.chart_slide("Vergleich: Minderung pro Jahr", "raten", views.rates_note(snap))
+            deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
+        deck.path_and_gap()
+        deck.wedge_slide()  # issue 12: Maßnahmen gegen die Lücke
+        for key in pngs:  # every chart fetched (and its errors raised) before the lock is freed
+            pngs[key]
+    step(0.9, "Folien werden gesetzt …")
     deck.open_actions(con, viewer)  # issue 12: Offene Aufgaben seit dem letzten Treffen
     deck.methodology()
     shown = [r for r in factor_years.read(con, viewer) if r.year <= snap.year]
@@ -151,7 +180,7 @@ METHOD_COLUMN_CHARS, METHOD_PARA_CHARS = 2000, 90
 class _Deck:
     """The slides of one deck, in order."""
 
-    def __init__(self, snap: Report, meeting: date, charts: dict, pngs: dict) -> None:
+    def __init__(self, snap: Report, meeting: date, charts: dict, pngs: Mapping) -> None:
         self.snap, self.meeting, self.charts, self.pngs = snap, meeting, charts, pngs
         self.prs = slides.new_presentation()
         self.demo = snap.ctx.demo
