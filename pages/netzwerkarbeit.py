@@ -48,7 +48,7 @@ shown = open_
 if viewer.role == "mitglied" and st.toggle("Nur Aufgaben meiner Organisation", key="kek-n-own"):
     shown = [a for a in open_ if a.owner_member_id == viewer.member_id]
 if shown:
-    st.dataframe(view.action_rows(shown, work, viewer, today), hide_index=True, width="stretch")
+    view.action_table(shown, work, viewer, today)
 else:
     st.info("Keine offenen Aufgaben.")
 st.caption("„offen“ zählt ab dem Treffen, das die Aufgabe vereinbart hat; überfällig ist, "

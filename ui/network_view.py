@@ -65,6 +65,24 @@ def action_rows(actions: list[Action], work: dict, viewer: Viewer, today: date) 
     )  # fmt: skip
 
 
+#: Column widths of the actions table [px]: the five that matter first fit the page's width at
+#: 1440 px (about 850 px of table); longer texts are cut with "…" (full text on hover), status
+#: and meeting follow by scrolling sideways.
+ACTION_COLUMNS = {
+    "Aufgabe": st.column_config.TextColumn("Aufgabe", width=280),
+    "Verantwortlich": st.column_config.TextColumn("Verantwortlich", width=160),
+    "offen": st.column_config.TextColumn("offen", width=95),
+    "fällig": st.column_config.TextColumn("fällig", width=150),
+    "Maßnahme": st.column_config.TextColumn("Maßnahme", width=165),
+}
+
+
+def action_table(actions: list[Action], work: dict, viewer: Viewer, today: date) -> None:
+    """:func:`action_rows` as a table with :data:`ACTION_COLUMNS`."""
+    rows = action_rows(actions, work, viewer, today)
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=ACTION_COLUMNS)
+
+
 def action_label(a: Action, naming: network.Naming) -> str:
     """A select-box option for an action (plain text)."""
     owner = network.owner_text(a, naming)
@@ -92,7 +110,7 @@ def meeting(m: Meeting, actions: list[Action], work: dict, viewer: Viewer, today
         mine = [a for a in actions if a.meeting_id == m.meeting_id]
         if mine:
             st.markdown("**Vereinbarte Aufgaben**")
-            st.dataframe(action_rows(mine, work, viewer, today), hide_index=True, width="stretch")
+            action_table(mine, work, viewer, today)
 
 
 def group_rows(work: dict, viewer: Viewer) -> pd.DataFrame:

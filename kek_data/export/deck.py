@@ -158,8 +158,6 @@ def build_deck(
             deck.chart_slide(f"Abstand der Mitglieder zum eigenen Zielpfad {snap.year}", "luecke")
         deck.path_and_gap()
         deck.wedge_slide()  # issue 12: Maßnahmen gegen die Lücke
-        for key in pngs:  # every chart fetched (and its errors raised) before the lock is freed
-            pngs[key]
     step(0.9, "Folien werden gesetzt …")
     deck.open_actions(con, viewer)  # issue 12: Offene Aufgaben seit dem letzten Treffen
     deck.methodology()
