@@ -75,15 +75,18 @@ METHOD_SHORT = (
     "Die Maßnahmen der Mitglieder werden als Keile unter den Trend gelegt: vom letzten "
     "gemeldeten Jahr bis zum nächsten Zieljahr, gestapelt nach Status. Eine Maßnahme zählt nur "
     "mit dem Teil ihrer Einsparung, der noch nicht in den gemeldeten Emissionen steckt; "
-    "ungedeckte Lücke = Abstand Trend − Pfad im Zieljahr minus die beschlossenen und "
-    "umgesetzten Maßnahmen."
+    "ungedeckte Lücke = Abstand Trend − Pfad im Zieljahr minus die beschlossenen, begonnenen "
+    "(in Umsetzung) und umgesetzten Maßnahmen."
 )
 METHOD_DETAILS = (
     "Eine Maßnahme wirkt über ihre Umsetzungsjahre linear ansteigend und ab dem Jahr nach ihrem "
     "Ende voll: Wirkungsanteil s(Jahr) = (Jahr − Beginn) / (Ende − Beginn + 1), begrenzt auf 0 "
     "bis 1. Im Jahr y zählt Einsparung × (s(y) − s(letztes gemeldetes Jahr)). Eine 2023 "
     "abgeschlossene Maßnahme steckt schon in den Zahlen für 2024 und zählt mit 2024 als "
-    "letztem Jahr nicht noch einmal.",
+    "letztem Jahr nicht noch einmal. Der Anstieg folgt der Zeit, nicht dem gemeldeten "
+    "Umsetzungsstand: eine zu 60 % gebaute Anlage spart erst, wenn sie läuft. Zählt ein "
+    "Mitglied im letzten Netzwerkjahr mit einem älteren vollständigen Jahr "
+    "(Vollständigkeitsregel), zählen seine Maßnahmen ab diesem Jahr, wie in seinem eigenen Keil.",
     "Stapel von oben (Trend) nach unten: umgesetzt, in Umsetzung, beschlossen, geplant; "
     "verworfene Maßnahmen zählen nicht, Maßnahmen ohne Einsparangabe werden nicht eingerechnet "
     "und genannt. Das Netzwerk ist die Summe der Maßnahmen aller Mitglieder gegen Trend und Pfad "
@@ -92,9 +95,14 @@ METHOD_DETAILS = (
     "Vorsicht Doppelzählung: Der Trend schreibt das bisherige Tempo fort. Eine Maßnahme, die nur "
     "dieses Tempo hält (etwa der nächste Kesseltausch wie die bisherigen), steckt schon im "
     "Trend. Der Keil zeigt deshalb zusätzliche Maßnahmen; die Mitglieder sollten die Maßnahmen "
-    "eintragen, die über ihren Trend hinausgehen. Angelehnt an die „Stabilisierungskeile“ von "
-    "Pacala und Socolow (Science, 2004), die Szenariodarstellungen der IEA und die Praxis der "
-    "SBTi, die Lücke zum Zielpfad mit benannten Hebeln zu schließen.",
+    "eintragen, die über ihren Trend hinausgehen. Umgekehrt schreibt der Trend auch die "
+    "Minderung abgeschlossener Maßnahmen fort, die nicht wiederkommt; beides lässt die Lücke "
+    "eher zu klein und ihre Deckung eher zu groß erscheinen. Stromeinsparungen werden mit dem "
+    "Netzfaktor des Jahres nach Abschluss bewertet (fehlt er, mit dem zuletzt vorhandenen, als "
+    "übertragen gekennzeichnet); sinkt der Strommix weiter, ist ihre spätere Wirkung kleiner. "
+    "Angelehnt an die „Stabilisierungskeile“ von Pacala und Socolow (Science, 2004), die "
+    "Szenariodarstellungen der IEA und die Praxis der SBTi, die Lücke zum Zielpfad mit "
+    "benannten Hebeln zu schließen.",
 )
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kek_data import scope2, views
 from kek_data.numbers import format_number
-from ui import data, exports, frame
+from ui import data, exports, frame, page_charts
 
 MAX_ROWS = 5000  # rows shown on screen; downloads carry all
 frame.require_app()
@@ -83,7 +83,7 @@ st.dataframe(
 exports.table_downloads(reported, "gemeldete-mengen")
 
 frame.section("Vollständigkeit")
-frame.chart(data.completeness_chart(viewer, db_path), "vollstaendigkeit")
+frame.chart(page_charts.completeness_chart(viewer, db_path), "vollstaendigkeit")
 st.caption(
     "✓ vollständig = alle Energieträger gemeldet, die das Mitglied in irgendeinem Jahr gemeldet "
     "hat; ◐ teilweise = einige davon; ✗ fehlt = keine Meldung."

@@ -5,7 +5,7 @@ import streamlit as st
 from kek_data import access, config, scope2
 from kek_data.errors import KekError
 from kek_data.export import figures, public_site
-from ui import data, exports, frame
+from ui import data, exports, frame, page_charts
 
 frame.require_app()
 db_path = data.db_file()
@@ -72,7 +72,7 @@ if name in figures.MEMBER_CHARTS:
     own = ids.index(viewer.member_id) if viewer.member_id in names else 0
     member_id = right.selectbox("Mitglied", ids, index=own, format_func=names.get)
 try:
-    shown = data.chart(viewer, db_path, name, member_id)  # the page's own cached figure
+    shown = page_charts.chart(viewer, db_path, name, member_id)  # the page's own cached figure
 except KekError as exc:
     st.info(str(exc))
     st.stop()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import scope2, status, views, wording
 from kek_data.numbers import format_number, format_pct
-from ui import data, frame, weather_view, wedge_view
+from ui import data, frame, page_charts, weather_view, wedge_view
 from ui.text import plain
 
 frame.require_app()
@@ -55,10 +55,11 @@ c4.metric("Status", views.STATUS_LABEL[kpi.status], help=status.legend())
 
 tab1, tab2 = st.tabs(["Nach Energieträger", "Nach Scope"])
 with tab1:
-    frame.chart(data.chart(viewer, db_path, "mitglied", member_id), f"mitglied-{member_id}")
+    frame.chart(page_charts.chart(viewer, db_path, "mitglied", member_id), f"mitglied-{member_id}")
 with tab2:
     frame.chart(
-        data.chart(viewer, db_path, "mitglied-scope", member_id), f"mitglied-scope-{member_id}"
+        page_charts.chart(viewer, db_path, "mitglied-scope", member_id),
+        f"mitglied-scope-{member_id}",
     )
 if note := data.factor_note(db_path):
     st.caption(note)
@@ -68,7 +69,8 @@ if parts is not None:
     frame.section("Eigene Minderung und Strommix")
     st.markdown(parts.text(rep.carrier_names))
     frame.chart(
-        data.bridge_chart(viewer, db_path, member_id, mine.short_name), f"zerlegung-{member_id}"
+        page_charts.bridge_chart(viewer, db_path, member_id, mine.short_name),
+        f"zerlegung-{member_id}",
     )
     frame.how_computed("zerlegung")
 weather_view.expander(rep, member_id, viewer, db_path)  # second view, labelled (kek_data.weather)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kek_data import public_view, views
 from kek_data.viewer import PUBLIC
-from ui import auth, data, exports, frame
+from ui import auth, data, exports, frame, page_charts
 
 frame.require_app()
 db_path = data.db_file()
@@ -33,7 +33,7 @@ else:
     for column, m in zip(st.columns(3), public_view.metrics(rep), strict=True):
         column.metric(m.label, m.value, help=m.help or None)
     frame.chart(
-        data.chart(PUBLIC, db_path, "netzwerk", summary=public_view.network_summary(rep)),
+        page_charts.chart(PUBLIC, db_path, "netzwerk", summary=public_view.network_summary(rep)),
         "netzwerk",
     )
     if note := data.factor_note(db_path):

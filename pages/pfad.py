@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import views, wording
 from kek_data.numbers import format_t
-from ui import data, exports, frame, wedge_view
+from ui import data, exports, frame, page_charts, wedge_view
 
 frame.require_app()
 db_path = data.db_file()
@@ -69,7 +69,7 @@ else:
         )
     if kpi.budget is not None:
         b = kpi.budget
-        frame.chart(data.chart(viewer, db_path, "budget"), "budget")
+        frame.chart(page_charts.chart(viewer, db_path, "budget"), "budget")
         st.markdown(wording.budget(b, kpi.budget_end))
         st.caption(
             f"Budget = Summe der Pfadwerte {kpi.base_year}–{kpi.budget_end} "
@@ -79,7 +79,7 @@ else:
         )
 
 if rep.member:
-    frame.chart(data.chart(viewer, db_path, "luecke"), "luecke")
+    frame.chart(page_charts.chart(viewer, db_path, "luecke"), "luecke")
     frame.section("Je Mitglied")
     table = views.path_table(rep)
     frame.table(views.german(table), labels=views.short_labels(table))

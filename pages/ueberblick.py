@@ -4,7 +4,7 @@ import streamlit as st
 
 from kek_data import city, status, views, wording
 from kek_data.numbers import format_number, format_pct
-from ui import data, exports, frame, weather_view
+from ui import data, exports, frame, page_charts, weather_view
 
 frame.require_app()
 db_path = data.db_file()
@@ -80,7 +80,7 @@ else:
     if gaps:
         st.caption(" ".join(gap.text() for gap in gaps))
     frame.chart(
-        data.chart(
+        page_charts.chart(
             viewer,
             db_path,
             "netzwerk",
@@ -96,7 +96,7 @@ else:
         frame.section("Eigene Minderung und Strommix")
         st.markdown(parts.text(rep.carrier_names))
         frame.chart(
-            data.bridge_chart(viewer, db_path, "netzwerk", "Netzwerk"), "zerlegung-netzwerk"
+            page_charts.bridge_chart(viewer, db_path, "netzwerk", "Netzwerk"), "zerlegung-netzwerk"
         )
     weather_view.expander(rep, "netzwerk", viewer, db_path)  # second view (kek_data.weather)
     if rep.city is not None:  # the network beside the city's balance (kek_data.city)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kek_data import views, wording
-from ui import data, exports, frame
+from ui import data, exports, frame, page_charts
 
 frame.require_app()
 db_path = data.db_file()
@@ -23,8 +23,12 @@ chosen = st.multiselect(
     format_func=names.get,
     placeholder="Mitglieder auswählen",
 )
-frame.chart(data.chart(viewer, db_path, "vergleich-index", chosen=tuple(chosen)), "vergleich-index")
-frame.chart(data.chart(viewer, db_path, "vergleich-raten", chosen=tuple(chosen)), "vergleich-raten")
+frame.chart(
+    page_charts.chart(viewer, db_path, "vergleich-index", chosen=tuple(chosen)), "vergleich-index"
+)
+frame.chart(
+    page_charts.chart(viewer, db_path, "vergleich-raten", chosen=tuple(chosen)), "vergleich-raten"
+)
 st.caption(
     "Beide Raten linear in % der Emissionen des Jahres, mit dem das Mitglied zählt, pro Jahr. "
     f"Erreicht: mittlere Minderung pro Jahr der {wording.LAST_YEARS}. Nötig: mittlere Minderung "
@@ -36,7 +40,9 @@ st.caption(
 if views.total_withheld(rep):
     st.info(f"{views.withheld_text(rep)}.", icon=":material/visibility_off:")
 else:
-    frame.chart(data.chart(viewer, db_path, "anteile"), "anteile")  # shares of the whole network
+    frame.chart(
+        page_charts.chart(viewer, db_path, "anteile"), "anteile"
+    )  # shares of the whole network
     share = views.share_display(rep)
     frame.table(views.german(share), width="content")
     exports.table_downloads(share, "anteile")

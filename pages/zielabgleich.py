@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kek_data import alignment_charts, scope2, views
-from ui import data, frame
+from ui import data, frame, page_charts
 from ui.text import plain
 
 frame.require_app()
@@ -31,7 +31,7 @@ frame.subsection("Welches Ziel bindet")
 for text in al.sentences:
     st.markdown(f"- {plain(text)}")
 
-frame.chart(data.alignment_chart(viewer, db_path, member_id), f"zielabgleich-{member_id}")
+frame.chart(page_charts.alignment_chart(viewer, db_path, member_id), f"zielabgleich-{member_id}")
 
 frame.subsection("Bezugsjahre und Pfade")
 table = alignment_charts.table(al)

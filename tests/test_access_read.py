@@ -102,19 +102,19 @@ def figures_text(rep: report.Report) -> str:
 def ui_data_text(viewer: Viewer) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """Every cached function of ui.data for ``viewer`` (outside a Streamlit run); also the
     detail and activity frames for the data checks."""
-    from ui import data
+    from ui import data, page_charts
 
     path = data.db_file()
     detail, act = data.detail(viewer, path), data.activity_table(viewer, path)
     rep = data.report(viewer, path)
     parts = [frame_text(detail), frame_text(act), report_text(rep)]
     parts += [frame_text(data.members(viewer, path)), frame_text(data.completeness(viewer, path))]
-    shown = data.completeness_chart(viewer, path)
+    shown = page_charts.completeness_chart(viewer, path)
     parts += [fig_text(shown.fig), frame_text(shown.table), shown.summary or ""]
     for name in figures.NAMES:
         for member_id in rep.member if name in figures.MEMBER_CHARTS else [None]:
             try:
-                c = data.chart(viewer, path, name, member_id)
+                c = page_charts.chart(viewer, path, name, member_id)
             except figures.FigureError as exc:
                 assert access.WITHHELD in str(exc)
                 continue
@@ -151,12 +151,28 @@ def deck_text(con, viewer: Viewer) -> str:
     rendered: list[str] = []
     png = _tiny_png()
 
-    def fake_render(fig, fmt="png", size=None) -> bytes:
-        rendered.append(fig_text(fig))
-        return png
+    class FakeBatch:  # the deck's charts go through images.Batch
+        def __init__(self, *args, **kwargs) -> None:
+            self.keys: set[str] = set()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def submit(self, key, fig, fmt="png", size=None) -> None:
+            rendered.append(fig_text(fig))
+            self.keys.add(key)
+
+        def __contains__(self, key) -> bool:
+            return key in self.keys
+
+        def get(self, key) -> bytes:
+            return png
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(images, "render", fake_render)
+        mp.setattr(images, "Batch", FakeBatch)
         blob = deck.build_deck(con, viewer)
     parts = zipfile.ZipFile(io.BytesIO(blob))
     xml = [
@@ -275,7 +291,7 @@ def check_series(detail: pd.DataFrame, truth: dict, a: str | None, viewer: Viewe
 def check_forged(viewer: Viewer, truth: dict, path: Path) -> None:
     """Forged choices (a member id typed into a widget or a URL): a chart, budget or deck of a
     member withheld from the viewer raises AccessDenied, the same with and without cache."""
-    from ui import data
+    from ui import data, page_charts
 
     hidden = [
         m for m, lv in truth["levels"].items() if lv != "namentlich" and m != viewer.member_id
@@ -288,7 +304,7 @@ def check_forged(viewer: Viewer, truth: dict, path: Path) -> None:
                 with pytest.raises(AccessDenied):
                     figures.build_from(rep, name, b)
                 with pytest.raises(AccessDenied):
-                    data.chart(viewer, data.db_file(), name, b)
+                    page_charts.chart(viewer, data.db_file(), name, b)
             with pytest.raises(AccessDenied):
                 deck.build_deck(con, viewer, members=[b])
         # a forged comparison choice only ever shows visible members

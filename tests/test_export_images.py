@@ -100,6 +100,25 @@ def test_reused_page_renders_the_same_bytes():
     assert images.render(a, "png", images.Size(400, 300, 1)) == first
 
 
+def test_batch_on_two_tabs_gives_the_bytes_of_render_and_keeps_others_waiting():
+    """A Batch (the deck's charts) renders on two tabs; each chart has the bytes render gives,
+    and a render from another thread waits for the batch instead of mixing in (issue 13)."""
+    figs = {f"b{i}": small(f"Stapel {i}") for i in range(4)}
+    size = images.Size(400, 300, 1)
+    other: dict[str, bytes] = {}
+    with images.Batch(parallel=2) as batch:
+        for key, fig in figs.items():
+            batch.submit(key, fig, "png", size)
+        thread = threading.Thread(target=lambda: other.setdefault("x", images.render(
+            small("Stapel 0"), "png", size)))  # fmt: skip
+        thread.start()
+        got = {key: batch.get(key) for key in figs}
+        assert "x" not in other  # still waiting for the lock
+    thread.join(60)
+    assert got == {key: images.render(fig, "png", size) for key, fig in figs.items()}
+    assert other["x"] == got["b0"]
+
+
 def test_prepare_keeps_pixel_distances_and_does_not_touch_the_figure():
     fig = go.Figure(go.Bar(x=[2020, 2021], y=[1, 2]))
     fig.update_layout(margin={"t": 80, "b": 80}, legend={"y": -0.2})

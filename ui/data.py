@@ -20,9 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from kek_data import (
-    chart_text,
     charts,
-    comparison_charts,
     config,
     db,
     demo,
@@ -95,21 +93,14 @@ def current_viewer() -> Viewer:
     return auth.current_viewer()
 
 
-#: Charts as pages show them, shared by every session of an audience *without a copy*: a
-#: ``st.cache_data`` hit unpickles the figure and its screen copy, and Plotly validates every
-#: property again (12–19 ms a chart, more than half of a fresh session's Überblick run).
-#: Read-only by contract: :func:`ui.frame.chart` only reads a :class:`chart_text.Shown`.
-shared = st.cache_resource(show_spinner=False, max_entries=512)
-
-
 def data_changed() -> None:
     """Drop every cached query result and chart after data changed (import, rollback, targets,
     consent: a consent change changes what every role sees) and rebuild the public static site
     in the background where its content changed (``ui.public_refresh``)."""
     st.cache_data.clear()
-    for cached in (_chart, _completeness_chart, _bridge_chart, _alignment_chart):
-        cached.clear()
-    from ui import public_refresh
+    from ui import page_charts, public_refresh
+
+    page_charts.clear()
 
     live = live_file()  # writes go to the live file only
     public_refresh.after_change(live, connection(live))  # the static public site follows
@@ -176,13 +167,19 @@ def basis() -> str:
     return scope2.CHOICES.get(value, value if value in scope2.BASES else scope2.DEFAULT)
 
 
+def view_basis(viewer: Viewer) -> str:
+    """The basis ``viewer`` reads: the sidebar's choice (:func:`basis`) for those who see member
+    data, else the default (the public page has no choice)."""
+    return basis() if viewer.sees_member_data else scope2.DEFAULT
+
+
 def report(
     viewer: Viewer, db_path: str, year: int | None = None, basis_: str | None = None
 ) -> Report:
     """Every key figure of reporting ``year`` (default: newest) for ``viewer`` (report.build),
     consent-filtered and pseudonymised, on the view's balance basis (:func:`basis`, or
     ``basis_``); shared by every user of the same role and member."""
-    chosen = basis_ or (basis() if viewer.sees_member_data else scope2.DEFAULT)
+    chosen = basis_ or view_basis(viewer)
     year = year if year is not None else stand(db_path).year  # a Berichtsstand: its year
     return _report(viewer.audience, db_path, year, chosen)
 
@@ -216,7 +213,7 @@ def factor_note(db_path: str) -> str:
     totals made of them, and it names only carriers and years, no member's figures. On the
     market basis the residual mix's years are named too."""
     viewer = current_viewer()
-    return _factor_note(db_path, basis() if viewer.sees_member_data else scope2.DEFAULT)
+    return _factor_note(db_path, view_basis(viewer))
 
 
 @st.cache_data(show_spinner=False)
@@ -251,89 +248,6 @@ def carrier_names(db_path: str) -> dict[str, str]:
 def city_balance() -> list[dict[str, str]]:
     """Dortmund's territorial balance [kt CO₂e] with vintage and source (``data/``)."""
     return reference.read_table("city_balance.csv")
-
-
-def completeness_chart(viewer: Viewer, db_path: str) -> chart_text.Shown:
-    """The completeness grid (visible member × year) as the Daten page shows it, built once per
-    audience and data state: at 1.000 members its figure, screen copy and text take about 0,6 s."""
-    return _completeness_chart(viewer.audience, db_path)
-
-
-@shared
-def _completeness_chart(audience: Viewer, db_path: str) -> chart_text.Shown:
-    comp = completeness(audience, db_path)
-    shown = members(audience, db_path)
-    names = dict(zip(shown["member_id"], shown["short_name"], strict=True))
-    return chart_text.shown(comparison_charts.completeness_heatmap(comp, names, context(db_path)))
-
-
-def chart(
-    viewer: Viewer,
-    db_path: str,
-    name: str,
-    member_id: str | None = None,
-    chosen: tuple[str, ...] | None = None,
-    summary: str | None = None,
-) -> chart_text.Shown:
-    """The named chart of the viewer's report (``export.figures.build_from``) as a page shows
-    it, built once per audience, basis, choice and data state instead of on every rerun."""
-    chosen_basis = basis() if viewer.sees_member_data else scope2.DEFAULT
-    return _chart(viewer.audience, db_path, name, member_id, chosen, summary, chosen_basis)
-
-
-@shared
-def _chart(
-    viewer: Viewer,
-    db_path: str,
-    name: str,
-    member_id: str | None = None,
-    chosen: tuple[str, ...] | None = None,
-    summary: str | None = None,
-    basis_: str = scope2.DEFAULT,
-) -> chart_text.Shown:
-    from kek_data.export import figures
-
-    rep = report(viewer, db_path, basis_=basis_)  # the basis is part of the cache key
-    fig = figures.build_from(rep, name, member_id, None if chosen is None else list(chosen))
-    return chart_text.shown(fig, summary)
-
-
-def bridge_chart(viewer: Viewer, db_path: str, owner: str, who: str) -> chart_text.Shown | None:
-    """The bridge "Eigene Minderung und Strommix" of ``owner`` (member id or 'netzwerk') from the
-    viewer's report (:func:`kek_data.decomposition_charts.bridge`), titled for ``who``; None where
-    the report has no decomposition for the owner."""
-    chosen_basis = basis() if viewer.sees_member_data else scope2.DEFAULT
-    return _bridge_chart(viewer.audience, db_path, owner, who, chosen_basis)
-
-
-@shared
-def _bridge_chart(
-    viewer: Viewer, db_path: str, owner: str, who: str, basis_: str
-) -> chart_text.Shown | None:
-    from kek_data import decomposition_charts
-
-    rep = report(viewer, db_path, basis_=basis_)
-    parts = rep.decomposed(owner)
-    if parts is None:
-        return None
-    fig = decomposition_charts.bridge(parts, decomposition_charts.title(parts, who), rep.ctx)
-    return chart_text.shown(fig, parts.text(rep.carrier_names))
-
-
-def alignment_chart(viewer: Viewer, db_path: str, member_id: str) -> chart_text.Shown:
-    """The member's own target against the reference paths (Zielabgleich page), always on the
-    targets' basis (:data:`kek_data.scope2.TARGET_BASIS`,
-    :func:`kek_data.alignment_charts.chart`)."""
-    return _alignment_chart(viewer.audience, db_path, member_id)
-
-
-@shared
-def _alignment_chart(viewer: Viewer, db_path: str, member_id: str) -> chart_text.Shown:
-    from kek_data import alignment_charts
-
-    rep = report(viewer, db_path, basis_=scope2.TARGET_BASIS)
-    title = f"{rep.find(member_id).short_name}: eigenes Ziel und Bezugspfade"
-    return chart_text.shown(alignment_charts.chart(rep.alignment[member_id], title, rep.ctx))
 
 
 def scope2_years(viewer: Viewer, db_path: str) -> list:

@@ -2,7 +2,7 @@
 
 Shows one owner's wedge from the report (:mod:`kek_data.wedge`): the sentence how much of the
 gap the decided measures close (:func:`kek_data.wording.wedge`), the chart "massnahmen"
-(:mod:`kek_data.wedge_charts`, cached by :func:`ui.data.chart`), the line on planned and
+(:mod:`kek_data.wedge_charts`, cached by :func:`ui.page_charts.chart`), the line on planned and
 incomplete measures (titles are the members' text: escaped) and the link to the Methodik.
 On Pfad & Lücke also the table of every wedge the viewer sees and a member selector.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 from kek_data import progress, scope2, views, wedge, wedge_build, wedge_charts, wording
 from kek_data.report import Report
 from kek_data.viewer import Viewer
-from ui import data, exports, frame
+from ui import exports, frame, page_charts
 from ui.text import plain
 
 ANCHOR = "massnahmen"
@@ -33,7 +33,8 @@ def section(rep: Report, owner: str, viewer: Viewer, db_path: str, heading: bool
     member_id = None if owner == progress.NETWORK else owner
     line = wedge_charts.summary(w)
     frame.chart(
-        data.chart(viewer, db_path, "massnahmen", member_id, summary=line), f"massnahmen-{owner}"
+        page_charts.chart(viewer, db_path, "massnahmen", member_id, summary=line),
+        f"massnahmen-{owner}",
     )
     if more := wording.wedge_more(w):
         st.caption(plain(more))
