@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from kek_data.viewer import Viewer
-from ui import auth, frame
+from ui import auth, data, frame
 
 ROOT = Path(__file__).resolve().parent
 
@@ -107,3 +107,4 @@ auth.sidebar(viewer)
 frame.sidebar()
 navigation.run()
 frame.freeze_loaded_objects()  # once per process, after the first full run (gc.freeze)
+data.public_site_at_start(data.live_file())  # a new installation gets its static public site

@@ -277,3 +277,16 @@ def test_only_network_management_publishes_from_the_command_line(capsys, seeded_
     err = capsys.readouterr().err
     assert code == 1 and "Nur das Netzwerkmanagement darf die öffentliche Seite erzeugen" in err
     assert not out.exists()
+
+
+def test_a_new_installation_gets_its_site_at_the_first_start(app_test, seeded_db, monkeypatch):
+    from ui import public_refresh
+
+    monkeypatch.setenv("KEK_PUBLIC_SITE", "auto")
+    out = seeded_db.parent / "oeffentlich"
+    assert not out.exists()
+    at = app_test()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert public_refresh.idle(timeout=90)
+    assert DEMO_NOTICE in (out / "index.html").read_text("utf-8")

@@ -62,6 +62,18 @@ def startup_store_check(db_path: str) -> list[str]:
         return ingest.check_store(cur, db_path)
 
 
+@st.cache_resource(show_spinner=False)
+def public_site_at_start(db_path: str) -> bool:
+    """Once per process: build the public static site in the background where none exists yet
+    (a new installation; afterwards :func:`data_changed` keeps it current). True if started."""
+    from ui import public_refresh
+
+    if (config.public_dir(db_path) / "index.html").exists():
+        return False
+    public_refresh.after_change(db_path, connection(db_path))
+    return True
+
+
 def live_file() -> str:
     """The live database file of this process (``KEK_DB`` or ``data/kek.duckdb``): every write,
     the login table and the raw-file store use it."""
