@@ -56,20 +56,25 @@ def build(
     result: dict[str, wedge.Wedge] = {}
     kw = {"stack_order": STACK_ORDER, "decided": measures.DECIDED}
     seen = measures.savings(con, viewer)
+    seen_rows = _rows(seen)
     if network.latest is not None:  # the total shows (the report withholds it otherwise)
-        every = measures.savings(con, NETWORK_MANAGER)
-        readable = set(seen["measure_id"]) if len(seen) else set()  # titles it may read
-        rows_ = _rows(every)
-        for row in rows_:  # the year the member's figures in the network's L come from
-            row["latest_year"] = (counted or {}).get(str(row["member_id"]), network.latest_year)
+        same = viewer.audience == NETWORK_MANAGER.audience  # already every measure
+        every = seen_rows if same else _rows(measures.savings(con, NETWORK_MANAGER))
+        readable = {r["measure_id"] for r in seen_rows}  # titles it may read
+        in_l = counted or {}
+        rows_ = [  # each counted from the year its member's figures in the network's L come from
+            r | {"latest_year": in_l.get(str(r["member_id"]), network.latest_year)} for r in every
+        ]
         w = wedge.for_kpi(network, rows_, titles=readable, **kw)
         if w is not None:
             result[progress.NETWORK] = w
+    by_member: dict[str, list[dict]] = {}
+    for r in seen_rows:
+        by_member.setdefault(str(r["member_id"]), []).append(r)
     for shown, (real, kpi, pseudonym) in members.items():
         if pseudonym or not viewer.sees_member_data:  # the public reads no measure at all
             continue
-        own = seen[seen["member_id"] == real] if len(seen) else seen
-        w = wedge.for_kpi(kpi, _rows(own), **kw)
+        w = wedge.for_kpi(kpi, by_member.get(real, []), **kw)
         if w is not None:
             result[shown] = w
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
@@ -19,7 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kek_data.errors import KekError
-from kek_data.export import deck, images, package, tables
+from kek_data.export import images, tables
 from kek_data.numbers import format_number
 from ui import data
 
@@ -50,9 +51,17 @@ def _stamp() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _browser_started() -> bool:
-    """Start Chromium once per process in the background, so the first download is fast."""
-    images.warm_up(background=True)
+    """Start Chromium once per process in the background, so the first download is fast –
+    :data:`WARM_UP_DELAY` after the first chart, so that the start (imports, Chromium) does not
+    compete with the first session's page run (bench/bench_load.py)."""
+    timer = threading.Timer(WARM_UP_DELAY, images.warm_up, kwargs={"background": False})
+    timer.daemon = True
+    timer.start()
     return True
+
+
+#: Seconds from the first chart on a page to the background start of the export browser.
+WARM_UP_DELAY = 5.0
 
 
 def _render(spec: dict, fmt: images.Format) -> bytes:
@@ -136,6 +145,8 @@ def deck_builder() -> None:
 
         try:
             with data.cursor(db_path) as cur:  # the chosen Datenstand (live or frozen)
+                from kek_data.export import deck  # python-pptx: loaded on the first deck
+
                 pptx = deck.build_deck(cur, viewer, year=int(year), members=chosen,
                                        meeting_date=meeting, progress=report)  # fmt: skip
         except KekError as exc:
@@ -162,6 +173,8 @@ def deck_label(file: str, size: int) -> str:
 def _package(con, viewer, year: int | None) -> bytes:
     cur = con.cursor()  # the callable runs in its own thread: its own cursor
     try:
+        from kek_data.export import package
+
         return package.build_package(cur, viewer, year)
     finally:
         cur.close()
