@@ -159,7 +159,9 @@ def server(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "KEK_DB": str(db), "KEK_DEMO_ROLE": role}
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
+    # app.py starts as scripts/run.sh starts it (libraries preloaded), any other script bare
+    launcher = [str(ROOT / "scripts/serve.py")] if script == APP else ["-m", "streamlit"]
+    command = [sys.executable, *launcher, "run", str(script),
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", *options]  # fmt: skip

@@ -13,4 +13,4 @@ if [ ! -f "$DB" ]; then
 fi
 PORT=${KEK_PORT:-8501}
 echo "==> KEK-Klimadashboard: http://localhost:${PORT}"
-exec .venv/bin/python -m streamlit run app.py --server.port "$PORT" --server.address "${KEK_ADDRESS:-0.0.0.0}" "$@"
+exec .venv/bin/python scripts/serve.py run app.py --server.port "$PORT" --server.address "${KEK_ADDRESS:-0.0.0.0}" "$@"

@@ -37,12 +37,13 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(db_path: Path, timeout: float = 60) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on 127.0.0.1 with ``KEK_DB=db_path``; yield the base URL."""
+    """Run app.py as scripts/run.sh does (scripts/serve.py: ``streamlit run`` with the libraries
+    preloaded) on 127.0.0.1 with ``KEK_DB=db_path``; yield the base URL."""
     port = free_port()
     env = {**os.environ, "KEK_DB": str(db_path), "STREAMLIT_SERVER_HEADLESS": "true"}
     log = open(db_path.parent / "streamlit.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, str(ROOT / "scripts/serve.py"), "run", str(ROOT / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
