@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import duckdb
 
 from kek_data import db, district_heat
-from kek_data.viewer import Viewer
+from kek_data.viewer import NETWORK_MANAGER, Viewer
 
 #: words in a factor's status that make it provisional (a later revision may change the figure)
 PROVISIONAL = ("vorläufig", "Schätzung")
@@ -157,6 +157,16 @@ def lines(rows: list[FactorYear]) -> list[str]:
     for r in marked(rows):
         groups.setdefault((r.label, ", ".join(r.notes)), set()).add(r.year)
     return [f"{name} {_span(sorted(years))}: {note}" for (name, note), years in groups.items()]
+
+
+def page_note(con: duckdb.DuckDBPyConnection, market: bool = False) -> str:
+    """The factor note under the charts of a page or the public site: the marks over every
+    member's data (the figures' years, whoever looks), plus the residual-mix years where the
+    figures are ``market``-based."""
+    rows = read(con, NETWORK_MANAGER)
+    if market:
+        rows += residual(con, NETWORK_MANAGER)
+    return note(lines(rows))
 
 
 def note(found: list[str]) -> str:

@@ -33,7 +33,7 @@ from kek_data import (
 from kek_data.numbers import format_date
 from kek_data.report import Report
 from kek_data.report import build as build_report
-from kek_data.viewer import NETWORK_MANAGER, Viewer
+from kek_data.viewer import Viewer
 
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
@@ -233,10 +233,7 @@ def _factor_note(db_path: str, basis_: str) -> str:
     if not has_data(db_path):
         return ""
     with cursor(db_path) as cur:
-        rows = factor_years.read(cur, NETWORK_MANAGER)
-        if basis_ == scope2.MARKT:
-            rows += factor_years.residual(cur, NETWORK_MANAGER)
-        return factor_years.note(factor_years.lines(rows))
+        return factor_years.page_note(cur, market=basis_ == scope2.MARKT)
 
 
 @st.cache_data(show_spinner=False)

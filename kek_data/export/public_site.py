@@ -47,7 +47,7 @@ from kek_data.errors import ExportCommandError, ReportError
 from kek_data.export import figures, images, tables
 from kek_data.numbers import format_number
 from kek_data.report import Report
-from kek_data.viewer import NETWORK_MANAGER, PUBLIC
+from kek_data.viewer import PUBLIC
 from kek_data.wording import DEMO_TEXT
 
 #: Changed with the layout: :func:`refresh` then rebuilds sites made by an older version.
@@ -98,7 +98,7 @@ def content(con: duckdb.DuckDBPyConnection) -> Content:
     if not public_view.withheld(rep):
         charts = {name: figures.build_from(rep, name) for name in PUBLIC_CHARTS}
     # as the public page: marks over all members' data (ui.data.factor_note), location basis
-    note = factor_years.note(factor_years.lines(factor_years.read(con, NETWORK_MANAGER)))
+    note = factor_years.page_note(con)
     factors = views.factors_for_year(db.query_df(con, "factors"), rep.year)
     return Content(rep, charts, note, factors)
 
