@@ -212,11 +212,23 @@ def _years(years: object) -> str:
 
 
 def store_problems(viewer: Viewer) -> list[str]:
-    """Start-up check of the raw-file store against the recorded submissions (German lines);
-    empty for viewers who may not see every member's files (the lines name them)."""
+    """Check of the raw-file store against the recorded submissions (German lines); empty for
+    viewers who may not see every member's files (the lines name them). Shared by the users of
+    a role and redone after every change (``data.data_changed``) or after
+    :data:`STORE_CHECK_SECONDS` (a file removed behind the dashboard's back), not on every run
+    of the upload page (it reads every stored file's size)."""
+    return _store_problems(viewer.audience, data.db_file())
+
+
+#: How long a store check of the upload page holds [s].
+STORE_CHECK_SECONDS = 300
+
+
+@st.cache_data(show_spinner=False, ttl=STORE_CHECK_SECONDS)
+def _store_problems(audience: Viewer, db_path: str) -> list[str]:
     try:
         with data.cursor() as cur:
-            return ingest.check_store_as(cur, data.db_file(), viewer)
+            return ingest.check_store_as(cur, db_path, audience)
     except AccessDenied:
         return []
 
