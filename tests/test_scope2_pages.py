@@ -39,12 +39,12 @@ def test_charts_are_cached_per_basis(app_test, seeded_db, monkeypatch):
     """The chart cache is shared by every session: the basis is part of its key, and the
     market-based chart says its basis in the source line (downloads too)."""
     from kek_data.viewer import NETWORK_MANAGER
-    from ui import data
+    from ui import page_charts
 
     app_test()  # clears the caches, points KEK_DB at the demo copy
     db_path = str(seeded_db)
-    loc = data._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "standort")
-    mkt = data._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "markt")
+    loc = page_charts._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "standort")
+    mkt = page_charts._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "markt")
     total = [sum(sum(y for y in t.y if y == y) for t in s.fig.data if t.y is not None)
              for s in (loc, mkt)]  # fmt: skip
     assert total[1] < total[0]  # Sparkasse buys green power: market-based is lower
