@@ -75,8 +75,12 @@ def wait_until_idle(page, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit finished the script run and charts are drawn."""
     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=timeout_ms)
     page.wait_for_selector("h1", timeout=timeout_ms)
+    # the script has finished (Streamlit's own marker on stApp; the status widget's button shows
+    # only after a while, so a fast h1 alone does not mean the page is complete)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')"
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"] button')"
         " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
         timeout=timeout_ms,
     )
