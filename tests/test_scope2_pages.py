@@ -43,8 +43,8 @@ def test_charts_are_cached_per_basis(app_test, seeded_db, monkeypatch):
 
     app_test()  # clears the caches, points KEK_DB at the demo copy
     db_path = str(seeded_db)
-    loc = page_charts._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "standort")
-    mkt = page_charts._chart(NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None, "markt")
+    args = (NETWORK_MANAGER, db_path, "mitglied", "sparkasse", None, None)
+    loc, mkt = page_charts._chart(*args, "standort"), page_charts._chart(*args, "markt")
     total = [sum(sum(y for y in t.y if y == y) for t in s.fig.data if t.y is not None)
              for s in (loc, mkt)]  # fmt: skip
     assert total[1] < total[0]  # Sparkasse buys green power: market-based is lower
