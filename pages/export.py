@@ -6,6 +6,7 @@ from kek_data import access, config, scope2
 from kek_data.errors import KekError
 from kek_data.export import figures, public_site
 from ui import data, exports, frame, page_charts
+from ui.text import plain
 
 frame.require_app()
 db_path = data.db_file()
@@ -39,7 +40,8 @@ if viewer.manages:  # issue 13: the public view as a static website (export publ
     target = config.public_dir(data.live_file())
     st.caption(
         "Die öffentliche Ansicht („Fortschritt des Netzwerks“) als statische Website für den "
-        f"Webserver der Stadt, mit Diagramm zum Einbetten, PNG, SVG und CSV. Verzeichnis: {target}"
+        "Webserver der Stadt, mit Diagramm zum Einbetten, PNG, SVG und CSV. Verzeichnis: "
+        + plain(target)
     )
     if st.button("Öffentliche Seite neu erzeugen", key="public-site", icon=":material/public:"):
         try:
@@ -47,9 +49,9 @@ if viewer.manages:  # issue 13: the public view as a static website (export publ
             with st.spinner("Öffentliche Seite wird erzeugt …"), data.cursor() as cur:
                 path = public_site.build(cur, target)  # always the live data, always PUBLIC
         except KekError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))  # it may name a path
         else:
-            st.success(f"Öffentliche Seite neu erzeugt: {path / 'index.html'}")
+            st.success(f"Öffentliche Seite neu erzeugt: {plain(path / 'index.html')}")
 
 frame.section("Einzelnes Diagramm")
 st.caption(

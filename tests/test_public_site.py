@@ -226,8 +226,10 @@ def test_export_page_button_for_network_management_only(app_test, tmp_path, monk
     at.switch_page("pages/export.py").run()
     next(b for b in at.button if b.label == label).click().run(timeout=60)
     assert not at.exception, [e.value for e in at.exception]
-    assert [s.value for s in at.success] == [
-        f"Öffentliche Seite neu erzeugt: {tmp_path / 'oeffentlich' / 'index.html'}"
+    from ui.text import plain
+
+    assert [s.value for s in at.success] == [  # the path shown as text, not Markdown
+        f"Öffentliche Seite neu erzeugt: {plain(tmp_path / 'oeffentlich' / 'index.html')}"
     ]
     assert "Demodaten (fiktiv)" in (tmp_path / "oeffentlich/index.html").read_text("utf-8")
     monkeypatch.setenv("KEK_DEMO_ROLE", "stadt")
