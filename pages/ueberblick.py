@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kek_data import city, status, views, wording
+from kek_data import city, public_view, status, views, wording
 from kek_data.numbers import format_number, format_pct
 from ui import data, exports, frame, page_charts, weather_view
 
@@ -84,8 +84,7 @@ else:
             viewer,
             db_path,
             "netzwerk",
-            summary=f"{rep.year}: {wording.t(kpi.latest)}, {wording.change(kpi.change_pct)} ggü. "
-            f"{kpi.base_year}, Netzwerkpfad {wording.t(kpi.path_latest)}. {rep.coverage_text()}.",
+            summary=public_view.network_summary(rep),  # the same line as the public page
         ),
         "netzwerk",
     )
